@@ -1,0 +1,29 @@
+//! The Customer Notifications domain, shared by the server (native) and the
+//! settings page (WebAssembly) so that both decide and render identically.
+//!
+//! Pure by design: no I/O, no clock, no randomness. Times and ids come in as
+//! arguments.
+
+pub mod catalog;
+pub mod contact;
+pub mod decide;
+pub mod event;
+pub mod mapping;
+pub mod merchant;
+pub mod money;
+pub mod preview;
+pub mod sample;
+pub mod settings;
+pub mod sms;
+pub mod templates;
+pub mod text;
+
+pub use catalog::{Channel, InvoiceStatus, OrderSource, OrderStatus, Trigger};
+pub use contact::{CustomerName, EmailAddress, PhoneNumber};
+pub use decide::{ChannelOutcome, Decision, Delivery, Recipient, SkipReason, decide};
+pub use event::{Customer, Document, TransactionEvent};
+pub use merchant::MerchantName;
+pub use money::Money;
+pub use preview::{PreviewCell, PreviewMatrix, PreviewRow, Warning, preview};
+pub use settings::{FieldError, Rule, Settings, SettingsError, Toggles};
+pub use templates::{EmailMessage, MessageContext, SmsMessage, render_email, render_sms};

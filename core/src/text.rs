@@ -1,0 +1,29 @@
+//! Shared validation for short human-readable text (names shown in messages).
+
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TextError {
+    #[error("must not be empty")]
+    Empty,
+    #[error("must be at most {max} characters")]
+    TooLong { max: usize },
+    #[error("must not contain control characters")]
+    ControlCharacter,
+}
+
+/// Trims `input`, collapses inner runs of whitespace to one space, and checks
+/// it is non-empty, at most `max` characters and free of control characters.
+pub(crate) fn clean_display_text(input: &str, max: usize) -> Result<String, TextError> {
+    if input.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+        return Err(TextError::ControlCharacter);
+    }
+    let cleaned = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    if cleaned.is_empty() {
+        return Err(TextError::Empty);
+    }
+    if cleaned.chars().count() > max {
+        return Err(TextError::TooLong { max });
+    }
+    Ok(cleaned)
+}

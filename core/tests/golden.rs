@@ -1,0 +1,188 @@
+//! Golden cases for every system message. The same cases run natively and
+//! compiled to wasm32 (wasm-bindgen-test), against the same files, so the
+//! page's preview and the server's messages are byte-identical.
+//!
+//! To accept a deliberate wording change: `UPDATE_GOLDEN=1 cargo test -p notify-core --test golden`.
+
+use notify_core::catalog::{InvoiceStatus, OrderSource, OrderStatus, Trigger};
+use notify_core::contact::{CustomerName, EmailAddress};
+use notify_core::event::{Customer, Document, DocumentNumber, ExternalId, TransactionEvent};
+use notify_core::merchant::MerchantName;
+use notify_core::money::{Currency, Money};
+use notify_core::sample::{SampleContacts, sample_event, sample_merchant, sample_time};
+use notify_core::sms::SmsEncoding;
+use notify_core::templates::{MessageContext, render_email, render_sms};
+
+struct Case {
+    name: &'static str,
+    expected: &'static str,
+    build: fn() -> (MerchantName, TransactionEvent),
+}
+
+macro_rules! case {
+    ($name:literal, $build:expr) => {
+        Case {
+            name: $name,
+            expected: include_str!(concat!("golden/", $name, ".txt")),
+            build: $build,
+        }
+    };
+}
+
+fn order(status: OrderStatus) -> (MerchantName, TransactionEvent) {
+    let trigger = Trigger::Order {
+        source: OrderSource::Shopify,
+        status,
+    };
+    (
+        sample_merchant(),
+        sample_event(trigger, SampleContacts::ALL),
+    )
+}
+
+fn invoice(status: InvoiceStatus) -> (MerchantName, TransactionEvent) {
+    (
+        sample_merchant(),
+        sample_event(Trigger::Invoice { status }, SampleContacts::ALL),
+    )
+}
+
+/// Values that must be escaped in HTML and that push the SMS into UCS-2.
+fn hostile() -> (MerchantName, TransactionEvent) {
+    let merchant = MerchantName::parse("<b>Zoë's</b> \"Café\" & Co").unwrap();
+    let event = TransactionEvent {
+        document: Document::Invoice {
+            status: InvoiceStatus::Closed,
+            id: ExternalId::parse("x").unwrap(),
+            number: DocumentNumber::parse("<script>alert(1)</script>").unwrap(),
+            total: Some(Money::from_minor(
+                1_234_567,
+                Currency::parse("EUR").unwrap(),
+            )),
+        },
+        customer: Customer {
+            name: Some(CustomerName::parse("<img src=x onerror=alert(1)> Smith").unwrap()),
+            email: Some(EmailAddress::parse("x@example.com").unwrap()),
+            phone: None,
+            sms_opted_out: false,
+        },
+        occurred_at: sample_time(),
+    };
+    (merchant, event)
+}
+
+/// An order whose customer has no name on file.
+fn anonymous() -> (MerchantName, TransactionEvent) {
+    let (merchant, mut event) = order(OrderStatus::Ready);
+    event.customer.name = None;
+    (merchant, event)
+}
+
+const CASES: &[Case] = &[
+    case!("order.initiated", || order(OrderStatus::Initiated)),
+    case!("order.sent_for_processing", || order(
+        OrderStatus::SentForProcessing
+    )),
+    case!("order.processing", || order(OrderStatus::Processing)),
+    case!("order.ready", || order(OrderStatus::Ready)),
+    case!("order.delivered", || order(OrderStatus::Delivered)),
+    case!("order.cancelled", || order(OrderStatus::Cancelled)),
+    case!("order.returned", || order(OrderStatus::Returned)),
+    case!("invoice.closed", || invoice(InvoiceStatus::Closed)),
+    case!("invoice.cancelled", || invoice(InvoiceStatus::Cancelled)),
+    case!("hostile.invoice.closed", hostile),
+    case!("anonymous.order.ready", anonymous),
+];
+
+fn render_case(case: &Case) -> String {
+    let (merchant, event) = (case.build)();
+    let ctx = MessageContext {
+        merchant: &merchant,
+        event: &event,
+    };
+    let email = render_email(ctx);
+    let sms = render_sms(ctx);
+    format!(
+        "== subject ==\n{}\n== html ==\n{}== text ==\n{}== sms ({}, {} units, {} segment(s)) ==\n{}\n",
+        email.subject,
+        email.html,
+        email.text,
+        sms.length.encoding.display_name(),
+        sms.length.units,
+        sms.length.segments,
+        sms.text
+    )
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn every_message_matches_its_golden_file() {
+    #[cfg(not(target_arch = "wasm32"))]
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        for case in CASES {
+            let path = format!(
+                "{}/tests/golden/{}.txt",
+                env!("CARGO_MANIFEST_DIR"),
+                case.name
+            );
+            std::fs::write(path, render_case(case)).unwrap();
+        }
+        return;
+    }
+    for case in CASES {
+        assert_eq!(
+            render_case(case),
+            case.expected,
+            "golden case {}",
+            case.name
+        );
+    }
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn every_trigger_has_a_golden_case() {
+    let covered: Vec<&str> = CASES.iter().map(|c| c.name).collect();
+    for status in OrderStatus::ALL {
+        assert!(covered.contains(&format!("order.{}", status.slug()).as_str()));
+    }
+    for status in InvoiceStatus::ALL {
+        assert!(covered.contains(&format!("invoice.{}", status.slug()).as_str()));
+    }
+}
+
+/// Every SMS fits one GSM-7 segment with long-but-typical data.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn every_sms_fits_one_segment_with_typical_data() {
+    let merchant = MerchantName::parse("Northwind Outdoor Supply").unwrap();
+    for trigger in Trigger::all() {
+        let mut event = sample_event(trigger, SampleContacts::ALL);
+        event.customer.name = Some(CustomerName::parse("Alexandria Fitzgerald").unwrap());
+        match &mut event.document {
+            Document::Order { number, .. } => *number = DocumentNumber::parse("10045678").unwrap(),
+            Document::Invoice { number, total, .. } => {
+                *number = DocumentNumber::parse("INV-00412").unwrap();
+                *total = Some(Money::from_minor(
+                    1_234_567,
+                    Currency::parse("USD").unwrap(),
+                ));
+            }
+        }
+        let sms = render_sms(MessageContext {
+            merchant: &merchant,
+            event: &event,
+        });
+        assert_eq!(
+            sms.length.encoding,
+            SmsEncoding::Gsm7,
+            "{trigger}: {}",
+            sms.text
+        );
+        assert_eq!(
+            sms.length.segments, 1,
+            "{trigger}: {} ({} septets)",
+            sms.text, sms.length.units
+        );
+    }
+}
