@@ -73,3 +73,25 @@ pub fn sample_event(trigger: Trigger, contacts: SampleContacts) -> TransactionEv
         occurred_at: sample_time(),
     }
 }
+
+/// A sensible first set of rules: the moments customers most want to hear
+/// about, by email, with SMS for "ready" and "delivered".
+pub fn starter_settings() -> crate::settings::Settings {
+    use crate::catalog::{InvoiceStatus, OrderSource, OrderStatus};
+    use crate::settings::{Rule, Settings, Toggles};
+    let email = Toggles { active: true, email: true, sms: false };
+    let both = Toggles { active: true, email: true, sms: true };
+    let orders = OrderSource::ALL.into_iter().flat_map(move |source| {
+        [
+            (OrderStatus::SentForProcessing, email),
+            (OrderStatus::Ready, both),
+            (OrderStatus::Delivered, both),
+            (OrderStatus::Cancelled, email),
+        ]
+        .into_iter()
+        .filter(move |(status, _)| source.can_emit(*status))
+        .map(move |(status, toggles)| Rule::new(Trigger::Order { source, status }, toggles))
+    });
+    let invoices = [Rule::new(Trigger::Invoice { status: InvoiceStatus::Closed }, email)];
+    Settings::new(orders.chain(invoices)).expect("one rule per trigger")
+}

@@ -103,3 +103,12 @@ fn warns_about_rules_that_cannot_fire_or_send_nothing() {
         "The rule for CTO · Ready is active but sends nothing: switch on Email or SMS."
     );
 }
+
+#[test]
+fn starter_settings_fire_and_raise_no_warnings() {
+    let m = preview(&notify_core::sample::starter_settings());
+    assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+    // 6 sources × (4 emails + 2 SMS), less WooCommerce's Sent for
+    // Processing (which it never reports), plus the invoice email.
+    assert_eq!(m.firing(), 6 * 6 - 1 + 1);
+}

@@ -27,16 +27,16 @@ const FONT: &str = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,
 pub(super) fn layout(merchant: &MerchantName, copy: &Copy) -> String {
     let mut body = String::new();
     let p = "margin:0 0 16px;font-size:16px;line-height:24px;";
-    let _ = write!(body, "<p style=\"{p}\">{}</p>\n", escape(&copy.greeting));
+    let _ = writeln!(body, "<p style=\"{p}\">{}</p>", escape(&copy.greeting));
     for paragraph in &copy.paragraphs {
-        let _ = write!(body, "<p style=\"{p}\">{}</p>\n", escape(paragraph));
+        let _ = writeln!(body, "<p style=\"{p}\">{}</p>", escape(paragraph));
     }
     let mut details = String::new();
     for (label, value) in &copy.details {
-        let _ = write!(
+        let _ = writeln!(
             details,
             "<tr><td style=\"padding:8px 0;color:#616e7c;font-size:14px;\">{}</td>\
-             <td align=\"right\" style=\"padding:8px 0;font-size:14px;font-weight:600;\">{}</td></tr>\n",
+             <td align=\"right\" style=\"padding:8px 0;font-size:14px;font-weight:600;\">{}</td></tr>",
             escape(label),
             escape(value)
         );

@@ -1,0 +1,135 @@
+//! The live preview: every source × status (and the invoice statuses) with
+//! the channels that will fire, computed in the browser by `notify_core`.
+
+use leptos::prelude::*;
+use notify_core::{Channel, InvoiceStatus, OrderSource, OrderStatus, PreviewCell, PreviewMatrix, Trigger};
+
+#[component]
+pub fn PreviewMatrixView(matrix: Memo<PreviewMatrix>) -> impl IntoView {
+    let firing = move || matrix.with(PreviewMatrix::firing);
+    let warnings = move || matrix.with(|m| m.warnings.iter().map(|w| w.message()).collect::<Vec<_>>());
+    view! {
+        <section class="card preview" aria-labelledby="preview-title">
+            <div class="card-title-row">
+                <h2 id="preview-title">"Live preview"</h2>
+                <span class="pill" data-testid="firing-count">
+                    {move || format!("{} notifications on", firing())}
+                </span>
+            </div>
+            <p class="card-hint">"What your customers will receive, as you edit. Nothing is saved yet."</p>
+            <div class="matrix-scroll">
+                <table class="matrix">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Order source"</th>
+                            {OrderStatus::ALL
+                                .into_iter()
+                                .map(|s| view! { <th scope="col">{s.display_name()}</th> })
+                                .collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {OrderSource::ALL
+                            .into_iter()
+                            .map(|source| {
+                                view! {
+                                    <tr>
+                                        <th scope="row">{source.display_name()}</th>
+                                        {OrderStatus::ALL
+                                            .into_iter()
+                                            .map(|status| {
+                                                view! { <MatrixCell matrix trigger=Trigger::Order { source, status } /> }
+                                            })
+                                            .collect_view()}
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <table class="matrix matrix-invoice">
+                <thead>
+                    <tr>
+                        <th scope="col">"Invoice"</th>
+                        {InvoiceStatus::ALL
+                            .into_iter()
+                            .map(|s| view! { <th scope="col">{s.display_name()}</th> })
+                            .collect_view()}
+                    </tr>
+                </thead>
+                <tbody>
+                    <tr>
+                        <th scope="row">"All invoices"</th>
+                        {InvoiceStatus::ALL
+                            .into_iter()
+                            .map(|status| view! { <MatrixCell matrix trigger=Trigger::Invoice { status } /> })
+                            .collect_view()}
+                    </tr>
+                </tbody>
+            </table>
+            <ul class="warnings" data-testid="warnings">
+                <For each=warnings key=|w| w.clone() let:warning>
+                    <li class="warning">{warning}</li>
+                </For>
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn MatrixCell(matrix: Memo<PreviewMatrix>, trigger: Trigger) -> impl IntoView {
+    let cells = Memo::new(move |_| {
+        matrix.with(|m| {
+            m.row(trigger)
+                .map(|r| (r.email, r.sms))
+                .unwrap_or((PreviewCell::Fires, PreviewCell::Fires))
+        })
+    });
+    let firing = move || {
+        let (email, sms) = cells.get();
+        Channel::ALL
+            .into_iter()
+            .zip([email, sms])
+            .filter(|(_, cell)| cell.fires())
+            .map(|(channel, _)| channel)
+            .collect::<Vec<_>>()
+    };
+    let title = move || {
+        let (email, sms) = cells.get();
+        Channel::ALL
+            .into_iter()
+            .zip([email, sms])
+            .map(|(channel, cell)| match cell {
+                PreviewCell::Fires => format!("{} is sent.", channel.display_name()),
+                PreviewCell::Silent(reason) => reason.explain(trigger, channel),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let never = !trigger.can_fire();
+    view! {
+        <td
+            class="matrix-cell"
+            class:never=never
+            title=title
+            data-testid=format!("cell:{}", trigger.key())
+            data-channels=move || {
+                firing().iter().map(|c| c.slug()).collect::<Vec<_>>().join(" ")
+            }
+        >
+            {move || {
+                let channels = firing();
+                if channels.is_empty() {
+                    view! { <span class="dash" aria-label="nothing sent">"—"</span> }.into_any()
+                } else {
+                    channels
+                        .into_iter()
+                        .map(|c| view! { <span class=format!("chip chip-{}", c.slug())>{c.display_name()}</span> })
+                        .collect_view()
+                        .into_any()
+                }
+            }}
+        </td>
+    }
+}

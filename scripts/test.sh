@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, unit and property tests, the core's
+# golden cases compiled to WASM, integration tests, and the browser tests.
+source "$(dirname "$0")/lib.sh"
+
+"$ROOT/scripts/setup.sh" --test
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (native, all targets) -D warnings"
+cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+
+step "cargo leptos build (server + WASM frontend)"
+cargo leptos build
+
+step "native tests: unit, property, integration"
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --exclude frontend --no-fail-fast
+else
+  cargo test --workspace --exclude frontend --no-fail-fast
+fi
+
+step "core compiled to wasm32: the same golden cases under wasm-bindgen-test (Node)"
+cargo test -p notify-core --target wasm32-unknown-unknown
+
+step "end-to-end: Playwright in Debian's Chromium"
+(cd end2end && npx playwright test)
