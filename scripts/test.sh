@@ -22,7 +22,7 @@ else
 fi
 
 step "core compiled to wasm32: the same golden cases under wasm-bindgen-test (Node)"
-cargo test -p notify-core --target wasm32-unknown-unknown
+cargo test -p notify-core --target wasm32-unknown-unknown --test golden
 
 step "end-to-end: Playwright in Debian's Chromium"
 (cd end2end && npx playwright test)

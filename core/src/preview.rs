@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Channel, Trigger};
 use crate::decide::{ChannelOutcome, SkipReason, decide};
-use crate::sample::{SampleContacts, sample_event};
+use crate::sample::{SampleContacts, sample_customer, sample_event_for};
 use crate::settings::{Settings, Toggles};
 
 /// One cell of the matrix: does this channel fire for this trigger?
@@ -91,9 +91,12 @@ impl PreviewMatrix {
 }
 
 pub fn preview(settings: &Settings) -> PreviewMatrix {
+    // One customer for all rows: validating a phone number costs more than
+    // deciding.
+    let customer = sample_customer(SampleContacts::ALL);
     let rows = Trigger::all()
         .map(|trigger| {
-            let decision = decide(settings, &sample_event(trigger, SampleContacts::ALL));
+            let decision = decide(settings, &sample_event_for(trigger, customer.clone()));
             let cell = |channel| match decision.outcome(channel) {
                 ChannelOutcome::Send(_) => PreviewCell::Fires,
                 ChannelOutcome::Skip { reason, .. } => PreviewCell::Silent(*reason),

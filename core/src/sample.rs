@@ -50,6 +50,11 @@ pub fn sample_customer(contacts: SampleContacts) -> Customer {
 }
 
 pub fn sample_event(trigger: Trigger, contacts: SampleContacts) -> TransactionEvent {
+    sample_event_for(trigger, sample_customer(contacts))
+}
+
+/// The sample order or invoice for `trigger`, for the given customer.
+pub fn sample_event_for(trigger: Trigger, customer: Customer) -> TransactionEvent {
     let document = match trigger {
         Trigger::Order { source, status } => Document::Order {
             source,
@@ -69,7 +74,7 @@ pub fn sample_event(trigger: Trigger, contacts: SampleContacts) -> TransactionEv
     };
     TransactionEvent {
         document,
-        customer: sample_customer(contacts),
+        customer,
         occurred_at: sample_time(),
     }
 }
@@ -79,8 +84,16 @@ pub fn sample_event(trigger: Trigger, contacts: SampleContacts) -> TransactionEv
 pub fn starter_settings() -> crate::settings::Settings {
     use crate::catalog::{InvoiceStatus, OrderSource, OrderStatus};
     use crate::settings::{Rule, Settings, Toggles};
-    let email = Toggles { active: true, email: true, sms: false };
-    let both = Toggles { active: true, email: true, sms: true };
+    let email = Toggles {
+        active: true,
+        email: true,
+        sms: false,
+    };
+    let both = Toggles {
+        active: true,
+        email: true,
+        sms: true,
+    };
     let orders = OrderSource::ALL.into_iter().flat_map(move |source| {
         [
             (OrderStatus::SentForProcessing, email),
@@ -92,6 +105,11 @@ pub fn starter_settings() -> crate::settings::Settings {
         .filter(move |(status, _)| source.can_emit(*status))
         .map(move |(status, toggles)| Rule::new(Trigger::Order { source, status }, toggles))
     });
-    let invoices = [Rule::new(Trigger::Invoice { status: InvoiceStatus::Closed }, email)];
+    let invoices = [Rule::new(
+        Trigger::Invoice {
+            status: InvoiceStatus::Closed,
+        },
+        email,
+    )];
     Settings::new(orders.chain(invoices)).expect("one rule per trigger")
 }

@@ -11,6 +11,9 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", config.listen_addr))?;
     let app = server::startup::Application::build(config, listener)?;
     tracing::info!(url = %format!("http://{}", app.local_addr()), "Customer Notifications is running");
-    println!("Customer Notifications is running: open http://{}/settings/customer-notifications", app.local_addr());
+    println!(
+        "Customer Notifications is running: open http://{}/settings/customer-notifications",
+        app.local_addr()
+    );
     app.run_until_stopped().await
 }

@@ -2,12 +2,15 @@
 //! the channels that will fire, computed in the browser by `notify_core`.
 
 use leptos::prelude::*;
-use notify_core::{Channel, InvoiceStatus, OrderSource, OrderStatus, PreviewCell, PreviewMatrix, Trigger};
+use notify_core::{
+    Channel, InvoiceStatus, OrderSource, OrderStatus, PreviewCell, PreviewMatrix, Trigger,
+};
 
 #[component]
 pub fn PreviewMatrixView(matrix: Memo<PreviewMatrix>) -> impl IntoView {
     let firing = move || matrix.with(PreviewMatrix::firing);
-    let warnings = move || matrix.with(|m| m.warnings.iter().map(|w| w.message()).collect::<Vec<_>>());
+    let warnings =
+        move || matrix.with(|m| m.warnings.iter().map(|w| w.message()).collect::<Vec<_>>());
     view! {
         <section class="card preview" aria-labelledby="preview-title">
             <div class="card-title-row">

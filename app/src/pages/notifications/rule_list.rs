@@ -41,11 +41,13 @@ pub fn RuleList(settings: RwSignal<Settings>) -> impl IntoView {
 #[component]
 fn RuleRow(settings: RwSignal<Settings>, trigger: Trigger) -> impl IntoView {
     let toggles = Memo::new(move |_| {
-        settings.with(|s| s.rule(trigger).map(|r| r.toggles()).unwrap_or(Toggles {
-            active: false,
-            email: false,
-            sms: false,
-        }))
+        settings.with(|s| {
+            s.rule(trigger).map(|r| r.toggles()).unwrap_or(Toggles {
+                active: false,
+                email: false,
+                sms: false,
+            })
+        })
     });
     let set = move |change: fn(&mut Toggles, bool)| {
         Callback::new(move |on: bool| {
