@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The merchant-facing pages, rendered on the server (SSR) and hydrated in
 //! the browser, where the live preview runs `notify_core` compiled to WASM.
 

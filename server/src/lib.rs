@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The Customer Notifications server: the web app (SSR + the JSON API), and,
 //! in later stages, webhook ingestion and delivery.
 
