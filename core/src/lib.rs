@@ -25,5 +25,5 @@ pub use event::{Customer, Document, TransactionEvent};
 pub use merchant::MerchantName;
 pub use money::Money;
 pub use preview::{PreviewCell, PreviewMatrix, PreviewRow, Warning, preview};
-pub use settings::{FieldError, Rule, Settings, SettingsError, Toggles};
+pub use settings::{FieldError, Rule, RuleChange, Settings, SettingsError, Toggles};
 pub use templates::{EmailMessage, MessageContext, SmsMessage, render_email, render_sms};

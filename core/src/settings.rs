@@ -170,6 +170,71 @@ impl Settings {
     }
 }
 
+/// How one rule differs between two versions of the settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleChange {
+    pub trigger: Trigger,
+    /// `None`: the rule did not exist before (it was created).
+    pub before: Option<Toggles>,
+    /// `None`: the rule was removed.
+    pub after: Option<Toggles>,
+}
+
+impl RuleChange {
+    /// One line for the merchant, e.g. "Shopify · Ready: SMS on → off".
+    pub fn describe(&self) -> String {
+        let switches = |t: Toggles| [("Active", t.active), ("Email", t.email), ("SMS", t.sms)];
+        let on_off = |b: bool| if b { "on" } else { "off" };
+        match (self.before, self.after) {
+            (None, Some(after)) => {
+                let channels: Vec<&str> = after.channels().map(|c| c.display_name()).collect();
+                let channels = if channels.is_empty() {
+                    "no channel".to_owned()
+                } else {
+                    channels.join(" + ")
+                };
+                let state = if after.active { "active" } else { "inactive" };
+                format!("{}: rule added ({state}, {channels})", self.trigger)
+            }
+            (Some(_), None) => format!("{}: rule removed", self.trigger),
+            (Some(before), Some(after)) => {
+                let parts: Vec<String> = switches(before)
+                    .into_iter()
+                    .zip(switches(after))
+                    .filter(|((_, b), (_, a))| a != b)
+                    .map(|((name, b), (_, a))| format!("{name} {} → {}", on_off(b), on_off(a)))
+                    .collect();
+                format!("{}: {}", self.trigger, parts.join(", "))
+            }
+            (None, None) => format!("{}: unchanged", self.trigger),
+        }
+    }
+}
+
+impl Settings {
+    /// What changed from `self` to `next`, rule by rule, in trigger order.
+    pub fn diff(&self, next: &Settings) -> Vec<RuleChange> {
+        let triggers: std::collections::BTreeSet<Trigger> = self
+            .rules
+            .keys()
+            .chain(next.rules.keys())
+            .copied()
+            .collect();
+        triggers
+            .into_iter()
+            .filter_map(|trigger| {
+                let before = self.rules.get(&trigger).copied();
+                let after = next.rules.get(&trigger).copied();
+                (before != after).then_some(RuleChange {
+                    trigger,
+                    before,
+                    after,
+                })
+            })
+            .collect()
+    }
+}
+
 impl TryFrom<RulesOnTheWire> for Settings {
     type Error = SettingsError;
     fn try_from(value: RulesOnTheWire) -> Result<Self, Self::Error> {
@@ -248,6 +313,42 @@ mod tests {
         assert!(serde_json::from_str::<Settings>(dup).is_err());
         let unknown = r#"{"rules":[{"trigger":{"kind":"order","source":"amazon","status":"ready"},"active":true,"email":true,"sms":true}]}"#;
         assert!(serde_json::from_str::<Settings>(unknown).is_err());
+    }
+
+    #[test]
+    fn diff_lists_added_changed_and_removed_rules() {
+        let invoice = Trigger::Invoice {
+            status: InvoiceStatus::Closed,
+        };
+        let before = Settings::new([Rule::new(SHOPIFY_DELIVERED, ON)]).unwrap();
+        let mut after = before.clone();
+        after.update(SHOPIFY_DELIVERED, |t| {
+            t.sms = true;
+            t.active = false;
+        });
+        after
+            .add(Rule::new(
+                invoice,
+                Toggles {
+                    active: true,
+                    email: false,
+                    sms: true,
+                },
+            ))
+            .unwrap();
+        let changes = before.diff(&after);
+        let described: Vec<String> = changes.iter().map(RuleChange::describe).collect();
+        assert_eq!(
+            described,
+            vec![
+                "Shopify · Delivered: Active on → off, SMS off → on".to_owned(),
+                "Invoice · Closed: rule added (active, SMS)".to_owned(),
+            ]
+        );
+        let removed = after.diff(&Settings::default());
+        assert_eq!(removed.len(), 2);
+        assert_eq!(removed[1].describe(), "Invoice · Closed: rule removed");
+        assert!(before.diff(&before).is_empty());
     }
 
     #[test]

@@ -1,0 +1,123 @@
+//! The connection pool, chosen at run time by the URL, and migrations.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::error::{StoreError, StoreResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub(crate) enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same query code on whichever pool the store has. The body is
+/// compiled once per backend, so both get native types; SQL is written once
+/// with `$n` placeholders, which both SQLite and PostgreSQL accept.
+macro_rules! with_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) db: Db,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Store({:?})", self.backend())
+    }
+}
+
+impl Store {
+    /// Connects (creating a SQLite file and its folder if needed) and
+    /// applies pending migrations.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options =
+                PgConnectOptions::from_str(url).map_err(|e| StoreError::Url(e.to_string()))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Store {
+                db: Db::Postgres(pool),
+            }
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Url(e.to_string()))?
+                .create_if_missing(true)
+                .foreign_keys(true)
+                // WAL lets readers run beside the writer; FULL makes every
+                // commit durable before we answer (a 200 means we have it).
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(10));
+            if let Some(parent) = options.get_filename().parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| StoreError::Url(format!("{}: {e}", parent.display())))?;
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Store {
+                db: Db::Sqlite(pool),
+            }
+        } else {
+            return Err(StoreError::Url(
+                "DATABASE_URL must start with sqlite:, postgres:// or postgresql://".to_owned(),
+            ));
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.db {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        match &self.db {
+            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Whether the database answers (for readiness checks).
+    pub async fn ping(&self) -> StoreResult<()> {
+        with_pool!(self, pool => {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, pool => pool.close().await)
+    }
+}

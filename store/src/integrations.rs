@@ -1,0 +1,294 @@
+//! One webhook endpoint per merchant and platform, with its secrets. The
+//! endpoint id in the URL is unguessable; secrets leave this module only as
+//! [`Secret`]s, and views show them masked.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::db::{Store, with_pool};
+use crate::error::{StoreError, StoreResult};
+use crate::ids::{EndpointId, MerchantId};
+use crate::secret::Secret;
+use crate::time::{from_millis, to_millis};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    Shopify,
+    #[serde(rename = "bigcommerce")]
+    BigCommerce,
+    #[serde(rename = "woocommerce")]
+    WooCommerce,
+    /// The generic signed endpoint for CTO, Fanvista, retailcloud Online and invoices.
+    Events,
+}
+
+impl Platform {
+    pub const ALL: [Platform; 4] = [
+        Platform::Shopify,
+        Platform::BigCommerce,
+        Platform::WooCommerce,
+        Platform::Events,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Platform::Shopify => "shopify",
+            Platform::BigCommerce => "bigcommerce",
+            Platform::WooCommerce => "woocommerce",
+            Platform::Events => "events",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.slug() == s)
+    }
+}
+
+/// An integration's settings and secrets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntegrationConfig {
+    /// Client secrets, newest first; two are valid during a rotation.
+    Shopify {
+        client_secrets: Vec<Secret>,
+    },
+    BigCommerce {
+        store_hash: String,
+        api_token: Secret,
+        /// The value of the custom header the merchant set on the hook.
+        hook_secret: Secret,
+        /// The app's client secret, for Standard Webhooks signatures.
+        client_secret: Option<Secret>,
+    },
+    WooCommerce {
+        webhook_secret: Secret,
+    },
+    /// `whsec_` signing secrets, newest first; the previous one stays valid
+    /// after a rotation.
+    Events {
+        signing_secrets: Vec<Secret>,
+    },
+}
+
+impl IntegrationConfig {
+    pub fn platform(&self) -> Platform {
+        match self {
+            IntegrationConfig::Shopify { .. } => Platform::Shopify,
+            IntegrationConfig::BigCommerce { .. } => Platform::BigCommerce,
+            IntegrationConfig::WooCommerce { .. } => Platform::WooCommerce,
+            IntegrationConfig::Events { .. } => Platform::Events,
+        }
+    }
+
+    /// What a client may see: non-secret fields, and secrets masked.
+    pub fn masked(&self) -> serde_json::Value {
+        let masked = |v: &[Secret]| v.iter().map(Secret::masked).collect::<Vec<_>>();
+        match self {
+            IntegrationConfig::Shopify { client_secrets } => {
+                serde_json::json!({ "client_secrets": masked(client_secrets) })
+            }
+            IntegrationConfig::BigCommerce {
+                store_hash,
+                api_token,
+                hook_secret,
+                client_secret,
+            } => serde_json::json!({
+                "store_hash": store_hash,
+                "api_token": api_token.masked(),
+                "hook_secret": hook_secret.masked(),
+                "client_secret": client_secret.as_ref().map(Secret::masked),
+            }),
+            IntegrationConfig::WooCommerce { webhook_secret } => {
+                serde_json::json!({ "webhook_secret": webhook_secret.masked() })
+            }
+            IntegrationConfig::Events { signing_secrets } => {
+                serde_json::json!({ "signing_secrets": masked(signing_secrets) })
+            }
+        }
+    }
+}
+
+/// The storage form (never leaves this module).
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "platform", rename_all = "lowercase")]
+enum Stored {
+    Shopify {
+        client_secrets: Vec<String>,
+    },
+    #[serde(rename = "bigcommerce")]
+    BigCommerce {
+        store_hash: String,
+        api_token: String,
+        hook_secret: String,
+        client_secret: Option<String>,
+    },
+    #[serde(rename = "woocommerce")]
+    WooCommerce {
+        webhook_secret: String,
+    },
+    Events {
+        signing_secrets: Vec<String>,
+    },
+}
+
+impl From<&IntegrationConfig> for Stored {
+    fn from(c: &IntegrationConfig) -> Self {
+        let plain = |v: &[Secret]| v.iter().map(|s| s.expose().to_owned()).collect();
+        match c {
+            IntegrationConfig::Shopify { client_secrets } => Stored::Shopify {
+                client_secrets: plain(client_secrets),
+            },
+            IntegrationConfig::BigCommerce {
+                store_hash,
+                api_token,
+                hook_secret,
+                client_secret,
+            } => Stored::BigCommerce {
+                store_hash: store_hash.clone(),
+                api_token: api_token.expose().to_owned(),
+                hook_secret: hook_secret.expose().to_owned(),
+                client_secret: client_secret.as_ref().map(|s| s.expose().to_owned()),
+            },
+            IntegrationConfig::WooCommerce { webhook_secret } => Stored::WooCommerce {
+                webhook_secret: webhook_secret.expose().to_owned(),
+            },
+            IntegrationConfig::Events { signing_secrets } => Stored::Events {
+                signing_secrets: plain(signing_secrets),
+            },
+        }
+    }
+}
+
+impl From<Stored> for IntegrationConfig {
+    fn from(s: Stored) -> Self {
+        let secrets = |v: Vec<String>| v.into_iter().map(Secret::new).collect();
+        match s {
+            Stored::Shopify { client_secrets } => IntegrationConfig::Shopify {
+                client_secrets: secrets(client_secrets),
+            },
+            Stored::BigCommerce {
+                store_hash,
+                api_token,
+                hook_secret,
+                client_secret,
+            } => IntegrationConfig::BigCommerce {
+                store_hash,
+                api_token: Secret::new(api_token),
+                hook_secret: Secret::new(hook_secret),
+                client_secret: client_secret.map(Secret::new),
+            },
+            Stored::WooCommerce { webhook_secret } => IntegrationConfig::WooCommerce {
+                webhook_secret: Secret::new(webhook_secret),
+            },
+            Stored::Events { signing_secrets } => IntegrationConfig::Events {
+                signing_secrets: secrets(signing_secrets),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Integration {
+    pub endpoint_id: EndpointId,
+    pub merchant_id: MerchantId,
+    pub config: IntegrationConfig,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+type IntegrationRow = (String, String, String, i64, i64);
+
+fn from_row(
+    (endpoint_id, merchant_id, settings, created_at, updated_at): IntegrationRow,
+) -> StoreResult<Integration> {
+    let stored: Stored = serde_json::from_str(&settings)
+        .map_err(|e| StoreError::Corrupt(format!("integration {endpoint_id}: {e}")))?;
+    Ok(Integration {
+        endpoint_id: EndpointId::from_string(endpoint_id),
+        merchant_id: MerchantId::from_string(merchant_id),
+        config: stored.into(),
+        created_at: from_millis(created_at)?,
+        updated_at: from_millis(updated_at)?,
+    })
+}
+
+impl Store {
+    /// Creates or replaces the merchant's integration for the config's
+    /// platform, keeping its endpoint id (and so its webhook URL).
+    pub async fn put_integration(
+        &self,
+        merchant_id: &MerchantId,
+        config: &IntegrationConfig,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Integration> {
+        let platform = config.platform().slug();
+        let settings = serde_json::to_string(&Stored::from(config))
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let row: IntegrationRow = with_pool!(self, pool => {
+            sqlx::query_as(
+                "INSERT INTO integrations (endpoint_id, merchant_id, platform, settings, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $5)
+                 ON CONFLICT (merchant_id, platform) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at
+                 RETURNING endpoint_id, merchant_id, settings, created_at, updated_at",
+            )
+            .bind(EndpointId::generate().as_str())
+            .bind(merchant_id.as_str())
+            .bind(platform)
+            .bind(settings)
+            .bind(to_millis(now))
+            .fetch_one(pool)
+            .await?
+        });
+        from_row(row)
+    }
+
+    pub async fn integration(
+        &self,
+        merchant_id: &MerchantId,
+        platform: Platform,
+    ) -> StoreResult<Option<Integration>> {
+        let row: Option<IntegrationRow> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT endpoint_id, merchant_id, settings, created_at, updated_at FROM integrations
+                 WHERE merchant_id = $1 AND platform = $2",
+            )
+            .bind(merchant_id.as_str())
+            .bind(platform.slug())
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(from_row).transpose()
+    }
+
+    pub async fn integrations(&self, merchant_id: &MerchantId) -> StoreResult<Vec<Integration>> {
+        let rows: Vec<IntegrationRow> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT endpoint_id, merchant_id, settings, created_at, updated_at FROM integrations
+                 WHERE merchant_id = $1 ORDER BY platform",
+            )
+            .bind(merchant_id.as_str())
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(from_row).collect()
+    }
+
+    /// For webhook ingestion: the integration behind a webhook URL.
+    pub async fn integration_by_endpoint(
+        &self,
+        platform: Platform,
+        endpoint_id: &str,
+    ) -> StoreResult<Option<Integration>> {
+        let row: Option<IntegrationRow> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT endpoint_id, merchant_id, settings, created_at, updated_at FROM integrations
+                 WHERE endpoint_id = $1 AND platform = $2",
+            )
+            .bind(endpoint_id)
+            .bind(platform.slug())
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(from_row).transpose()
+    }
+}

@@ -1,0 +1,27 @@
+//! Persistence for Customer Notifications. One `Store` over SQLite (the
+//! embedded default) or PostgreSQL (scale-out), chosen at run time by the
+//! database URL. Every query that touches a merchant's data is scoped by
+//! that merchant's id here, in the store, not only in the handlers.
+
+mod db;
+
+pub mod accounts;
+pub mod api_keys;
+pub mod audit;
+pub mod error;
+pub mod ids;
+pub mod integrations;
+pub mod login_throttle;
+pub mod principal;
+pub mod secret;
+pub mod sessions;
+pub mod settings;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod time;
+pub mod tokens;
+
+pub use db::{Backend, Store};
+pub use error::StoreError;
+pub use ids::{MerchantId, UserId};
+pub use principal::Principal;

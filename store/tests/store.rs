@@ -1,0 +1,504 @@
+//! The store against both backends: the same tests run on a temporary SQLite
+//! file and on a fresh PostgreSQL database.
+
+use chrono::{Duration, TimeZone as _, Utc};
+use notify_core::{
+    EmailAddress, InvoiceStatus, MerchantName, OrderSource, OrderStatus, Rule, Settings, Toggles,
+    Trigger,
+};
+use notify_store::accounts::{NewMerchant, Password, Role, TimeZone};
+use notify_store::integrations::{IntegrationConfig, Platform};
+use notify_store::secret::Secret;
+use notify_store::settings::SaveOutcome;
+use notify_store::testing::TestDb;
+use notify_store::{Store, StoreError, tests_on_both_backends};
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap()
+}
+
+fn email(s: &str) -> EmailAddress {
+    EmailAddress::parse(s).unwrap()
+}
+
+async fn merchant(
+    store: &Store,
+    name: &str,
+    admin: &str,
+) -> (
+    notify_store::accounts::Merchant,
+    notify_store::accounts::User,
+) {
+    let new = NewMerchant {
+        store_name: MerchantName::parse(name).unwrap(),
+        time_zone: TimeZone::parse("America/New_York").unwrap(),
+        sender_name: MerchantName::parse(name).unwrap(),
+        sender_email: email(admin),
+    };
+    // A fast digest is fine here; hashing is tested on its own.
+    let digest = Password::parse("correct horse battery")
+        .unwrap()
+        .hash()
+        .unwrap();
+    store
+        .create_merchant(&new, &email(admin), digest, now())
+        .await
+        .unwrap()
+}
+
+const SHOPIFY_DELIVERED: Trigger = Trigger::Order {
+    source: OrderSource::Shopify,
+    status: OrderStatus::Delivered,
+};
+const INVOICE_CLOSED: Trigger = Trigger::Invoice {
+    status: InvoiceStatus::Closed,
+};
+
+fn rules(list: &[(Trigger, bool, bool, bool)]) -> Settings {
+    Settings::new(
+        list.iter()
+            .map(|&(t, active, email, sms)| Rule::new(t, Toggles { active, email, sms })),
+    )
+    .unwrap()
+}
+
+async fn sign_up_creates_a_merchant_and_its_admin(db: &TestDb) {
+    let store = db.store().await;
+    let (m, admin) = merchant(&store, "Maple & Co", "Owner@Maple.example").await;
+    assert_eq!(admin.role, Role::Admin);
+    let loaded = store.merchant(&m.id).await.unwrap();
+    assert_eq!(loaded.store_name.as_str(), "Maple & Co");
+    assert_eq!(loaded.time_zone.name(), "America/New_York");
+    // Emails are unique whatever their case.
+    let found = store
+        .user_by_email(&email("owner@maple.example"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.id, admin.id);
+    assert!(found.password.verify("correct horse battery"));
+    assert!(!found.password.verify("wrong horse battery"));
+    let again = NewMerchant {
+        store_name: MerchantName::parse("Other").unwrap(),
+        time_zone: TimeZone::parse("UTC").unwrap(),
+        sender_name: MerchantName::parse("Other").unwrap(),
+        sender_email: email("x@other.example"),
+    };
+    let digest = Password::parse("another long password")
+        .unwrap()
+        .hash()
+        .unwrap();
+    let dup = store
+        .create_merchant(&again, &email("OWNER@maple.example"), digest, now())
+        .await;
+    assert!(matches!(dup, Err(StoreError::AlreadyExists(_))), "{dup:?}");
+    // A merchant can have several users.
+    let digest = Password::parse("staff password 1").unwrap().hash().unwrap();
+    store
+        .add_user(
+            &m.id,
+            &email("staff@maple.example"),
+            digest,
+            Role::Staff,
+            now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.users(&m.id).await.unwrap().len(), 2);
+}
+
+async fn sessions_expire_and_end(db: &TestDb) {
+    let store = db.store().await;
+    let (m, admin) = merchant(&store, "Maple", "a@maple.example").await;
+    let token = store
+        .create_session(&admin, now(), Duration::hours(1))
+        .await
+        .unwrap();
+    let p = store
+        .session_principal(&token, now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.merchant_id, m.id);
+    assert_eq!(p.actor, "a@maple.example");
+    assert!(
+        store
+            .session_principal(&token, now() + Duration::hours(2))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store.delete_session(&token).await.unwrap();
+    assert!(
+        store
+            .session_principal(&token, now())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let forged = notify_store::sessions::SessionToken::from_cookie("forged");
+    assert!(
+        store
+            .session_principal(&forged, now())
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn settings_survive_a_restart(db: &TestDb) {
+    let store = db.store().await;
+    let (m, _) = merchant(&store, "Maple", "a@maple.example").await;
+    let empty = store.load_settings(&m.id).await.unwrap();
+    assert_eq!(empty.version, 0);
+    assert!(empty.settings.is_empty());
+    let wanted = rules(&[
+        (SHOPIFY_DELIVERED, true, true, false),
+        (INVOICE_CLOSED, false, false, true),
+    ]);
+    let outcome = store
+        .save_settings(&m.id, "a@maple.example", 0, &wanted, now())
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, SaveOutcome::Saved { version: 1, .. }),
+        "{outcome:?}"
+    );
+    store.close().await;
+    drop(store);
+    let reopened = db.store().await;
+    let loaded = reopened.load_settings(&m.id).await.unwrap();
+    assert_eq!(loaded.version, 1);
+    assert_eq!(loaded.settings, wanted);
+}
+
+async fn a_stale_save_conflicts_and_changes_nothing(db: &TestDb) {
+    let store = db.store().await;
+    let (m, _) = merchant(&store, "Maple", "a@maple.example").await;
+    let first = rules(&[(SHOPIFY_DELIVERED, true, true, false)]);
+    store
+        .save_settings(&m.id, "alice@maple.example", 0, &first, now())
+        .await
+        .unwrap();
+    // Bob edited from version 0 too.
+    let bobs = rules(&[(INVOICE_CLOSED, true, true, true)]);
+    let outcome = store
+        .save_settings(&m.id, "bob@maple.example", 0, &bobs, now())
+        .await
+        .unwrap();
+    let SaveOutcome::Conflict {
+        current_version,
+        changes_since,
+    } = outcome
+    else {
+        panic!("expected a conflict, got {outcome:?}");
+    };
+    assert_eq!(current_version, 1);
+    assert_eq!(changes_since.len(), 1);
+    assert_eq!(changes_since[0].actor, "alice@maple.example");
+    assert_eq!(
+        changes_since[0].changes[0].describe(),
+        "Shopify · Delivered: rule added (active, Email)"
+    );
+    let loaded = store.load_settings(&m.id).await.unwrap();
+    assert_eq!((loaded.version, loaded.settings), (1, first));
+    assert_eq!(store.audit_entries(&m.id, 50, None).await.unwrap().len(), 1);
+}
+
+async fn concurrent_saves_from_one_version_let_exactly_one_win(db: &TestDb) {
+    let store = db.store().await;
+    let (m, _) = merchant(&store, "Maple", "a@maple.example").await;
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let (store, id) = (store.clone(), m.id.clone());
+        tasks.push(tokio::spawn(async move {
+            let s = rules(&[
+                (SHOPIFY_DELIVERED, true, i % 2 == 0, i % 2 == 1),
+                (INVOICE_CLOSED, i < 4, true, false),
+            ]);
+            store
+                .save_settings(&id, &format!("user{i}"), 0, &s, now())
+                .await
+                .unwrap()
+        }));
+    }
+    let mut saved = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            SaveOutcome::Saved { version, .. } => {
+                saved += 1;
+                assert_eq!(version, 1);
+            }
+            SaveOutcome::Conflict {
+                current_version, ..
+            } => assert_eq!(current_version, 1),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(saved, 1);
+    assert_eq!(store.audit_entries(&m.id, 50, None).await.unwrap().len(), 1);
+}
+
+async fn audit_entries_record_who_when_and_what(db: &TestDb) {
+    let store = db.store().await;
+    let (m, _) = merchant(&store, "Maple", "a@maple.example").await;
+    let v1 = rules(&[(SHOPIFY_DELIVERED, true, true, false)]);
+    let v2 = rules(&[
+        (SHOPIFY_DELIVERED, false, true, true),
+        (INVOICE_CLOSED, true, false, true),
+    ]);
+    store
+        .save_settings(&m.id, "alice@maple.example", 0, &v1, now())
+        .await
+        .unwrap();
+    let later = now() + Duration::minutes(5);
+    store
+        .save_settings(&m.id, "API key ci", 1, &v2, later)
+        .await
+        .unwrap();
+    // Saving the same rules again records nothing.
+    let same = store
+        .save_settings(&m.id, "bob@maple.example", 2, &v2, later)
+        .await
+        .unwrap();
+    assert_eq!(same, SaveOutcome::Unchanged { version: 2 });
+    let entries = store.audit_entries(&m.id, 50, None).await.unwrap();
+    let summary: Vec<(i64, &str, chrono::DateTime<Utc>, Vec<String>)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e.version,
+                e.actor.as_str(),
+                e.at,
+                e.changes.iter().map(|c| c.describe()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (
+                2,
+                "API key ci",
+                later,
+                vec![
+                    "Shopify · Delivered: Active on → off, SMS off → on".to_owned(),
+                    "Invoice · Closed: rule added (active, SMS)".to_owned()
+                ]
+            ),
+            (
+                1,
+                "alice@maple.example",
+                now(),
+                vec!["Shopify · Delivered: rule added (active, Email)".to_owned()]
+            ),
+        ]
+    );
+    // Paging backwards.
+    let older = store.audit_entries(&m.id, 1, Some(2)).await.unwrap();
+    assert_eq!(older.len(), 1);
+    assert_eq!(older[0].version, 1);
+}
+
+async fn merchants_never_see_each_others_data(db: &TestDb) {
+    let store = db.store().await;
+    let (a, _) = merchant(&store, "Alpha", "a@alpha.example").await;
+    let (b, _) = merchant(&store, "Beta", "b@beta.example").await;
+    store
+        .save_settings(
+            &b.id,
+            "b@beta.example",
+            0,
+            &rules(&[(INVOICE_CLOSED, true, true, true)]),
+            now(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .load_settings(&a.id)
+            .await
+            .unwrap()
+            .settings
+            .is_empty()
+    );
+    let (b_key, b_secret) = store
+        .create_api_key(&b.id, "b", "b@beta.example", now())
+        .await
+        .unwrap();
+    // A cannot revoke B's key, nor list it.
+    assert!(!store.revoke_api_key(&a.id, &b_key.id, now()).await.unwrap());
+    assert!(store.api_keys(&a.id).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .api_key_principal(b_secret.expose())
+            .await
+            .unwrap()
+            .unwrap()
+            .merchant_id,
+        b.id
+    );
+    store
+        .put_integration(
+            &b.id,
+            &IntegrationConfig::WooCommerce {
+                webhook_secret: Secret::new("b-secret"),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    assert!(store.integrations(&a.id).await.unwrap().is_empty());
+    assert!(
+        store
+            .integration(&a.id, Platform::WooCommerce)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .audit_entries(&a.id, 50, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn api_keys_are_shown_once_and_revocable(db: &TestDb) {
+    let store = db.store().await;
+    let (m, _) = merchant(&store, "Maple", "a@maple.example").await;
+    let (info, key) = store
+        .create_api_key(&m.id, "Zapier", "a@maple.example", now())
+        .await
+        .unwrap();
+    assert!(key.expose().starts_with("cnk_"));
+    assert!(info.hint.ends_with(&key.expose()[key.expose().len() - 4..]));
+    let p = store
+        .api_key_principal(key.expose())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (p.merchant_id.clone(), p.user_id.clone(), p.actor.as_str()),
+        (m.id.clone(), None, "API key Zapier")
+    );
+    assert_eq!(store.api_keys(&m.id).await.unwrap().len(), 1);
+    assert!(store.revoke_api_key(&m.id, &info.id, now()).await.unwrap());
+    assert!(
+        store
+            .api_key_principal(key.expose())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(store.api_keys(&m.id).await.unwrap().is_empty());
+    assert!(
+        store
+            .api_key_principal("cnk_guess")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn integrations_keep_their_endpoint_and_mask_secrets(db: &TestDb) {
+    let store = db.store().await;
+    let (m, _) = merchant(&store, "Maple", "a@maple.example").await;
+    let first = IntegrationConfig::Shopify {
+        client_secrets: vec![Secret::new("shpss_first_secret_value_0001")],
+    };
+    let created = store.put_integration(&m.id, &first, now()).await.unwrap();
+    let rotated = IntegrationConfig::Shopify {
+        client_secrets: vec![
+            Secret::new("shpss_second_secret_value_0002"),
+            Secret::new("shpss_first_secret_value_0001"),
+        ],
+    };
+    let updated = store
+        .put_integration(&m.id, &rotated, now() + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(created.endpoint_id, updated.endpoint_id);
+    assert_eq!(updated.config, rotated);
+    assert_eq!(updated.created_at, now());
+    let masked = updated.config.masked().to_string();
+    assert!(!masked.contains("second_secret"), "{masked}");
+    assert!(masked.contains("0002"));
+    let found = store
+        .integration_by_endpoint(Platform::Shopify, created.endpoint_id.as_str())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.merchant_id, m.id);
+    assert!(
+        store
+            .integration_by_endpoint(Platform::WooCommerce, created.endpoint_id.as_str())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .integration_by_endpoint(Platform::Shopify, "ep_unknown")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn login_failures_are_counted_per_key(db: &TestDb) {
+    let store = db.store().await;
+    let keys = vec!["account:a@x.example".to_owned(), "ip:127.0.0.1".to_owned()];
+    for i in 0..3 {
+        store
+            .record_login_failure(&keys, now() + Duration::seconds(i))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store
+            .login_failures_since("account:a@x.example", now() - Duration::minutes(1))
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        store
+            .login_failures_since("ip:127.0.0.1", now() + Duration::seconds(1))
+            .await
+            .unwrap(),
+        1
+    );
+    store
+        .clear_login_failures("account:a@x.example", now() - Duration::days(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .login_failures_since("account:a@x.example", now() - Duration::minutes(1))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .login_failures_since("ip:127.0.0.1", now() - Duration::minutes(1))
+            .await
+            .unwrap(),
+        3
+    );
+}
+
+tests_on_both_backends!(
+    sign_up_creates_a_merchant_and_its_admin,
+    sessions_expire_and_end,
+    settings_survive_a_restart,
+    a_stale_save_conflicts_and_changes_nothing,
+    concurrent_saves_from_one_version_let_exactly_one_win,
+    audit_entries_record_who_when_and_what,
+    merchants_never_see_each_others_data,
+    api_keys_are_shown_once_and_revocable,
+    integrations_keep_their_endpoint_and_mask_secrets,
+    login_failures_are_counted_per_key,
+);
