@@ -2,8 +2,11 @@
 # Runs every test: formatting and lints, unit and property tests, the core's
 # golden cases compiled to WASM, integration tests, and the browser tests.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/postgres.sh"
 
 "$ROOT/scripts/setup.sh" --test
+ensure_postgres
+echo "PostgreSQL for tests: $TEST_POSTGRES_URL"
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
