@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import * as path from 'path';
+import * as os from 'os';
 
 // The server under test: the binary built by `cargo leptos build`, run from
 // the workspace root (it serves target/site) on its own port and data dir.
@@ -7,6 +8,8 @@ const root = path.resolve(__dirname, '..');
 const port = Number(process.env.E2E_PORT ?? 3210);
 const baseURL = `http://127.0.0.1:${port}`;
 const serverBinary = process.env.E2E_SERVER_BIN ?? path.join(root, 'target/debug/server');
+// A fresh SQLite database for every run.
+const databaseUrl = `sqlite://${path.join(os.tmpdir(), `cn-e2e-${process.pid}-${Date.now()}`, 'notifications.db')}`;
 
 export default defineConfig({
   testDir: './tests',
@@ -45,6 +48,8 @@ export default defineConfig({
     env: {
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: 'target/site',
+      DATABASE_URL: databaseUrl,
+      PUBLIC_URL: baseURL,
       RUST_LOG: 'info',
     },
   },

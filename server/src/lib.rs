@@ -1,8 +1,11 @@
 #![recursion_limit = "256"]
-//! The Customer Notifications server: the web app (SSR + the JSON API), and,
-//! in later stages, webhook ingestion and delivery.
+//! The Customer Notifications server: the pages (SSR), their server
+//! functions, and the JSON API; later stages add webhooks and delivery.
 
+pub mod api;
 pub mod config;
+pub mod http;
 pub mod shutdown;
 pub mod startup;
+pub mod state;
 pub mod telemetry;

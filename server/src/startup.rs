@@ -2,28 +2,39 @@
 //! tests), so tests run the real app exactly as production does.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
-use app::{App, shell};
 use axum::Router;
-use leptos::config::LeptosOptions;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use notify_store::Store;
+use notify_store::auth::AuthPolicy;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
+use crate::state::AppState;
 
 pub struct Application {
     listener: TcpListener,
     local_addr: SocketAddr,
     router: Router,
+    store: Store,
 }
 
 impl Application {
-    pub fn build(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
+    /// Connects to the database (running migrations) and assembles the app.
+    pub async fn build(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
         let local_addr = listener.local_addr()?;
+        let store = Store::connect(&config.database_url).await?;
+        tracing::info!(backend = ?store.backend(), "database ready");
+        let state = AppState {
+            store: store.clone(),
+            config: Arc::new(config),
+            auth_policy: AuthPolicy::default(),
+        };
         Ok(Application {
             listener,
             local_addr,
-            router: router(config.leptos),
+            router: crate::http::router(state),
+            store,
         })
     }
 
@@ -32,20 +43,14 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(crate::shutdown::signal())
-            .await?;
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(crate::shutdown::signal())
+        .await?;
+        self.store.close().await;
         Ok(())
     }
-}
-
-fn router(leptos_options: LeptosOptions) -> Router {
-    let routes = generate_route_list(App);
-    Router::new()
-        .leptos_routes(&leptos_options, routes, {
-            let options = leptos_options.clone();
-            move || shell(options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler(shell))
-        .with_state(leptos_options)
 }

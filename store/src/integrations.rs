@@ -292,3 +292,14 @@ impl Store {
         row.map(from_row).transpose()
     }
 }
+
+/// A new Standard Webhooks signing secret: `whsec_` + base64 of 32 random bytes.
+pub fn generate_signing_secret() -> Secret {
+    use base64::Engine;
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).expect("the OS random number generator is available");
+    Secret::new(format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode(key)
+    ))
+}

@@ -17,3 +17,8 @@ pub struct Principal {
     pub actor: String,
     pub method: AuthMethod,
 }
+
+/// What the server's authentication layer found on a request; put into the
+/// request's extensions for handlers and server functions.
+#[derive(Debug, Clone, Default)]
+pub struct RequestAuth(pub Option<Principal>);

@@ -2,6 +2,7 @@
 
 mod preview_matrix;
 mod rule_list;
+pub mod server_fns;
 
 use leptos::prelude::*;
 use notify_core::Settings;

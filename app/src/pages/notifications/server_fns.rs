@@ -1,0 +1,112 @@
+//! The page's server functions: load and save the merchant's rules. They
+//! share the store's rules with the JSON API (`/api/v1/settings`): versioned
+//! saves, validation by core, the audit trail.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use notify_core::{FieldError, Rule, Settings};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredSettings {
+    pub version: i64,
+    pub settings: Settings,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SaveResult {
+    Saved {
+        version: i64,
+    },
+    /// Someone saved first; what they changed, one line each.
+    Conflict {
+        current_version: i64,
+        changes: Vec<String>,
+    },
+    Invalid {
+        fields: Vec<FieldError>,
+    },
+}
+
+#[server(prefix = "/api", endpoint = "settings/load", input = Json)]
+pub async fn load_settings() -> Result<StoredSettings, ServerFnError> {
+    let (store, who) = ssr::caller().await?;
+    let stored = store
+        .load_settings(&who.merchant_id)
+        .await
+        .map_err(ssr::internal)?;
+    Ok(StoredSettings {
+        version: stored.version,
+        settings: stored.settings,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "settings/save", input = Json)]
+pub async fn save_settings(version: i64, rules: Vec<Rule>) -> Result<SaveResult, ServerFnError> {
+    use notify_store::settings::SaveOutcome;
+    let (store, who) = ssr::caller().await?;
+    let settings = match Settings::new(rules) {
+        Ok(s) => s,
+        Err(e) => return Ok(SaveResult::Invalid { fields: e.errors }),
+    };
+    let outcome = store
+        .save_settings(
+            &who.merchant_id,
+            &who.actor,
+            version,
+            &settings,
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(ssr::internal)?;
+    Ok(match outcome {
+        SaveOutcome::Saved { version, .. } | SaveOutcome::Unchanged { version } => {
+            SaveResult::Saved { version }
+        }
+        SaveOutcome::Conflict {
+            current_version,
+            changes_since,
+        } => SaveResult::Conflict {
+            current_version,
+            changes: changes_since
+                .iter()
+                .flat_map(|e| {
+                    e.changes
+                        .iter()
+                        .map(move |c| format!("{} ({})", c.describe(), e.actor))
+                })
+                .collect(),
+        },
+    })
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use leptos::prelude::*;
+    use notify_store::{Principal, RequestAuth, Store};
+
+    /// The store and the signed-in merchant, or an error for a caller who
+    /// is not signed in.
+    pub async fn caller() -> Result<(Store, Principal), ServerFnError> {
+        let store =
+            use_context::<Store>().ok_or_else(|| ServerFnError::new("store unavailable"))?;
+        let axum::Extension(RequestAuth(principal)) =
+            leptos_axum::extract::<axum::Extension<RequestAuth>>().await?;
+        let principal = principal.ok_or_else(|| {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(axum::http::StatusCode::UNAUTHORIZED);
+            }
+            ServerFnError::new("sign in first")
+        })?;
+        Ok((store, principal))
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> ServerFnError {
+        tracing_error(&e);
+        ServerFnError::new("something went wrong on our side")
+    }
+
+    fn tracing_error(e: &dyn std::fmt::Display) {
+        leptos::logging::error!("server function failed: {e}");
+    }
+}

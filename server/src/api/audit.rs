@@ -1,0 +1,51 @@
+//! `GET /api/v1/audit`: the settings audit trail, newest first.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use notify_store::audit::AuditEntry;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::http::auth::Auth;
+use crate::http::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct Page {
+    limit: Option<i64>,
+    before_version: Option<i64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    Query(page): Query<Page>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let limit = page.limit.unwrap_or(50).clamp(1, 200);
+    let entries = state
+        .store
+        .audit_entries(&who.merchant_id, limit, page.before_version)
+        .await?;
+    let next = (entries.len() as i64 == limit)
+        .then(|| entries.last().map(|e| e.version))
+        .flatten();
+    Ok(Json(json!({
+        "entries": entries.iter().map(entry_json).collect::<Vec<_>>(),
+        "next_before_version": next,
+    })))
+}
+
+/// One audit entry as the API shows it: rule by rule, before → after.
+pub fn entry_json(e: &AuditEntry) -> serde_json::Value {
+    json!({
+        "version": e.version,
+        "actor": e.actor,
+        "at": e.at,
+        "changes": e.changes.iter().map(|c| json!({
+            "trigger": c.trigger,
+            "before": c.before,
+            "after": c.after,
+            "summary": c.describe(),
+        })).collect::<Vec<_>>(),
+    })
+}

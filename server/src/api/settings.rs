@@ -1,0 +1,69 @@
+//! `GET/PUT /api/v1/settings`: the rules with their version.
+
+use axum::Json;
+use axum::extract::State;
+use chrono::Utc;
+use notify_core::{Rule, Settings};
+use notify_store::settings::SaveOutcome;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::ApiJson;
+use crate::http::auth::Auth;
+use crate::http::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Serialize, Deserialize)]
+pub struct SettingsBody {
+    pub version: i64,
+    pub rules: Vec<Rule>,
+}
+
+pub async fn get_settings(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+) -> Result<Json<SettingsBody>, ApiError> {
+    let stored = state.store.load_settings(&who.merchant_id).await?;
+    Ok(Json(SettingsBody {
+        version: stored.version,
+        rules: stored.settings.rules().collect(),
+    }))
+}
+
+pub async fn put_settings(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    ApiJson(body): ApiJson<SettingsBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let settings = Settings::new(body.rules).map_err(|e| ApiError::Validation(e.errors))?;
+    match state
+        .store
+        .save_settings(
+            &who.merchant_id,
+            &who.actor,
+            body.version,
+            &settings,
+            Utc::now(),
+        )
+        .await?
+    {
+        SaveOutcome::Saved { version, changes } => {
+            tracing::info!(merchant = %who.merchant_id, version, changes = changes.len(), "settings saved");
+            Ok(Json(json!({ "version": version })))
+        }
+        SaveOutcome::Unchanged { version } => Ok(Json(json!({ "version": version }))),
+        SaveOutcome::Conflict {
+            current_version,
+            changes_since,
+        } => Err(ApiError::Conflict {
+            message: format!(
+                "these settings were changed by someone else since version {} (now version {current_version}); reload and apply your changes again",
+                body.version
+            ),
+            details: json!({
+                "current_version": current_version,
+                "changes_since": changes_since.iter().map(super::audit::entry_json).collect::<Vec<_>>(),
+            }),
+        }),
+    }
+}

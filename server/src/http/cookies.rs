@@ -1,0 +1,44 @@
+//! The session cookie.
+
+use axum::http::HeaderMap;
+use axum::http::header::COOKIE;
+use cookie::{Cookie, SameSite};
+use notify_store::sessions::SessionToken;
+
+pub const SESSION_COOKIE: &str = "cn_session";
+
+/// `Set-Cookie` value that stores the session: HttpOnly, SameSite=Lax, and
+/// Secure when the app is served over https.
+pub fn session_cookie(token: &SessionToken, max_age: chrono::Duration, secure: bool) -> String {
+    Cookie::build((SESSION_COOKIE, token.expose().to_owned()))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .path("/")
+        .max_age(cookie::time::Duration::seconds(max_age.num_seconds()))
+        .build()
+        .to_string()
+}
+
+/// `Set-Cookie` value that removes the session cookie.
+pub fn clear_session_cookie(secure: bool) -> String {
+    Cookie::build((SESSION_COOKIE, ""))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .path("/")
+        .max_age(cookie::time::Duration::ZERO)
+        .build()
+        .to_string()
+}
+
+pub fn session_token(headers: &HeaderMap) -> Option<SessionToken> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == SESSION_COOKIE && !c.value().is_empty())
+        .map(|c| SessionToken::from_cookie(c.value()))
+}

@@ -1,0 +1,38 @@
+//! HTTP plumbing: the router, authentication, the cross-site check, errors.
+
+pub mod auth;
+pub mod cookies;
+pub mod csrf;
+pub mod error;
+
+use app::{App, shell};
+use axum::Router;
+use axum::middleware;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::trace::TraceLayer;
+
+use crate::state::AppState;
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let store = state.store.clone();
+    let leptos_options = state.config.leptos.clone();
+    Router::new()
+        .nest("/api/v1", crate::api::router())
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(store.clone()),
+            move || shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Outermost last: trace → cross-site check → who is asking.
+        .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            csrf::reject_cross_site,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,172 @@
+//! Sign-up, login, logout, sessions and login limits.
+
+use notify_store::testing::TestDb;
+use notify_store::tests_on_both_backends;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::harness::spawn;
+
+async fn sign_up_logs_in_with_a_safe_cookie(db: &TestDb) {
+    let app = spawn(db).await;
+    let r = app.sign_up("Maple & Co", "owner@maple.example").await;
+    assert_eq!(r.status(), 201);
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("cn_session="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http must not set Secure: {cookie}"
+    );
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["merchant"]["store_name"], "Maple & Co");
+    assert_eq!(body["merchant"]["sender_email"], "owner@maple.example");
+    let (status, settings) = app.get_json("/api/v1/settings").await;
+    assert_eq!(
+        (status, settings),
+        (200, json!({"version": 0, "rules": []}))
+    );
+}
+
+async fn sign_up_rejects_bad_fields_one_by_one(db: &TestDb) {
+    let app = spawn(db).await;
+    let (status, body) = app
+        .send_json(Method::POST, "/api/v1/merchants", json!({"store_name": " ", "email": "nope", "password": "short", "time_zone": "Mars/Base"}))
+        .await;
+    assert_eq!(status, 422);
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["store_name", "email", "password", "time_zone"]);
+    assert_eq!(app.sign_up("A", "a@a.example").await.status(), 201);
+    let again = app.sign_up("B", "A@a.example").await;
+    assert_eq!(again.status(), 422);
+}
+
+async fn logout_ends_the_session_and_login_starts_a_new_one(db: &TestDb) {
+    let app = spawn(db).await;
+    app.sign_up("Maple", "owner@maple.example").await;
+    let r = app
+        .call(Method::DELETE, "/api/v1/session")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(app.get_json("/api/v1/settings").await.0, 401);
+    let (status, _) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/session",
+            json!({"email": "OWNER@maple.example", "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(app.get_json("/api/v1/settings").await.0, 200);
+}
+
+async fn login_rotates_the_session(db: &TestDb) {
+    let app = spawn(db).await;
+    let r = app.sign_up("Maple", "owner@maple.example").await;
+    let first = r
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let r = app
+        .call(Method::POST, "/api/v1/session")
+        .json(&json!({"email": "owner@maple.example", "password": "correct horse battery"}))
+        .send()
+        .await
+        .unwrap();
+    let second = r
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_ne!(first, second);
+    // The old session token no longer works.
+    let old = reqwest::Client::new()
+        .get(app.url("/api/v1/settings"))
+        .header("Cookie", &first)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), 401);
+}
+
+async fn wrong_user_and_wrong_password_look_the_same(db: &TestDb) {
+    let app = spawn(db).await;
+    app.sign_up("Maple", "owner@maple.example").await;
+    let other = app.new_browser();
+    let (s1, b1) = other
+        .send_json(
+            Method::POST,
+            "/api/v1/session",
+            json!({"email": "owner@maple.example", "password": "wrong password!"}),
+        )
+        .await;
+    let (s2, b2) = other
+        .send_json(
+            Method::POST,
+            "/api/v1/session",
+            json!({"email": "nobody@maple.example", "password": "wrong password!"}),
+        )
+        .await;
+    assert_eq!((s1, &b1), (401, &b2));
+    assert_eq!(s2, 401);
+    assert_eq!(b1["error"]["message"], "wrong email or password");
+}
+
+async fn repeated_failures_lock_the_account_for_a_while(db: &TestDb) {
+    let app = spawn(db).await;
+    app.sign_up("Maple", "owner@maple.example").await;
+    for _ in 0..5 {
+        let (s, _) = app
+            .send_json(
+                Method::POST,
+                "/api/v1/session",
+                json!({"email": "owner@maple.example", "password": "guess guess guess"}),
+            )
+            .await;
+        assert_eq!(s, 401);
+    }
+    let (s, body) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/session",
+            json!({"email": "owner@maple.example", "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(s, 429, "{body}");
+}
+
+tests_on_both_backends!(
+    sign_up_logs_in_with_a_safe_cookie,
+    sign_up_rejects_bad_fields_one_by_one,
+    logout_ends_the_session_and_login_starts_a_new_one,
+    login_rotates_the_session,
+    wrong_user_and_wrong_password_look_the_same,
+    repeated_failures_lock_the_account_for_a_while,
+);

@@ -1,0 +1,149 @@
+//! Spawns the real application on port 0 with its own database.
+
+use std::sync::{Arc, Mutex, OnceLock};
+
+use leptos::config::LeptosOptions;
+use notify_store::testing::TestDb;
+use reqwest::{Client, Response};
+use serde_json::{Value, json};
+use server::config::Config;
+use server::startup::Application;
+
+/// The running app and one browser-like client (keeps cookies, sends our
+/// Origin). Clones share the app; [`TestApp::new_browser`] has no cookies.
+#[derive(Clone)]
+pub struct TestApp {
+    pub base: String,
+    pub origin: String,
+    pub client: Client,
+    _server: Arc<StopOnDrop>,
+}
+
+struct StopOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+pub async fn spawn(db: &TestDb) -> TestApp {
+    logs(); // capture this process's logs from the start
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let leptos = LeptosOptions::builder()
+        .output_name("customer-notifications")
+        .site_root("target/site")
+        .site_addr(addr)
+        .build();
+    let config = Config {
+        listen_addr: addr,
+        leptos,
+        database_url: db.url.clone(),
+        public_url: url::Url::parse(&format!("http://{addr}")).unwrap(),
+    };
+    let app = Application::build(config, listener)
+        .await
+        .expect("app builds");
+    let task = tokio::spawn(async move {
+        let _ = app.run_until_stopped().await;
+    });
+    let origin = format!("http://{addr}");
+    TestApp {
+        base: origin.clone(),
+        origin,
+        client: browser(),
+        _server: Arc::new(StopOnDrop(task)),
+    }
+}
+
+pub fn browser() -> Client {
+    Client::builder().cookie_store(true).build().unwrap()
+}
+
+impl TestApp {
+    pub fn new_browser(&self) -> TestApp {
+        TestApp {
+            client: browser(),
+            ..self.clone()
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A same-origin request from the page, as a browser sends it.
+    pub fn call(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .header("Origin", &self.origin)
+    }
+
+    pub async fn sign_up(&self, store: &str, email: &str) -> Response {
+        self.call(reqwest::Method::POST, "/api/v1/merchants")
+            .json(&json!({"store_name": store, "email": email, "password": "correct horse battery", "time_zone": "Europe/London"}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, Value) {
+        let r = self.call(reqwest::Method::GET, path).send().await.unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Value,
+    ) -> (u16, Value) {
+        let r = self.call(method, path).json(&body).send().await.unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+/// Everything this test process logged (all levels of our crates).
+pub fn logs() -> Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let writer = buffer.clone();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("trace,sqlx=info,hyper=info,tower=info,h2=info")
+            .with_ansi(false)
+            .with_writer(move || Capture(writer.clone()))
+            .try_init();
+        buffer
+    })
+    .clone()
+}
+
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+pub fn rule(
+    kind_source_status: (&str, Option<&str>, &str),
+    active: bool,
+    email: bool,
+    sms: bool,
+) -> Value {
+    let (kind, source, status) = kind_source_status;
+    let trigger = match source {
+        Some(source) => json!({"kind": kind, "source": source, "status": status}),
+        None => json!({"kind": kind, "status": status}),
+    };
+    json!({"trigger": trigger, "active": active, "email": email, "sms": sms})
+}

@@ -1,0 +1,10 @@
+//! The JSON API and server functions through real HTTP, against the real
+//! app on both SQLite and PostgreSQL.
+
+mod harness;
+
+mod accounts;
+mod csrf;
+mod isolation;
+mod secrets;
+mod settings;

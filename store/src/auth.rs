@@ -1,0 +1,196 @@
+//! Signing up and logging in: the account rules shared by the JSON API and
+//! the page's server functions.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Duration, Utc};
+use notify_core::{EmailAddress, FieldError, MerchantName};
+use thiserror::Error;
+
+use crate::accounts::{Merchant, NewMerchant, Password, TimeZone, User, decoy_digest};
+use crate::db::Store;
+use crate::error::StoreError;
+use crate::sessions::SessionToken;
+
+/// How long a session lasts, and how many failed logins are allowed.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthPolicy {
+    pub session_ttl: Duration,
+    pub window: Duration,
+    pub max_failures_per_account: i64,
+    pub max_failures_per_ip: i64,
+}
+
+impl Default for AuthPolicy {
+    fn default() -> Self {
+        AuthPolicy {
+            session_ttl: Duration::days(14),
+            window: Duration::minutes(15),
+            max_failures_per_account: 5,
+            max_failures_per_ip: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SignUpForm {
+    pub store_name: String,
+    pub email: String,
+    pub password: String,
+    pub time_zone: String,
+    pub sender_name: Option<String>,
+    pub sender_email: Option<String>,
+}
+
+#[derive(Debug, Error)]
+pub enum SignUpError {
+    #[error("invalid sign-up")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, Error)]
+pub enum LoginError {
+    /// Wrong email or password: deliberately the same for both.
+    #[error("wrong email or password")]
+    InvalidCredentials,
+    #[error("too many failed attempts; try again in a few minutes")]
+    TooManyAttempts,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn field(field: &str, message: impl ToString) -> FieldError {
+    FieldError {
+        field: field.to_owned(),
+        message: message.to_string(),
+    }
+}
+
+async fn hash_blocking(password: Password) -> Result<crate::accounts::PasswordDigest, StoreError> {
+    tokio::task::spawn_blocking(move || password.hash())
+        .await
+        .map_err(|_| StoreError::PasswordHash)?
+}
+
+impl Store {
+    /// Creates the merchant and its first admin, and logs the admin in.
+    pub async fn sign_up(
+        &self,
+        form: &SignUpForm,
+        policy: &AuthPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<(Merchant, User, SessionToken), SignUpError> {
+        let mut errors = Vec::new();
+        let store_name = MerchantName::parse(&form.store_name)
+            .map_err(|e| errors.push(field("store_name", e)))
+            .ok();
+        let email = EmailAddress::parse(&form.email)
+            .map_err(|e| errors.push(field("email", e)))
+            .ok();
+        let password = Password::parse(&form.password)
+            .map_err(|e| errors.push(field("password", e)))
+            .ok();
+        let time_zone = TimeZone::parse(&form.time_zone)
+            .map_err(|e| errors.push(field("time_zone", e)))
+            .ok();
+        let sender_name = match &form.sender_name {
+            Some(name) => MerchantName::parse(name)
+                .map_err(|e| errors.push(field("sender_name", e)))
+                .ok(),
+            None => store_name.clone(),
+        };
+        let sender_email = match &form.sender_email {
+            Some(address) => EmailAddress::parse(address)
+                .map_err(|e| errors.push(field("sender_email", e)))
+                .ok(),
+            None => email.clone(),
+        };
+        let (
+            Some(store_name),
+            Some(email),
+            Some(password),
+            Some(time_zone),
+            Some(sender_name),
+            Some(sender_email),
+        ) = (
+            store_name,
+            email,
+            password,
+            time_zone,
+            sender_name,
+            sender_email,
+        )
+        else {
+            return Err(SignUpError::Invalid(errors));
+        };
+        let digest = hash_blocking(password).await?;
+        let new = NewMerchant {
+            store_name,
+            time_zone,
+            sender_name,
+            sender_email,
+        };
+        let (merchant, user) = match self.create_merchant(&new, &email, digest, now).await {
+            Err(StoreError::AlreadyExists(_)) => {
+                return Err(SignUpError::Invalid(vec![field(
+                    "email",
+                    "an account with this email already exists",
+                )]));
+            }
+            other => other?,
+        };
+        let token = self.create_session(&user, now, policy.session_ttl).await?;
+        Ok((merchant, user, token))
+    }
+
+    /// Checks the password (in constant time whether or not the account
+    /// exists), applies the attempt limits, and starts a fresh session.
+    pub async fn log_in(
+        &self,
+        email: &str,
+        password: &str,
+        ip: Option<IpAddr>,
+        policy: &AuthPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<(User, SessionToken), LoginError> {
+        let account_key = format!("account:{}", email.trim().to_lowercase());
+        let mut keys = vec![account_key.clone()];
+        if let Some(ip) = ip {
+            keys.push(format!("ip:{ip}"));
+        }
+        let since = now - policy.window;
+        if self.login_failures_since(&keys[0], since).await? >= policy.max_failures_per_account {
+            return Err(LoginError::TooManyAttempts);
+        }
+        if let Some(ip_key) = keys.get(1)
+            && self.login_failures_since(ip_key, since).await? >= policy.max_failures_per_ip
+        {
+            return Err(LoginError::TooManyAttempts);
+        }
+        let user = match EmailAddress::parse(email) {
+            Ok(address) => self.user_by_email(&address).await?,
+            Err(_) => None,
+        };
+        let digest = user
+            .as_ref()
+            .map_or_else(|| decoy_digest().clone(), |u| u.password.clone());
+        let typed = password.to_owned();
+        let ok = tokio::task::spawn_blocking(move || digest.verify(&typed))
+            .await
+            .map_err(|_| StoreError::PasswordHash)?;
+        match user {
+            Some(user) if ok => {
+                self.clear_login_failures(&account_key, now - policy.window)
+                    .await?;
+                let token = self.create_session(&user, now, policy.session_ttl).await?;
+                Ok((user, token))
+            }
+            _ => {
+                self.record_login_failure(&keys, now).await?;
+                Err(LoginError::InvalidCredentials)
+            }
+        }
+    }
+}
