@@ -2,13 +2,12 @@
 //! display name. A value of these types that exists is valid; serde goes
 //! through the same validation, so the wire cannot smuggle invalid values.
 
-use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::text::{TextError, clean_display_text};
+use crate::text::{TextError, clean_display_text, string_newtype};
 
 /// A syntactically valid email address with a top-level domain, without a
 /// display name. The domain is lower-cased; the local part is kept as given.
@@ -53,24 +52,7 @@ impl EmailAddress {
     }
 }
 
-impl TryFrom<String> for EmailAddress {
-    type Error = EmailError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<EmailAddress> for String {
-    fn from(value: EmailAddress) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for EmailAddress {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+string_newtype!(EmailAddress, EmailError, Self::parse);
 
 /// An ISO 3166-1 alpha-2 region used to read national-format numbers
 /// (e.g. `US`: "(415) 555-0134" → +14155550134).
@@ -148,24 +130,7 @@ impl PhoneNumber {
     }
 }
 
-impl TryFrom<String> for PhoneNumber {
-    type Error = PhoneError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse_e164(&value)
-    }
-}
-
-impl From<PhoneNumber> for String {
-    fn from(value: PhoneNumber) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for PhoneNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+string_newtype!(PhoneNumber, PhoneError, Self::parse_e164);
 
 /// A customer's name as shown in a greeting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -189,18 +154,7 @@ impl CustomerName {
     }
 }
 
-impl TryFrom<String> for CustomerName {
-    type Error = TextError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<CustomerName> for String {
-    fn from(value: CustomerName) -> Self {
-        value.0
-    }
-}
+string_newtype!(CustomerName, TextError, Self::parse);
 
 #[cfg(test)]
 mod tests {

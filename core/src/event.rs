@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{InvoiceStatus, OrderSource, OrderStatus, Trigger};
 use crate::contact::{CustomerName, EmailAddress, PhoneNumber};
 use crate::money::Money;
-use crate::text::{TextError, clean_display_text};
+use crate::text::{TextError, clean_display_text, string_newtype};
 
 /// The platform's identifier of an order or invoice (opaque, used in keys).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -27,18 +27,7 @@ impl ExternalId {
     }
 }
 
-impl TryFrom<String> for ExternalId {
-    type Error = TextError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<ExternalId> for String {
-    fn from(value: ExternalId) -> Self {
-        value.0
-    }
-}
+string_newtype!(ExternalId, TextError, Self::parse);
 
 /// The number a customer knows an order or invoice by (`1001`, `INV-0042`).
 /// A leading `#` is dropped: templates add it.
@@ -60,18 +49,7 @@ impl DocumentNumber {
     }
 }
 
-impl TryFrom<String> for DocumentNumber {
-    type Error = TextError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<DocumentNumber> for String {
-    fn from(value: DocumentNumber) -> Self {
-        value.0
-    }
-}
+string_newtype!(DocumentNumber, TextError, Self::parse);
 
 /// Which order or invoice changed, and to what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,10 +1,8 @@
 //! The merchant as customers see it in messages.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
-use crate::text::{TextError, clean_display_text};
+use crate::text::{TextError, clean_display_text, string_newtype};
 
 /// The store name shown in every message ("Maple & Co").
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -23,21 +21,4 @@ impl MerchantName {
     }
 }
 
-impl TryFrom<String> for MerchantName {
-    type Error = TextError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<MerchantName> for String {
-    fn from(value: MerchantName) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for MerchantName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+string_newtype!(MerchantName, TextError, Self::parse);

@@ -27,3 +27,30 @@ pub(crate) fn clean_display_text(input: &str, max: usize) -> Result<String, Text
     }
     Ok(cleaned)
 }
+
+/// The conversions of a validated string newtype `Name(String)`: serde's
+/// `try_from = "String"` goes through the validating constructor, and
+/// `into = "String"` and `Display` give the inner value back.
+macro_rules! string_newtype {
+    ($name:ident, $error:ty, $parse:path) => {
+        impl TryFrom<String> for $name {
+            type Error = $error;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                $parse(&value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+pub(crate) use string_newtype;

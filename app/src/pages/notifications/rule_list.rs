@@ -8,7 +8,34 @@ use crate::components::Switch;
 
 #[component]
 pub fn RuleList(settings: RwSignal<Settings>) -> impl IntoView {
-    let triggers = move |orders: bool| {
+    view! {
+        <RuleSection
+            settings
+            orders=true
+            id="order-rules-title"
+            title="Order Notifications"
+            hint="A rule is an order source and an order status."
+        />
+        <RuleSection
+            settings
+            orders=false
+            id="invoice-rules-title"
+            title="Invoice Notifications"
+            hint="A rule is an invoice status."
+        />
+    }
+}
+
+/// One card of rules: the order rules or the invoice rules.
+#[component]
+fn RuleSection(
+    settings: RwSignal<Settings>,
+    orders: bool,
+    id: &'static str,
+    title: &'static str,
+    hint: &'static str,
+) -> impl IntoView {
+    let triggers = move || {
         settings.with(|s| {
             s.rules()
                 .map(|r| r.trigger)
@@ -17,20 +44,11 @@ pub fn RuleList(settings: RwSignal<Settings>) -> impl IntoView {
         })
     };
     view! {
-        <section class="card rules" aria-labelledby="order-rules-title">
-            <h2 id="order-rules-title">"Order Notifications"</h2>
-            <p class="card-hint">"A rule is an order source and an order status."</p>
+        <section class="card rules" aria-labelledby=id>
+            <h2 id=id>{title}</h2>
+            <p class="card-hint">{hint}</p>
             <ul class="rule-list">
-                <For each=move || triggers(true) key=|t| *t let:trigger>
-                    <RuleRow settings trigger />
-                </For>
-            </ul>
-        </section>
-        <section class="card rules" aria-labelledby="invoice-rules-title">
-            <h2 id="invoice-rules-title">"Invoice Notifications"</h2>
-            <p class="card-hint">"A rule is an invoice status."</p>
-            <ul class="rule-list">
-                <For each=move || triggers(false) key=|t| *t let:trigger>
+                <For each=triggers key=|t| *t let:trigger>
                     <RuleRow settings trigger />
                 </For>
             </ul>
