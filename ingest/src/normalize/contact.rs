@@ -1,0 +1,41 @@
+//! Reading a customer from the loose contact fields platforms send: blank
+//! or invalid values count as absent (the message then goes by the other
+//! channel, and decide says why).
+
+use notify_core::contact::Region;
+use notify_core::{Customer, CustomerName, EmailAddress, PhoneNumber};
+
+pub(crate) struct Contact<'a> {
+    pub first_name: Option<&'a str>,
+    pub last_name: Option<&'a str>,
+    pub full_name: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    /// ISO country of the address, to read national phone numbers.
+    pub country: Option<&'a str>,
+}
+
+pub(crate) fn customer(c: Contact<'_>) -> Customer {
+    let joined = [c.first_name, c.last_name]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let name = if joined.is_empty() {
+        c.full_name.unwrap_or("")
+    } else {
+        joined.as_str()
+    };
+    let region = c.country.and_then(|code| Region::parse(code).ok());
+    Customer {
+        name: CustomerName::parse(name).ok(),
+        email: c.email.and_then(|e| EmailAddress::parse(e).ok()),
+        phone: c
+            .phone
+            .filter(|p| !p.trim().is_empty())
+            .and_then(|p| PhoneNumber::parse(p, region).ok()),
+        sms_opted_out: false,
+    }
+}

@@ -1,0 +1,163 @@
+//! The generic signed endpoint for the merchant's own systems (CTO,
+//! Fanvista, retailcloud Online) and invoices. Statuses are ours already.
+
+use notify_core::event::{Document, DocumentNumber};
+use notify_core::money::{Currency, Money};
+use notify_core::{InvoiceStatus, OrderSource, OrderStatus, TransactionEvent};
+use serde::Deserialize;
+
+use super::contact::{Contact, customer};
+use super::{NormalizeError, Normalized, external_id, parse_json, timestamp};
+
+#[derive(Deserialize)]
+#[serde(tag = "type")]
+enum Body {
+    #[serde(rename = "order.status_changed")]
+    Order {
+        source: OrderSource,
+        order: OrderPart,
+        customer: CustomerPart,
+    },
+    #[serde(rename = "invoice.status_changed")]
+    Invoice {
+        invoice: InvoicePart,
+        customer: CustomerPart,
+    },
+}
+
+#[derive(Deserialize)]
+struct OrderPart {
+    id: IdValue,
+    number: Option<IdValue>,
+    status: OrderStatus,
+    updated_at: String,
+}
+
+#[derive(Deserialize)]
+struct InvoicePart {
+    id: IdValue,
+    number: Option<IdValue>,
+    status: InvoiceStatus,
+    updated_at: String,
+    total: Option<Amount>,
+    currency: Option<String>,
+}
+
+/// Ids and numbers may be sent as strings or numbers.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum IdValue {
+    Text(String),
+    Number(u64),
+}
+
+impl IdValue {
+    fn text(&self) -> String {
+        match self {
+            IdValue::Text(s) => s.clone(),
+            IdValue::Number(n) => n.to_string(),
+        }
+    }
+}
+
+/// `"129.50"` or `129.5`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Amount {
+    Text(String),
+    Number(serde_json::Number),
+}
+
+#[derive(Deserialize, Default)]
+struct CustomerPart {
+    name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+}
+
+pub fn normalize(body: &[u8]) -> Result<Normalized, NormalizeError> {
+    let parsed: Body = parse_json(body)?;
+    let event = match parsed {
+        Body::Order {
+            source,
+            order,
+            customer: c,
+        } => {
+            if matches!(
+                source,
+                OrderSource::Shopify | OrderSource::BigCommerce | OrderSource::WooCommerce
+            ) {
+                return Err(NormalizeError::field(
+                    "source",
+                    format!(
+                        "{} sends its own webhooks to /webhooks/{}",
+                        source.display_name(),
+                        source.slug()
+                    ),
+                ));
+            }
+            let id = order.id.text();
+            TransactionEvent {
+                document: Document::Order {
+                    source,
+                    status: order.status,
+                    id: external_id("order.id", &id)?,
+                    number: DocumentNumber::parse(&order.number.map_or(id, |n| n.text()))
+                        .map_err(|e| NormalizeError::field("order.number", e))?,
+                },
+                customer: contact(&c),
+                occurred_at: timestamp("order.updated_at", &order.updated_at)?,
+            }
+        }
+        Body::Invoice {
+            invoice,
+            customer: c,
+        } => {
+            let total = match (&invoice.total, &invoice.currency) {
+                (None, _) => None,
+                (Some(_), None) => {
+                    return Err(NormalizeError::field(
+                        "invoice.currency",
+                        "required with a total",
+                    ));
+                }
+                (Some(amount), Some(code)) => {
+                    let currency = Currency::parse(code)
+                        .map_err(|e| NormalizeError::field("invoice.currency", e))?;
+                    let text = match amount {
+                        Amount::Text(s) => s.clone(),
+                        Amount::Number(n) => n.to_string(),
+                    };
+                    Some(
+                        Money::parse_decimal(&text, currency)
+                            .map_err(|e| NormalizeError::field("invoice.total", e))?,
+                    )
+                }
+            };
+            let id = invoice.id.text();
+            TransactionEvent {
+                document: Document::Invoice {
+                    status: invoice.status,
+                    id: external_id("invoice.id", &id)?,
+                    number: DocumentNumber::parse(&invoice.number.map_or(id, |n| n.text()))
+                        .map_err(|e| NormalizeError::field("invoice.number", e))?,
+                    total,
+                },
+                customer: contact(&c),
+                occurred_at: timestamp("invoice.updated_at", &invoice.updated_at)?,
+            }
+        }
+    };
+    Ok(Normalized::Event(event))
+}
+
+fn contact(c: &CustomerPart) -> notify_core::Customer {
+    customer(Contact {
+        first_name: None,
+        last_name: None,
+        full_name: c.name.as_deref(),
+        email: c.email.as_deref(),
+        phone: c.phone.as_deref(),
+        country: None,
+    })
+}
