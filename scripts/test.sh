@@ -14,15 +14,15 @@ cargo fmt --all -- --check
 step "cargo clippy (native, all targets) -D warnings"
 cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
 
-step "cargo leptos build (server + WASM frontend)"
-cargo leptos build
-
 step "native tests: unit, property, integration"
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --exclude frontend --no-fail-fast
 else
   cargo test --workspace --exclude frontend --no-fail-fast
 fi
+
+step "cargo leptos build (server + WASM frontend, for the browser tests)"
+cargo leptos build
 
 step "core compiled to wasm32: the same golden cases under wasm-bindgen-test (Node)"
 cargo test -p notify-core --target wasm32-unknown-unknown --test golden

@@ -3,6 +3,10 @@ import { test, expect, Request } from '@playwright/test';
 const PAGE = '/settings/customer-notifications';
 
 test('toggling a channel updates the live preview in the browser, with no request', async ({ page }) => {
+  // A hydration mismatch shows up as a console error and a panic.
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(PAGE);
   // Server-rendered content is there before hydration.
   await expect(page.getByRole('heading', { name: 'Customer Notifications' })).toBeVisible();
@@ -36,4 +40,5 @@ test('toggling a channel updates the live preview in the browser, with no reques
   );
 
   expect(requests.map((r) => r.url())).toEqual([]);
+  expect(errors).toEqual([]);
 });

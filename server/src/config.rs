@@ -24,6 +24,14 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "PUBLIC_URL",
         "origin the app is reached at, used in webhook URLs and the same-origin check (default http://<LEPTOS_SITE_ADDR>)",
     ),
+    (
+        "BIGCOMMERCE_API_BASE",
+        "BigCommerce REST API base URL (default https://api.bigcommerce.com/)",
+    ),
+    (
+        "PROCESSING_RETRY_SECONDS",
+        "delays between attempts to process a webhook, comma-separated (default 5,30,120,600,1800,3600,7200)",
+    ),
     ("RUST_LOG", "log filter (default info)"),
 ];
 
@@ -38,9 +46,43 @@ pub struct Config {
     pub database_url: String,
     /// The public origin, e.g. `https://notify.example.com` (no path).
     pub public_url: Url,
+    pub bigcommerce_api_base: Url,
+    /// Delays before each retry of a webhook whose processing failed.
+    pub processing_retry: Vec<chrono::Duration>,
+}
+
+pub const DEFAULT_BIGCOMMERCE_API_BASE: &str = "https://api.bigcommerce.com/";
+pub const DEFAULT_PROCESSING_RETRY_SECONDS: &str = "5,30,120,600,1800,3600,7200";
+
+/// `"5,30,120"` → those many seconds.
+pub fn parse_seconds_list(name: &str, raw: &str) -> Result<Vec<chrono::Duration>, String> {
+    raw.split(',')
+        .map(|part| {
+            part.trim()
+                .parse::<u32>()
+                .map(|s| chrono::Duration::seconds(i64::from(s)))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| {
+            format!("{name} must be whole seconds separated by commas, like 5,30,120, not {raw:?}")
+        })
 }
 
 impl Config {
+    /// Defaults for everything but where to listen and what to connect to
+    /// (tests and embedders).
+    pub fn new(leptos: LeptosOptions, database_url: String, public_url: Url) -> Self {
+        Config {
+            listen_addr: leptos.site_addr,
+            leptos,
+            database_url,
+            public_url,
+            bigcommerce_api_base: Url::parse(DEFAULT_BIGCOMMERCE_API_BASE).expect("valid default"),
+            processing_retry: parse_seconds_list("", DEFAULT_PROCESSING_RETRY_SECONDS)
+                .expect("valid default"),
+        }
+    }
+
     pub fn from_env() -> Result<Self, Vec<String>> {
         let mut errors = Vec::new();
         let leptos = match leptos::config::get_configuration(None) {
@@ -77,12 +119,35 @@ impl Config {
             (Err(_), Some(l)) => Url::parse(&format!("http://{}", l.site_addr)).ok(),
             (Err(_), None) => None,
         };
-        match (leptos, public_url) {
-            (Some(leptos), Some(public_url)) if errors.is_empty() => Ok(Config {
+        let bigcommerce_api_base = std::env::var("BIGCOMMERCE_API_BASE")
+            .unwrap_or_else(|_| DEFAULT_BIGCOMMERCE_API_BASE.to_owned());
+        let bigcommerce_api_base = match Url::parse(&bigcommerce_api_base) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => Some(u),
+            _ => {
+                errors.push(format!(
+                    "BIGCOMMERCE_API_BASE must be an http(s) URL, not {bigcommerce_api_base:?}"
+                ));
+                None
+            }
+        };
+        let retry_raw = std::env::var("PROCESSING_RETRY_SECONDS")
+            .unwrap_or_else(|_| DEFAULT_PROCESSING_RETRY_SECONDS.to_owned());
+        let processing_retry = parse_seconds_list("PROCESSING_RETRY_SECONDS", &retry_raw)
+            .map_err(|e| errors.push(e))
+            .ok();
+        match (leptos, public_url, bigcommerce_api_base, processing_retry) {
+            (
+                Some(leptos),
+                Some(public_url),
+                Some(bigcommerce_api_base),
+                Some(processing_retry),
+            ) if errors.is_empty() => Ok(Config {
                 listen_addr: leptos.site_addr,
                 leptos,
                 database_url,
                 public_url,
+                bigcommerce_api_base,
+                processing_retry,
             }),
             _ => Err(errors),
         }

@@ -5,7 +5,9 @@
 pub mod api;
 pub mod config;
 pub mod http;
+pub mod processing;
 pub mod shutdown;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod webhooks;

@@ -1,5 +1,8 @@
-//! Resolves when the process is asked to stop (Ctrl-C or SIGTERM).
+//! Stopping: the process signal, and a handle that background tasks wait on.
 
+use tokio::sync::watch;
+
+/// Resolves when the process is asked to stop (Ctrl-C or SIGTERM).
 pub async fn signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -20,4 +23,29 @@ pub async fn signal() {
         () = terminate => {},
     }
     tracing::info!("shutdown requested");
+}
+
+/// Tells background tasks to stop.
+pub struct Trigger(watch::Sender<bool>);
+
+/// What background tasks wait on (cheap to clone).
+#[derive(Clone)]
+pub struct Shutdown(watch::Receiver<bool>);
+
+pub fn channel() -> (Trigger, Shutdown) {
+    let (tx, rx) = watch::channel(false);
+    (Trigger(tx), Shutdown(rx))
+}
+
+impl Trigger {
+    pub fn stop(&self) {
+        let _ = self.0.send(true);
+    }
+}
+
+impl Shutdown {
+    pub async fn wait(&self) {
+        let mut rx = self.0.clone();
+        let _ = rx.wait_for(|stop| *stop).await;
+    }
 }

@@ -8,33 +8,56 @@ use axum::Router;
 use notify_store::Store;
 use notify_store::auth::AuthPolicy;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 
 use crate::config::Config;
+use crate::processing::{BigCommerceClient, Processor, RetryPolicy};
 use crate::state::AppState;
+
+/// rustls' cryptography (ring) for outbound HTTPS (idempotent).
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
 
 pub struct Application {
     listener: TcpListener,
     local_addr: SocketAddr,
     router: Router,
     store: Store,
+    processor: Processor,
 }
 
 impl Application {
     /// Connects to the database (running migrations) and assembles the app.
     pub async fn build(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
+        install_tls_provider();
         let local_addr = listener.local_addr()?;
         let store = Store::connect(&config.database_url).await?;
         tracing::info!(backend = ?store.backend(), "database ready");
+        let wake = Arc::new(Notify::new());
+        let processor = Processor {
+            store: store.clone(),
+            bigcommerce: BigCommerceClient::new(config.bigcommerce_api_base.clone()),
+            wake: wake.clone(),
+            retry: RetryPolicy {
+                delays: config.processing_retry.clone(),
+                ..RetryPolicy::default()
+            },
+            lease: chrono::Duration::seconds(60),
+            backstop: std::time::Duration::from_secs(2),
+        };
         let state = AppState {
             store: store.clone(),
             config: Arc::new(config),
             auth_policy: AuthPolicy::default(),
+            processor_wake: wake,
         };
         Ok(Application {
             listener,
             local_addr,
             router: crate::http::router(state),
             store,
+            processor,
         })
     }
 
@@ -42,15 +65,21 @@ impl Application {
         self.local_addr
     }
 
+    /// Serves and processes until SIGTERM / Ctrl-C: then stops accepting,
+    /// lets the processor finish the event in hand, and closes the pool.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        axum::serve(
+        let (trigger, shutdown) = crate::shutdown::channel();
+        let processor = tokio::spawn(self.processor.run(shutdown));
+        let served = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(crate::shutdown::signal())
-        .await?;
+        .await;
+        trigger.stop();
+        let _ = processor.await;
         self.store.close().await;
-        Ok(())
+        Ok(served?)
     }
 }

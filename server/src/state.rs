@@ -14,6 +14,8 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
     pub auth_policy: AuthPolicy,
+    /// Wakes the processor when a webhook has been stored.
+    pub processor_wake: Arc<tokio::sync::Notify>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

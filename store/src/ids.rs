@@ -42,6 +42,8 @@ id_type!(MerchantId, "mer");
 id_type!(UserId, "usr");
 id_type!(ApiKeyId, "key");
 id_type!(AuditId, "aud");
+id_type!(InboundEventId, "evt");
+id_type!(JobId, "job");
 id_type!(
     /// The unguessable part of a webhook URL.
     EndpointId,

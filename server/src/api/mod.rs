@@ -4,6 +4,7 @@
 mod accounts;
 mod api_keys;
 mod audit;
+mod events;
 mod integrations;
 mod json;
 mod settings;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/api-keys", get(api_keys::list).post(api_keys::create))
         .route("/api-keys/{id}", delete(api_keys::revoke))
         .route("/audit", get(audit::list))
+        .route("/events", get(events::list))
         .route("/integrations", get(integrations::list))
         .route("/integrations/{platform}", put(integrations::put))
 }

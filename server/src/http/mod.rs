@@ -20,6 +20,7 @@ pub fn router(state: AppState) -> Router {
     let leptos_options = state.config.leptos.clone();
     Router::new()
         .nest("/api/v1", crate::api::router())
+        .merge(crate::webhooks::router())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -28,6 +28,11 @@ impl Drop for StopOnDrop {
 }
 
 pub async fn spawn(db: &TestDb) -> TestApp {
+    spawn_with(db, |_| {}).await
+}
+
+/// Like [`spawn`], with changes to the configuration.
+pub async fn spawn_with(db: &TestDb, change: impl FnOnce(&mut Config)) -> TestApp {
     logs(); // capture this process's logs from the start
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -36,12 +41,13 @@ pub async fn spawn(db: &TestDb) -> TestApp {
         .site_root("target/site")
         .site_addr(addr)
         .build();
-    let config = Config {
-        listen_addr: addr,
+    let mut config = Config::new(
         leptos,
-        database_url: db.url.clone(),
-        public_url: url::Url::parse(&format!("http://{addr}")).unwrap(),
-    };
+        db.url.clone(),
+        url::Url::parse(&format!("http://{addr}")).unwrap(),
+    );
+    config.processing_retry = vec![chrono::Duration::milliseconds(200); 3];
+    change(&mut config);
     let app = Application::build(config, listener)
         .await
         .expect("app builds");

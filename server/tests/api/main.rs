@@ -8,3 +8,4 @@ mod csrf;
 mod isolation;
 mod secrets;
 mod settings;
+mod webhooks;

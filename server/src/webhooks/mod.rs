@@ -1,0 +1,105 @@
+//! `POST /webhooks/{platform}/{endpoint-id}`: verify over the raw body,
+//! check the shape, store durably, answer. Nothing is stored for a rejected
+//! request; normalising, fetching and deciding happen after the answer.
+
+mod verify;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use chrono::Utc;
+use notify_store::inbound::{Inserted, NewInboundEvent};
+use notify_store::integrations::Platform;
+use serde_json::json;
+
+use crate::state::AppState;
+
+/// Bodies above this are refused with 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/webhooks/{platform}/{endpoint_id}", post(receive))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// Why a webhook was refused; each maps to one status code.
+#[derive(Debug)]
+pub enum Rejection {
+    UnknownEndpoint,
+    Unauthorized(String),
+    Malformed(String),
+    Unavailable,
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            Rejection::UnknownEndpoint => {
+                (StatusCode::NOT_FOUND, "unknown webhook endpoint".to_owned())
+            }
+            Rejection::Unauthorized(m) => (StatusCode::UNAUTHORIZED, m),
+            Rejection::Malformed(m) => (StatusCode::BAD_REQUEST, m),
+            Rejection::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "try again shortly".to_owned(),
+            ),
+        };
+        (status, axum::Json(json!({"error": {"message": message}}))).into_response()
+    }
+}
+
+async fn receive(
+    State(state): State<AppState>,
+    Path((platform, endpoint_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode, Rejection> {
+    let platform = Platform::from_slug(&platform).ok_or(Rejection::UnknownEndpoint)?;
+    let integration = state
+        .store
+        .integration_by_endpoint(platform, &endpoint_id)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "integration lookup failed");
+            Rejection::Unavailable
+        })?
+        .ok_or(Rejection::UnknownEndpoint)?;
+    let now = Utc::now();
+    let accepted = match verify::verify_and_identify(&integration.config, &headers, &body, now) {
+        Ok(Some(accepted)) => accepted,
+        Ok(None) => return Ok(StatusCode::OK), // WooCommerce's creation ping
+        Err(rejection) => {
+            tracing::warn!(platform = platform.slug(), endpoint = %endpoint_id, ?rejection, "webhook refused");
+            return Err(rejection);
+        }
+    };
+    let event = NewInboundEvent {
+        merchant_id: integration.merchant_id.clone(),
+        platform,
+        dedupe_key: accepted.dedupe_key,
+        topic: accepted.topic,
+        delivery_id: accepted.delivery_id,
+        body: String::from_utf8(body.to_vec())
+            .map_err(|_| Rejection::Malformed("body is not UTF-8".to_owned()))?,
+        triggered_at: accepted.triggered_at,
+    };
+    match state.store.insert_inbound_event(&event, now).await {
+        Ok(Inserted::Stored(id)) => {
+            tracing::info!(merchant = %event.merchant_id, event = %id, platform = platform.slug(), topic = %event.topic, "webhook stored");
+            state.processor_wake.notify_one();
+            Ok(StatusCode::OK)
+        }
+        Ok(Inserted::Duplicate) => {
+            tracing::info!(merchant = %event.merchant_id, platform = platform.slug(), key = %event.dedupe_key, "duplicate webhook ignored");
+            Ok(StatusCode::OK)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "storing a webhook failed");
+            Err(Rejection::Unavailable)
+        }
+    }
+}

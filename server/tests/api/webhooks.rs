@@ -1,0 +1,564 @@
+//! Webhooks through real HTTP: verified, stored once, processed into outbox
+//! jobs; rejected requests store nothing.
+
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use notify_ingest::signature::hmac_sha256;
+use notify_ingest::signature::standard_webhooks;
+use notify_store::testing::TestDb;
+use notify_store::tests_on_both_backends;
+use reqwest::Method;
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::harness::{TestApp, rule, spawn, spawn_with};
+
+const SHOPIFY_SECRET: &str = "shpss_test_secret_current";
+
+/// A merchant with rules for every Shopify, WooCommerce and BigCommerce
+/// status on both channels, plus invoices; returns the webhook URL for `platform`.
+async fn merchant_with(app: &TestApp, platform: &str, body: Value) -> (String, Value) {
+    app.sign_up("Maple", "owner@maple.example").await;
+    let mut rules = Vec::new();
+    for source in ["shopify", "woocommerce", "bigcommerce", "cto"] {
+        for status in [
+            "initiated",
+            "sent_for_processing",
+            "processing",
+            "ready",
+            "delivered",
+            "cancelled",
+            "returned",
+        ] {
+            rules.push(rule(("order", Some(source), status), true, true, true));
+        }
+    }
+    rules.push(rule(("invoice", None, "closed"), true, true, false));
+    let (status, _) = app
+        .send_json(
+            Method::PUT,
+            "/api/v1/settings",
+            json!({"version": 0, "rules": rules}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, integration) = app
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/integrations/{platform}"),
+            body,
+        )
+        .await;
+    assert_eq!(status, 200, "{integration}");
+    (
+        integration["webhook_url"].as_str().unwrap().to_owned(),
+        integration,
+    )
+}
+
+fn shopify_order(status_fields: Value, updated_at: &str) -> Vec<u8> {
+    let mut order = json!({
+        "id": 450789469, "name": "#1001", "email": "bob@example.com", "phone": "+14155550134",
+        "updated_at": updated_at, "financial_status": "paid", "fulfillment_status": null, "cancelled_at": null,
+        "customer": {"first_name": "Bob", "last_name": "Norman"}, "fulfillments": [], "refunds": []
+    });
+    for (k, v) in status_fields.as_object().unwrap() {
+        order[k] = v.clone();
+    }
+    serde_json::to_vec(&order).unwrap()
+}
+
+fn delivered() -> Value {
+    json!({"fulfillment_status": "fulfilled", "fulfillments": [{"status": "success", "shipment_status": "delivered"}]})
+}
+
+async fn post_shopify(url: &str, topic: &str, event_id: &str, body: &[u8], secret: &str) -> u16 {
+    let signature = STANDARD.encode(hmac_sha256(secret.as_bytes(), &[body]));
+    reqwest::Client::new()
+        .post(url)
+        .header("X-Shopify-Topic", topic)
+        .header("X-Shopify-Hmac-Sha256", signature)
+        .header("X-Shopify-Event-Id", event_id)
+        .header("X-Shopify-Webhook-Id", format!("wh-{event_id}-{topic}"))
+        .header("X-Shopify-Triggered-At", "2026-03-14T15:00:00Z")
+        .header("Content-Type", "application/json")
+        .body(body.to_vec())
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// Waits until no event is pending or retrying; returns the event log.
+async fn settled(app: &TestApp) -> Vec<Value> {
+    for _ in 0..100 {
+        let (_, log) = app.get_json("/api/v1/events").await;
+        let events = log["events"].as_array().cloned().unwrap_or_default();
+        if events
+            .iter()
+            .all(|e| e["state"] == "processed" || e["state"] == "failed")
+        {
+            return events;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("events did not settle");
+}
+
+async fn jobs(db: &TestDb) -> Vec<(String, String, String)> {
+    let store = db.store().await;
+    let mut all = Vec::new();
+    for m in merchant_ids(&store).await {
+        for j in store.outbox_jobs(&m).await.unwrap() {
+            all.push((j.status, j.channel, j.recipient));
+        }
+    }
+    all.sort();
+    all
+}
+
+async fn merchant_ids(store: &notify_store::Store) -> Vec<notify_store::MerchantId> {
+    let user = store
+        .user_by_email(&notify_core::EmailAddress::parse("owner@maple.example").unwrap())
+        .await
+        .unwrap();
+    user.map(|u| vec![u.merchant_id]).unwrap_or_default()
+}
+
+async fn stored_count(db: &TestDb) -> i64 {
+    let store = db.store().await;
+    let mut n = 0;
+    for m in merchant_ids(&store).await {
+        n += store.count_inbound_events(&m).await.unwrap();
+    }
+    n
+}
+
+async fn a_signed_shopify_order_becomes_one_job_per_channel(db: &TestDb) {
+    let app = spawn(db).await;
+    let (url, _) = merchant_with(&app, "shopify", json!({"client_secret": SHOPIFY_SECRET})).await;
+    let body = shopify_order(delivered(), "2026-03-14T10:00:00-05:00");
+    assert_eq!(
+        post_shopify(&url, "orders/updated", "evt-1", &body, SHOPIFY_SECRET).await,
+        200
+    );
+    let events = settled(&app).await;
+    assert_eq!(events[0]["outcome"], "jobs_created", "{events:?}");
+    assert_eq!(events[0]["jobs_created"], 2);
+    assert_eq!(
+        jobs(db).await,
+        vec![
+            (
+                "delivered".to_owned(),
+                "email".to_owned(),
+                "bob@example.com".to_owned()
+            ),
+            (
+                "delivered".to_owned(),
+                "sms".to_owned(),
+                "+14155550134".to_owned()
+            ),
+        ]
+    );
+}
+
+async fn rejected_webhooks_store_nothing(db: &TestDb) {
+    let app = spawn(db).await;
+    let (url, _) = merchant_with(&app, "shopify", json!({"client_secret": SHOPIFY_SECRET, "previous_client_secret": "shpss_old_secret_value"})).await;
+    let body = shopify_order(delivered(), "2026-03-14T10:00:00-05:00");
+    // Tampered body, wrong secret: 401.
+    let mut tampered = body.clone();
+    let last = tampered.len() - 2;
+    tampered[last] = b' ';
+    let signature = STANDARD.encode(hmac_sha256(SHOPIFY_SECRET.as_bytes(), &[&body]));
+    let r = reqwest::Client::new()
+        .post(&url)
+        .header("X-Shopify-Topic", "orders/updated")
+        .header("X-Shopify-Hmac-Sha256", &signature)
+        .header("X-Shopify-Event-Id", "e1")
+        .body(tampered)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(
+        post_shopify(&url, "orders/updated", "e2", &body, "wrong-secret").await,
+        401
+    );
+    // Missing headers: 401.
+    let r = reqwest::Client::new()
+        .post(&url)
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    // Unknown endpoint: 404.
+    assert_eq!(
+        post_shopify(
+            &url.replace("/ep_", "/ep_x"),
+            "orders/updated",
+            "e3",
+            &body,
+            SHOPIFY_SECRET
+        )
+        .await,
+        404
+    );
+    assert_eq!(
+        post_shopify(
+            &url.replace("/shopify/", "/woocommerce/"),
+            "orders/updated",
+            "e3",
+            &body,
+            SHOPIFY_SECRET
+        )
+        .await,
+        404
+    );
+    // Over 1 MiB: 413.
+    let huge = vec![b' '; 1024 * 1024 + 1];
+    assert_eq!(
+        post_shopify(&url, "orders/updated", "e4", &huge, SHOPIFY_SECRET).await,
+        413
+    );
+    // Signed but the wrong shape: 400.
+    assert_eq!(
+        post_shopify(
+            &url,
+            "orders/updated",
+            "e5",
+            br#"{"id": "nope"}"#,
+            SHOPIFY_SECRET
+        )
+        .await,
+        400
+    );
+    assert_eq!(
+        post_shopify(&url, "orders/updated", "e6", b"not json", SHOPIFY_SECRET).await,
+        400
+    );
+    assert_eq!(stored_count(db).await, 0);
+    // The secret being rotated out still works.
+    assert_eq!(
+        post_shopify(
+            &url,
+            "orders/updated",
+            "e7",
+            &body,
+            "shpss_old_secret_value"
+        )
+        .await,
+        200
+    );
+    assert_eq!(stored_count(db).await, 1);
+}
+
+async fn the_same_webhook_three_times_at_once_notifies_once(db: &TestDb) {
+    let app = spawn(db).await;
+    let (url, _) = merchant_with(&app, "shopify", json!({"client_secret": SHOPIFY_SECRET})).await;
+    let body = shopify_order(delivered(), "2026-03-14T10:00:00-05:00");
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..3 {
+        let (url, body) = (url.clone(), body.clone());
+        set.spawn(async move {
+            post_shopify(&url, "orders/updated", "evt-dup", &body, SHOPIFY_SECRET).await
+        });
+    }
+    let statuses = set.join_all().await;
+    assert_eq!(statuses, vec![200, 200, 200]);
+    // Another topic for the same transition (same event id) is stored but notifies nothing new.
+    assert_eq!(
+        post_shopify(&url, "orders/fulfilled", "evt-dup", &body, SHOPIFY_SECRET).await,
+        200
+    );
+    let events = settled(&app).await;
+    assert_eq!(events.len(), 2);
+    assert_eq!(jobs(db).await.len(), 2);
+}
+
+async fn a_late_older_snapshot_does_not_notify(db: &TestDb) {
+    let app = spawn(db).await;
+    let (url, _) = merchant_with(&app, "shopify", json!({"client_secret": SHOPIFY_SECRET})).await;
+    let newer = shopify_order(delivered(), "2026-03-14T12:00:00Z");
+    assert_eq!(
+        post_shopify(&url, "orders/updated", "evt-new", &newer, SHOPIFY_SECRET).await,
+        200
+    );
+    settled(&app).await;
+    let older = shopify_order(
+        json!({"fulfillment_status": "partial"}),
+        "2026-03-14T09:00:00Z",
+    );
+    assert_eq!(
+        post_shopify(&url, "orders/updated", "evt-old", &older, SHOPIFY_SECRET).await,
+        200
+    );
+    let events = settled(&app).await;
+    assert_eq!(events[0]["outcome"], "stale", "{events:?}");
+    let statuses: Vec<String> = jobs(db).await.into_iter().map(|j| j.0).collect();
+    assert_eq!(statuses, vec!["delivered", "delivered"]);
+}
+
+async fn a_partial_payload_uses_the_orders_earlier_event(db: &TestDb) {
+    let app = spawn(db).await;
+    let (url, _) = merchant_with(&app, "shopify", json!({"client_secret": SHOPIFY_SECRET})).await;
+    let paid = shopify_order(json!({}), "2026-03-14T09:00:00Z");
+    assert_eq!(
+        post_shopify(&url, "orders/paid", "evt-paid", &paid, SHOPIFY_SECRET).await,
+        200
+    );
+    let fulfillment = serde_json::to_vec(&json!({"id": 1, "order_id": 450789469, "status": "success", "shipment_status": "delivered", "updated_at": "2026-03-15T09:00:00Z"})).unwrap();
+    assert_eq!(
+        post_shopify(
+            &url,
+            "fulfillments/update",
+            "evt-f",
+            &fulfillment,
+            SHOPIFY_SECRET
+        )
+        .await,
+        200
+    );
+    settled(&app).await;
+    let statuses: Vec<(String, String)> = jobs(db).await.into_iter().map(|j| (j.0, j.2)).collect();
+    assert!(
+        statuses.contains(&("delivered".to_owned(), "bob@example.com".to_owned())),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&(
+            "sent_for_processing".to_owned(),
+            "bob@example.com".to_owned()
+        )),
+        "{statuses:?}"
+    );
+}
+
+fn woo_body(status: &str) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "id": 727, "number": "727", "status": status, "date_modified_gmt": "2026-03-14T15:09:26",
+        "billing": {"first_name": "John", "last_name": "Doe", "email": "john@example.com", "phone": "", "country": "US"}
+    }))
+    .unwrap()
+}
+
+async fn woocommerce_ping_is_answered_and_orders_are_processed(db: &TestDb) {
+    let app = spawn(db).await;
+    let (url, _) = merchant_with(
+        &app,
+        "woocommerce",
+        json!({"webhook_secret": "woo-secret-123"}),
+    )
+    .await;
+    let client = reqwest::Client::new();
+    let ping = client
+        .post(&url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("webhook_id=15")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ping.status(), 200);
+    assert_eq!(stored_count(db).await, 0);
+    let body = woo_body("completed");
+    let signature = STANDARD.encode(hmac_sha256(b"woo-secret-123", &[&body]));
+    for delivery in ["d1", "d2"] {
+        // WooCommerce gives each delivery a new id; the order's identity dedupes.
+        let r = client
+            .post(&url)
+            .header("X-WC-Webhook-Topic", "order.updated")
+            .header("X-WC-Webhook-Signature", &signature)
+            .header("X-WC-Webhook-Delivery-ID", delivery)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let events = settled(&app).await;
+    assert_eq!(events.len(), 1);
+    // No phone on the order: only the email goes.
+    assert_eq!(
+        jobs(db).await,
+        vec![(
+            "delivered".to_owned(),
+            "email".to_owned(),
+            "john@example.com".to_owned()
+        )]
+    );
+}
+
+fn events_body() -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "type": "invoice.status_changed",
+        "invoice": {"id": "inv_9", "number": "INV-0009", "status": "closed", "updated_at": "2026-03-14T10:00:00Z", "total": "10.00", "currency": "USD"},
+        "customer": {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "+14155550134"}
+    }))
+    .unwrap()
+}
+
+async fn post_signed_event(url: &str, secret: &str, id: &str, timestamp: i64, body: &[u8]) -> u16 {
+    let key = standard_webhooks::decode_secret(secret).unwrap();
+    reqwest::Client::new()
+        .post(url)
+        .header("webhook-id", id)
+        .header("webhook-timestamp", timestamp.to_string())
+        .header(
+            "webhook-signature",
+            standard_webhooks::sign(id, timestamp, body, &key),
+        )
+        .body(body.to_vec())
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn generic_signed_events_are_verified_and_processed(db: &TestDb) {
+    let app = spawn(db).await;
+    let (url, integration) = merchant_with(&app, "events", json!({})).await;
+    let secret = integration["signing_secret"].as_str().unwrap().to_owned();
+    let now = chrono::Utc::now().timestamp();
+    assert_eq!(
+        post_signed_event(&url, &secret, "msg_stale", now - 600, &events_body()).await,
+        401
+    );
+    assert_eq!(
+        post_signed_event(
+            &url,
+            "whsec_d3Jvbmcga2V5IHdyb25nIGtleQ==",
+            "msg_wrong",
+            now,
+            &events_body()
+        )
+        .await,
+        401
+    );
+    assert_eq!(
+        post_signed_event(
+            &url,
+            &secret,
+            "msg_bad",
+            now,
+            br#"{"type": "invoice.status_changed"}"#
+        )
+        .await,
+        400
+    );
+    assert_eq!(stored_count(db).await, 0);
+    assert_eq!(
+        post_signed_event(&url, &secret, "msg_1", now, &events_body()).await,
+        200
+    );
+    assert_eq!(
+        post_signed_event(&url, &secret, "msg_1", now, &events_body()).await,
+        200
+    );
+    settled(&app).await;
+    // Invoice rule: email only.
+    assert_eq!(
+        jobs(db).await,
+        vec![(
+            "closed".to_owned(),
+            "email".to_owned(),
+            "ada@example.com".to_owned()
+        )]
+    );
+    assert_eq!(stored_count(db).await, 1);
+}
+
+async fn bigcommerce_orders_are_fetched_with_retries(db: &TestDb) {
+    let api = MockServer::start().await;
+    let order = json!({"id": 250, "status_id": 10, "date_modified": "Fri, 13 Mar 2026 16:00:00 +0000",
+        "billing_address": {"first_name": "Jane", "last_name": "Doe", "email": "jane@example.com", "phone": "", "country_iso2": "US"}});
+    Mock::given(method("GET"))
+        .and(path("/stores/abc123/v2/orders/250"))
+        .and(header("X-Auth-Token", "bc-token-123456"))
+        .respond_with(ResponseTemplate::new(500))
+        .up_to_n_times(1)
+        .mount(&api)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/stores/abc123/v2/orders/250"))
+        .and(header("X-Auth-Token", "bc-token-123456"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(order))
+        .mount(&api)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/stores/abc123/v2/orders/404"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&api)
+        .await;
+    let base = url::Url::parse(&format!("{}/", api.uri())).unwrap();
+    let app = spawn_with(db, move |c| c.bigcommerce_api_base = base).await;
+    let (url, _) = merchant_with(&app, "bigcommerce", json!({"store_hash": "abc123", "api_token": "bc-token-123456", "hook_secret": "hook-secret-123"})).await;
+    let client = reqwest::Client::new();
+    let hook = |id: u64, hash: &str| {
+        json!({"scope": "store/order/statusUpdated", "store_id": "1", "hash": hash,
+        "data": {"type": "order", "id": id, "status": {"previous_status_id": 2, "new_status_id": 10}}})
+    };
+    let r = client
+        .post(&url)
+        .header("X-Notify-Hook-Secret", "wrong")
+        .json(&hook(250, "h1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    for (id, hash) in [(250, "h1"), (404, "h2")] {
+        let r = client
+            .post(&url)
+            .header("X-Notify-Hook-Secret", "hook-secret-123")
+            .json(&hook(id, hash))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let events = settled(&app).await;
+    let by_outcome: Vec<(String, String)> = events
+        .iter()
+        .map(|e| {
+            (
+                e["outcome"].as_str().unwrap_or("").to_owned(),
+                e["detail"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        by_outcome.contains(&("jobs_created".to_owned(), "1 message(s) queued".to_owned())),
+        "{by_outcome:?}"
+    );
+    assert!(
+        by_outcome.contains(&(
+            "failed".to_owned(),
+            "BigCommerce has no order 404 (404)".to_owned()
+        )),
+        "{by_outcome:?}"
+    );
+    assert_eq!(
+        jobs(db).await,
+        vec![(
+            "delivered".to_owned(),
+            "email".to_owned(),
+            "jane@example.com".to_owned()
+        )]
+    );
+}
+
+tests_on_both_backends!(
+    a_signed_shopify_order_becomes_one_job_per_channel,
+    rejected_webhooks_store_nothing,
+    the_same_webhook_three_times_at_once_notifies_once,
+    a_late_older_snapshot_does_not_notify,
+    a_partial_payload_uses_the_orders_earlier_event,
+    woocommerce_ping_is_answered_and_orders_are_processed,
+    generic_signed_events_are_verified_and_processed,
+    bigcommerce_orders_are_fetched_with_retries,
+);

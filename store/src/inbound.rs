@@ -1,0 +1,309 @@
+//! Webhooks as received: stored once per platform delivery (de-duplicated
+//! by the platform's key), claimed by a processor with a lease, and kept
+//! with their processing outcome as the merchant's event log.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use crate::db::{Backend, Store, with_pool};
+use crate::error::{StoreError, StoreResult};
+use crate::ids::{InboundEventId, MerchantId};
+use crate::integrations::Platform;
+use crate::time::{from_millis, to_millis};
+
+#[derive(Debug, Clone)]
+pub struct NewInboundEvent {
+    pub merchant_id: MerchantId,
+    pub platform: Platform,
+    /// The platform's identity of this delivery (see PLATFORMS.md).
+    pub dedupe_key: String,
+    pub topic: String,
+    pub delivery_id: Option<String>,
+    /// The verified raw body.
+    pub body: String,
+    /// When the platform says it happened, where it says so in headers.
+    pub triggered_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inserted {
+    Stored(InboundEventId),
+    /// Already stored earlier: nothing was written.
+    Duplicate,
+}
+
+#[derive(Debug, Clone)]
+pub struct ClaimedEvent {
+    pub id: InboundEventId,
+    pub merchant_id: MerchantId,
+    pub platform: Platform,
+    pub topic: String,
+    pub body: String,
+    pub triggered_at: Option<DateTime<Utc>>,
+    /// Including this one.
+    pub attempts: i64,
+}
+
+/// How processing ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    JobsCreated,
+    /// Decided, but no channel fires (the detail says why).
+    NoRule,
+    /// Older than a snapshot already processed for the same order.
+    Stale,
+    /// A status the product does not notify on.
+    Unmappable,
+    /// Failed; retried until the attempts run out.
+    Failed,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::JobsCreated => "jobs_created",
+            Outcome::NoRule => "no_rule",
+            Outcome::Stale => "stale",
+            Outcome::Unmappable => "unmappable",
+            Outcome::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        [
+            Outcome::JobsCreated,
+            Outcome::NoRule,
+            Outcome::Stale,
+            Outcome::Unmappable,
+            Outcome::Failed,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+    }
+}
+
+/// One line of the merchant's event log.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventLogEntry {
+    pub id: InboundEventId,
+    pub platform: Platform,
+    pub topic: String,
+    pub delivery_id: Option<String>,
+    pub received_at: DateTime<Utc>,
+    /// `pending`, `processed`, `retrying` or `failed`.
+    pub state: String,
+    pub outcome: Option<Outcome>,
+    pub detail: Option<String>,
+    pub jobs_created: i64,
+    pub attempts: i64,
+    pub processed_at: Option<DateTime<Utc>>,
+}
+
+const CLAIM_SQLITE: &str = "UPDATE inbound_events SET lease_until = $1, attempts = attempts + 1
+     WHERE id = (SELECT id FROM inbound_events
+                 WHERE state IN ('pending', 'retrying') AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+                 ORDER BY next_attempt_at, received_at LIMIT 1)
+     RETURNING id, merchant_id, platform, topic, body, triggered_at, attempts";
+
+const CLAIM_POSTGRES: &str = "UPDATE inbound_events SET lease_until = $1, attempts = attempts + 1
+     WHERE id = (SELECT id FROM inbound_events
+                 WHERE state IN ('pending', 'retrying') AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+                 ORDER BY next_attempt_at, received_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+     RETURNING id, merchant_id, platform, topic, body, triggered_at, attempts";
+
+type ClaimRow = (String, String, String, String, String, Option<i64>, i64);
+type LogRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    i64,
+    Option<i64>,
+);
+
+impl Store {
+    /// Stores a verified webhook, committed before returning; a second
+    /// delivery with the same key writes nothing.
+    pub async fn insert_inbound_event(
+        &self,
+        e: &NewInboundEvent,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Inserted> {
+        let id = InboundEventId::generate();
+        let inserted = with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO inbound_events (id, merchant_id, platform, dedupe_key, topic, delivery_id, body, received_at, triggered_at, state, next_attempt_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $8)
+                 ON CONFLICT (merchant_id, platform, dedupe_key) DO NOTHING",
+            )
+            .bind(id.as_str())
+            .bind(e.merchant_id.as_str())
+            .bind(e.platform.slug())
+            .bind(&e.dedupe_key)
+            .bind(&e.topic)
+            .bind(e.delivery_id.as_deref())
+            .bind(&e.body)
+            .bind(to_millis(now))
+            .bind(e.triggered_at.map(to_millis))
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(if inserted == 1 {
+            Inserted::Stored(id)
+        } else {
+            Inserted::Duplicate
+        })
+    }
+
+    /// Takes the oldest due event for `lease`; another processor may take it
+    /// again only after the lease runs out (a crashed processor loses nothing).
+    pub async fn claim_inbound_event(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+    ) -> StoreResult<Option<ClaimedEvent>> {
+        let sql = match self.backend() {
+            Backend::Sqlite => CLAIM_SQLITE,
+            Backend::Postgres => CLAIM_POSTGRES,
+        };
+        let row: Option<ClaimRow> = with_pool!(self, pool => {
+            sqlx::query_as(sql).bind(to_millis(now + lease)).bind(to_millis(now)).fetch_optional(pool).await?
+        });
+        row.map(
+            |(id, merchant_id, platform, topic, body, triggered_at, attempts)| {
+                Ok(ClaimedEvent {
+                    platform: Platform::from_slug(&platform).ok_or_else(|| {
+                        StoreError::Corrupt(format!("event {id}: platform {platform}"))
+                    })?,
+                    id: InboundEventId::from_string(id),
+                    merchant_id: MerchantId::from_string(merchant_id),
+                    topic,
+                    body,
+                    triggered_at: triggered_at.map(from_millis).transpose()?,
+                    attempts,
+                })
+            },
+        )
+        .transpose()
+    }
+
+    /// Records a failed attempt: retried at `retry_at`, or failed for good.
+    pub async fn fail_inbound_event(
+        &self,
+        id: &InboundEventId,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let (state, next) = match retry_at {
+            Some(at) => ("retrying", to_millis(at)),
+            None => ("failed", to_millis(now)),
+        };
+        with_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE inbound_events SET state = $2, outcome = 'failed', detail = $3, next_attempt_at = $4, lease_until = NULL,
+                 processed_at = CASE WHEN $2 = 'failed' THEN $5 ELSE processed_at END WHERE id = $1",
+            )
+            .bind(id.as_str())
+            .bind(state)
+            .bind(error)
+            .bind(next)
+            .bind(to_millis(now))
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Marks an event processed without jobs (no notification, for `outcome`).
+    pub async fn finish_inbound_event(
+        &self,
+        id: &InboundEventId,
+        outcome: Outcome,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        with_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE inbound_events SET state = 'processed', outcome = $2, detail = $3, processed_at = $4, lease_until = NULL WHERE id = $1",
+            )
+            .bind(id.as_str())
+            .bind(outcome.as_str())
+            .bind(detail)
+            .bind(to_millis(now))
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// The merchant's event log, newest first; `before` pages backwards.
+    pub async fn event_log(
+        &self,
+        merchant_id: &MerchantId,
+        limit: i64,
+        before: Option<DateTime<Utc>>,
+    ) -> StoreResult<Vec<EventLogEntry>> {
+        let rows: Vec<LogRow> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, platform, topic, delivery_id, received_at, state, outcome, detail, jobs_created, attempts, processed_at
+                 FROM inbound_events WHERE merchant_id = $1 AND received_at < $2 ORDER BY received_at DESC, id DESC LIMIT $3",
+            )
+            .bind(merchant_id.as_str())
+            .bind(before.map_or(i64::MAX, to_millis))
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(
+                |(
+                    id,
+                    platform,
+                    topic,
+                    delivery_id,
+                    received_at,
+                    state,
+                    outcome,
+                    detail,
+                    jobs_created,
+                    attempts,
+                    processed_at,
+                )| {
+                    Ok(EventLogEntry {
+                        platform: Platform::from_slug(&platform)
+                            .ok_or_else(|| StoreError::Corrupt(format!("event {id}: platform")))?,
+                        id: InboundEventId::from_string(id),
+                        topic,
+                        delivery_id,
+                        received_at: from_millis(received_at)?,
+                        state,
+                        outcome: outcome.as_deref().and_then(Outcome::parse),
+                        detail,
+                        jobs_created,
+                        attempts,
+                        processed_at: processed_at.map(from_millis).transpose()?,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// How many inbound events a merchant has (all states); for tests and
+    /// the drills' "nothing stored" checks.
+    pub async fn count_inbound_events(&self, merchant_id: &MerchantId) -> StoreResult<i64> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM inbound_events WHERE merchant_id = $1")
+                .bind(merchant_id.as_str())
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+}

@@ -1,0 +1,213 @@
+//! Turning a decided event into outbox jobs, once: in one transaction the
+//! order's newest snapshot time moves forward (an older snapshot is stale
+//! and notifies nothing), and one job per delivery is inserted, unique on
+//! (merchant, source, order or invoice, status, channel), so however many
+//! webhooks report a transition, it notifies once.
+
+use chrono::{DateTime, Utc};
+use notify_core::{Channel, Delivery, Document, Recipient, TransactionEvent};
+use serde::Serialize;
+
+use crate::db::{Store, with_pool};
+use crate::error::{StoreError, StoreResult};
+use crate::ids::{InboundEventId, JobId, MerchantId};
+use crate::time::{from_millis, to_millis};
+
+/// Where an order or invoice is kept: its source (or `invoice`) and its id.
+fn document_key(event: &TransactionEvent) -> (&'static str, &str, &'static str) {
+    match &event.document {
+        Document::Order {
+            source, id, status, ..
+        } => (source.slug(), id.as_str(), status.slug()),
+        Document::Invoice { id, status, .. } => ("invoice", id.as_str(), status.slug()),
+    }
+}
+
+fn recipient_text(r: &Recipient) -> &str {
+    match r {
+        Recipient::Email(e) => e.as_str(),
+        Recipient::Sms(p) => p.as_e164(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// `new` jobs were created (0 when this transition had notified already).
+    Jobs { new: usize },
+    /// Nothing fires under the merchant's rules.
+    NothingToSend,
+    /// An older snapshot than one already processed.
+    Stale,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct JobSummary {
+    pub id: JobId,
+    pub source: String,
+    pub document_id: String,
+    pub status: String,
+    pub channel: String,
+    pub trigger_key: String,
+    pub recipient: String,
+    pub state: String,
+    pub created_at: DateTime<Utc>,
+}
+
+fn channel_slug(c: Channel) -> &'static str {
+    c.slug()
+}
+
+impl Store {
+    /// Applies a decision for `event` (from inbound event `inbound_id`) and
+    /// marks the inbound event processed, all in one transaction.
+    pub async fn apply_decision(
+        &self,
+        inbound_id: &InboundEventId,
+        merchant_id: &MerchantId,
+        event: &TransactionEvent,
+        deliveries: &[Delivery],
+        silent_detail: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Applied> {
+        let (source, document_id, status) = document_key(event);
+        let event_json =
+            serde_json::to_string(event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let occurred = to_millis(event.occurred_at);
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            // Move the newest-snapshot time forward (never back) and read it.
+            let latest: i64 = sqlx::query_scalar(
+                "INSERT INTO documents (merchant_id, source, document_id, latest_at, latest_event) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (merchant_id, source, document_id) DO UPDATE SET
+                   latest_event = CASE WHEN excluded.latest_at >= documents.latest_at THEN excluded.latest_event ELSE documents.latest_event END,
+                   latest_at = CASE WHEN excluded.latest_at >= documents.latest_at THEN excluded.latest_at ELSE documents.latest_at END
+                 RETURNING latest_at",
+            )
+            .bind(merchant_id.as_str())
+            .bind(source)
+            .bind(document_id)
+            .bind(occurred)
+            .bind(&event_json)
+            .fetch_one(&mut *tx)
+            .await?;
+            let (applied, outcome, detail) = if latest > occurred {
+                (Applied::Stale, "stale", "a newer update of this order was already processed".to_owned())
+            } else if deliveries.is_empty() {
+                (Applied::NothingToSend, "no_rule", silent_detail.to_owned())
+            } else {
+                let mut new = 0;
+                for d in deliveries {
+                    new += sqlx::query(
+                        "INSERT INTO outbox_jobs (id, merchant_id, inbound_event_id, source, document_id, status, channel, trigger_key,
+                                                  recipient, event, state, next_attempt_at, created_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $11)
+                         ON CONFLICT (merchant_id, source, document_id, status, channel) DO NOTHING",
+                    )
+                    .bind(JobId::generate().as_str())
+                    .bind(merchant_id.as_str())
+                    .bind(inbound_id.as_str())
+                    .bind(source)
+                    .bind(document_id)
+                    .bind(status)
+                    .bind(channel_slug(d.channel()))
+                    .bind(d.trigger.key())
+                    .bind(recipient_text(&d.recipient))
+                    .bind(&event_json)
+                    .bind(to_millis(now))
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected() as usize;
+                }
+                let detail = if new == 0 { "already notified for this status".to_owned() } else { format!("{new} message(s) queued") };
+                (Applied::Jobs { new }, "jobs_created", detail)
+            };
+            let jobs = match applied { Applied::Jobs { new } => new as i64, _ => 0 };
+            sqlx::query(
+                "UPDATE inbound_events SET state = 'processed', outcome = $2, detail = $3, jobs_created = $4, processed_at = $5, lease_until = NULL
+                 WHERE id = $1",
+            )
+            .bind(inbound_id.as_str())
+            .bind(outcome)
+            .bind(&detail)
+            .bind(jobs)
+            .bind(to_millis(now))
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(applied)
+        })
+    }
+
+    /// The newest event seen for an order, to complete partial payloads.
+    pub async fn latest_document_event(
+        &self,
+        merchant_id: &MerchantId,
+        source: &str,
+        document_id: &str,
+    ) -> StoreResult<Option<TransactionEvent>> {
+        let row: Option<String> = with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT latest_event FROM documents WHERE merchant_id = $1 AND source = $2 AND document_id = $3")
+                .bind(merchant_id.as_str())
+                .bind(source)
+                .bind(document_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        row.map(|json| {
+            serde_json::from_str(&json)
+                .map_err(|e| StoreError::Corrupt(format!("document event: {e}")))
+        })
+        .transpose()
+    }
+
+    /// The merchant's outbox, newest first.
+    pub async fn outbox_jobs(&self, merchant_id: &MerchantId) -> StoreResult<Vec<JobSummary>> {
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            i64,
+        );
+        let rows: Vec<Row> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, source, document_id, status, channel, trigger_key, recipient, state, created_at FROM outbox_jobs
+                 WHERE merchant_id = $1 ORDER BY created_at DESC, id",
+            )
+            .bind(merchant_id.as_str())
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(
+                |(
+                    id,
+                    source,
+                    document_id,
+                    status,
+                    channel,
+                    trigger_key,
+                    recipient,
+                    state,
+                    created_at,
+                )| {
+                    Ok(JobSummary {
+                        id: JobId::from_string(id),
+                        source,
+                        document_id,
+                        status,
+                        channel,
+                        trigger_key,
+                        recipient,
+                        state,
+                        created_at: from_millis(created_at)?,
+                    })
+                },
+            )
+            .collect()
+    }
+}
