@@ -552,7 +552,174 @@ async fn bigcommerce_orders_are_fetched_with_retries(db: &TestDb) {
     );
 }
 
+/// Every row of the mapping table, signed as each platform signs, through
+/// HTTP: each order (its own id) ends with the expected status queued, or
+/// nothing for the "no notification" rows.
+async fn every_mapping_row_signed_through_http(db: &TestDb) {
+    let api = MockServer::start().await;
+    let bc_rows: Vec<(u64, Option<&str>)> = vec![
+        (0, None),
+        (1, Some("initiated")),
+        (2, Some("ready")),
+        (3, Some("processing")),
+        (4, Some("returned")),
+        (5, Some("cancelled")),
+        (6, Some("cancelled")),
+        (7, Some("initiated")),
+        (8, Some("ready")),
+        (9, Some("processing")),
+        (10, Some("delivered")),
+        (11, Some("sent_for_processing")),
+        (12, Some("initiated")),
+        (13, None),
+        (14, None),
+    ];
+    for (status_id, _) in &bc_rows {
+        let order = json!({"id": 1000 + status_id, "status_id": status_id, "date_modified": "Fri, 13 Mar 2026 16:00:00 +0000",
+            "billing_address": {"first_name": "Jane", "email": "jane@example.com", "phone": "", "country_iso2": "US"}});
+        Mock::given(method("GET"))
+            .and(path(format!(
+                "/stores/abc123/v2/orders/{}",
+                1000 + status_id
+            )))
+            .respond_with(ResponseTemplate::new(200).set_body_json(order))
+            .mount(&api)
+            .await;
+    }
+    let base = url::Url::parse(&format!("{}/", api.uri())).unwrap();
+    let app = spawn_with(db, move |c| c.bigcommerce_api_base = base).await;
+    let (shopify_url, _) =
+        merchant_with(&app, "shopify", json!({"client_secret": SHOPIFY_SECRET})).await;
+    let (_, woo) = app
+        .send_json(
+            Method::PUT,
+            "/api/v1/integrations/woocommerce",
+            json!({"webhook_secret": "woo-secret-123"}),
+        )
+        .await;
+    let (_, bc) = app.send_json(Method::PUT, "/api/v1/integrations/bigcommerce", json!({"store_hash": "abc123", "api_token": "bc-token-123456", "hook_secret": "hook-secret-123"})).await;
+    let mut expected: Vec<(String, String)> = Vec::new(); // (document id, status)
+
+    let shopify_rows: Vec<(Value, Option<&str>)> = vec![
+        (json!({"financial_status": "pending"}), Some("initiated")),
+        (json!({"financial_status": "authorized"}), Some("initiated")),
+        (json!({}), Some("sent_for_processing")),
+        (json!({"fulfillment_status": "partial"}), Some("processing")),
+        (
+            json!({"fulfillments": [{"status": "open", "shipment_status": null}]}),
+            Some("processing"),
+        ),
+        (json!({"fulfillment_status": "fulfilled"}), Some("ready")),
+        (
+            json!({"fulfillments": [{"status": "success", "shipment_status": "ready_for_pickup"}]}),
+            Some("ready"),
+        ),
+        (delivered(), Some("delivered")),
+        (
+            json!({"fulfillment_status": "fulfilled", "fulfillments": [{"status": "success", "shipment_status": "picked_up"}]}),
+            Some("delivered"),
+        ),
+        (
+            json!({"cancelled_at": "2026-03-14T11:00:00Z"}),
+            Some("cancelled"),
+        ),
+        (json!({"financial_status": "voided"}), Some("cancelled")),
+        (
+            json!({"financial_status": "refunded", "refunds": [{"refund_line_items": [{"restock_type": "return"}]}]}),
+            Some("returned"),
+        ),
+        (json!({"financial_status": "partially_paid"}), None),
+    ];
+    for (i, (fields, status)) in shopify_rows.into_iter().enumerate() {
+        let id = 5000 + i as u64;
+        let mut order: Value =
+            serde_json::from_slice(&shopify_order(fields, "2026-03-14T10:00:00Z")).unwrap();
+        order["id"] = json!(id);
+        let body = serde_json::to_vec(&order).unwrap();
+        assert_eq!(
+            post_shopify(
+                &shopify_url,
+                "orders/updated",
+                &format!("row-{i}"),
+                &body,
+                SHOPIFY_SECRET
+            )
+            .await,
+            200
+        );
+        if let Some(status) = status {
+            expected.push((id.to_string(), status.to_owned()));
+        }
+    }
+
+    let woo_url = woo["webhook_url"].as_str().unwrap().to_owned();
+    let woo_rows = [
+        ("pending", Some("initiated")),
+        ("on-hold", Some("initiated")),
+        ("processing", Some("processing")),
+        ("ready-for-pickup", Some("ready")),
+        ("completed", Some("delivered")),
+        ("cancelled", Some("cancelled")),
+        ("failed", Some("cancelled")),
+        ("refunded", Some("returned")),
+        ("checkout-draft", None),
+    ];
+    for (i, (woo_status, status)) in woo_rows.into_iter().enumerate() {
+        let id = 7000 + i as u64;
+        let mut order: Value = serde_json::from_slice(&woo_body(woo_status)).unwrap();
+        order["id"] = json!(id);
+        let body = serde_json::to_vec(&order).unwrap();
+        let signature = STANDARD.encode(hmac_sha256(b"woo-secret-123", &[&body]));
+        let r = reqwest::Client::new()
+            .post(&woo_url)
+            .header("X-WC-Webhook-Topic", "order.updated")
+            .header("X-WC-Webhook-Signature", signature)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        if let Some(status) = status {
+            expected.push((id.to_string(), status.to_owned()));
+        }
+    }
+
+    let bc_url = bc["webhook_url"].as_str().unwrap().to_owned();
+    for (status_id, status) in &bc_rows {
+        let hook = json!({"scope": "store/order/statusUpdated", "hash": format!("row-{status_id}"),
+            "data": {"type": "order", "id": 1000 + status_id, "status": {"previous_status_id": 0, "new_status_id": status_id}}});
+        let r = reqwest::Client::new()
+            .post(&bc_url)
+            .header("X-Notify-Hook-Secret", "hook-secret-123")
+            .json(&hook)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        if let Some(status) = status {
+            expected.push(((1000 + status_id).to_string(), status.to_string()));
+        }
+    }
+
+    let events = settled(&app).await;
+    assert_eq!(events.len(), 13 + 9 + 15);
+    let store = db.store().await;
+    let merchant = merchant_ids(&store).await.remove(0);
+    let mut queued: Vec<(String, String)> = store
+        .outbox_jobs(&merchant)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.channel == "email")
+        .map(|j| (j.document_id, j.status))
+        .collect();
+    queued.sort();
+    expected.sort();
+    assert_eq!(queued, expected);
+}
+
 tests_on_both_backends!(
+    every_mapping_row_signed_through_http,
     a_signed_shopify_order_becomes_one_job_per_channel,
     rejected_webhooks_store_nothing,
     the_same_webhook_three_times_at_once_notifies_once,

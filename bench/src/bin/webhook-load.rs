@@ -1,0 +1,165 @@
+//! Signed-webhook ingest load, side by side with the bare baseline.
+//!
+//! `webhook-load <product base URL> <bare base URL> [seconds] [concurrency]`
+//!
+//! Against the product: signs up a merchant, creates its generic signed
+//! endpoint, and posts Standard-Webhooks-signed events, each with a new
+//! `webhook-id` (so each is stored). Against the baseline: the same body to
+//! its one-insert handler. For each: the closed-loop maximum rate with its
+//! latencies, then an open loop at half that rate. Prints one table.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use notify_bench::load::{Report, Send, closed_loop, open_loop};
+use notify_ingest::signature::standard_webhooks::{decode_secret, sign};
+use serde_json::json;
+
+fn body() -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "type": "invoice.status_changed",
+        "invoice": {"id": "inv_bench", "number": "INV-1", "status": "closed", "updated_at": "2026-03-14T10:00:00Z", "total": "10.00", "currency": "USD"},
+        "customer": {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "+14155550134"}
+    }))
+    .expect("json")
+}
+
+async fn product_endpoint(base: &str) -> anyhow::Result<(String, Vec<u8>)> {
+    let client = reqwest::Client::builder().cookie_store(true).build()?;
+    let email = format!(
+        "bench-{}@bench.example",
+        chrono::Utc::now().timestamp_millis()
+    );
+    let r = client
+        .post(format!("{base}/api/v1/merchants"))
+        .header("Origin", base)
+        .json(&json!({"store_name": "Bench", "email": email, "password": "benchmark password", "time_zone": "UTC"}))
+        .send()
+        .await?;
+    anyhow::ensure!(r.status().is_success(), "sign-up failed: {}", r.status());
+    let integration: serde_json::Value = client
+        .put(format!("{base}/api/v1/integrations/events"))
+        .header("Origin", base)
+        .json(&json!({}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let url = integration["webhook_url"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("no webhook_url: {integration}"))?;
+    let secret = integration["signing_secret"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("no secret"))?;
+    let path = url::Url::parse(url)?.path().to_owned();
+    Ok((
+        format!("{base}{path}"),
+        decode_secret(secret).ok_or_else(|| anyhow::anyhow!("bad secret"))?,
+    ))
+}
+
+fn signed_sender(client: reqwest::Client, url: String, key: Vec<u8>, run: &'static str) -> Send {
+    let body = Arc::new(body());
+    let (url, key) = (Arc::new(url), Arc::new(key));
+    Arc::new(move |n| {
+        let (client, url, key, body) = (client.clone(), url.clone(), key.clone(), body.clone());
+        Box::pin(async move {
+            let id = format!("msg_{run}_{n}");
+            let ts = chrono::Utc::now().timestamp();
+            let sig = sign(&id, ts, &body, &key);
+            let r = client
+                .post(url.as_str())
+                .header("webhook-id", id)
+                .header("webhook-timestamp", ts.to_string())
+                .header("webhook-signature", sig)
+                .header("Content-Type", "application/json")
+                .body(body.as_ref().clone())
+                .send()
+                .await;
+            matches!(r, Ok(r) if r.status().is_success())
+        })
+    })
+}
+
+fn row(name: &str, max: &Report, half: &Report) -> String {
+    format!(
+        "| {name} | {:.0} | {:.2} | {:.2} | {:.0} | {:.2} | {:.2} | {} |",
+        max.throughput(),
+        max.p50_ms,
+        max.p99_ms,
+        half.throughput(),
+        half.p50_ms,
+        half.p99_ms,
+        max.errors + half.errors
+    )
+}
+
+async fn measure(send: Send, seconds: u64, concurrency: usize) -> (Report, Report) {
+    // Warm up connections and caches.
+    let _ = closed_loop(send.clone(), concurrency, Duration::from_secs(1), 0).await;
+    let max = closed_loop(
+        send.clone(),
+        concurrency,
+        Duration::from_secs(seconds),
+        1_000_000,
+    )
+    .await;
+    let half = open_loop(
+        send,
+        max.throughput() / 2.0,
+        Duration::from_secs(seconds),
+        10_000_000,
+    )
+    .await;
+    (max, half)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut args = std::env::args().skip(1);
+    let product = args
+        .next()
+        .unwrap_or_else(|| "http://127.0.0.1:3500".to_owned());
+    let bare = args
+        .next()
+        .unwrap_or_else(|| "http://127.0.0.1:3400".to_owned());
+    let seconds: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(10);
+    let concurrency: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(16);
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .build()?;
+
+    let bare_send = signed_sender(
+        client.clone(),
+        format!("{bare}/ingest"),
+        b"unused".to_vec(),
+        "bare",
+    );
+    let (bare_max, bare_half) = measure(bare_send, seconds, concurrency).await;
+
+    let (url, key) = product_endpoint(&product).await?;
+    let product_send = signed_sender(client, url, key, "product");
+    let (product_max, product_half) = measure(product_send, seconds, concurrency).await;
+
+    println!(
+        "\nSigned webhook ingest, {seconds} s per phase, {concurrency} connections (closed loop), then an open loop at half the max rate\n"
+    );
+    println!(
+        "| target | max req/s | p50 ms | p99 ms | half-rate req/s | p50 ms | p99 ms | errors |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    println!(
+        "{}",
+        row("bare axum + one SQLite insert", &bare_max, &bare_half)
+    );
+    println!(
+        "{}",
+        row("product /webhooks/events", &product_max, &product_half)
+    );
+    println!(
+        "\nratio product / bare (max throughput): {:.2}",
+        product_max.throughput() / bare_max.throughput()
+    );
+    Ok(())
+}

@@ -1,0 +1,3 @@
+//! Shared pieces of the load benchmarks.
+
+pub mod load;
