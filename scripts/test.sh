@@ -21,6 +21,9 @@ else
   cargo test --workspace --exclude frontend --no-fail-fast
 fi
 
+step "fuzz: each webhook normaliser and signature parser for a few seconds"
+"$ROOT/scripts/fuzz.sh" "${FUZZ_SECONDS:-5}"
+
 step "cargo leptos build (server + WASM frontend, for the browser tests)"
 cargo leptos build
 
