@@ -73,7 +73,11 @@ async fn receive(
         Ok(Some(accepted)) => accepted,
         Ok(None) => return Ok(StatusCode::OK), // WooCommerce's creation ping
         Err(rejection) => {
-            tracing::warn!(platform = platform.slug(), endpoint = %endpoint_id, ?rejection, "webhook refused");
+            let delivery = ["x-shopify-webhook-id", "x-wc-webhook-delivery-id", "webhook-id"]
+                .iter()
+                .find_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()))
+                .unwrap_or("-");
+            tracing::warn!(platform = platform.slug(), endpoint = %endpoint_id, delivery, ?rejection, "webhook refused");
             return Err(rejection);
         }
     };
