@@ -45,12 +45,14 @@ impl Application {
             },
             lease: chrono::Duration::seconds(60),
             backstop: std::time::Duration::from_secs(2),
+            batch: 32,
         };
         let state = AppState {
             store: store.clone(),
             config: Arc::new(config),
             auth_policy: AuthPolicy::default(),
             processor_wake: wake,
+            ingest: crate::webhooks::IngestWriter::spawn(store.clone(), 256),
         };
         Ok(Application {
             listener,

@@ -16,6 +16,8 @@ pub struct AppState {
     pub auth_policy: AuthPolicy,
     /// Wakes the processor when a webhook has been stored.
     pub processor_wake: Arc<tokio::sync::Notify>,
+    /// Stores verified webhooks, many per transaction under load.
+    pub ingest: crate::webhooks::IngestWriter,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -101,18 +101,27 @@ pub struct EventLogEntry {
 }
 
 const CLAIM_SQLITE: &str = "UPDATE inbound_events SET lease_until = $1, attempts = attempts + 1
-     WHERE id = (SELECT id FROM inbound_events
-                 WHERE state IN ('pending', 'retrying') AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
-                 ORDER BY next_attempt_at, received_at LIMIT 1)
-     RETURNING id, merchant_id, platform, topic, body, triggered_at, attempts";
+     WHERE id IN (SELECT id FROM inbound_events
+                  WHERE state IN ('pending', 'retrying') AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+                  ORDER BY next_attempt_at, received_at LIMIT $3)
+     RETURNING id, merchant_id, platform, topic, body, triggered_at, attempts, received_at";
 
 const CLAIM_POSTGRES: &str = "UPDATE inbound_events SET lease_until = $1, attempts = attempts + 1
-     WHERE id = (SELECT id FROM inbound_events
-                 WHERE state IN ('pending', 'retrying') AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
-                 ORDER BY next_attempt_at, received_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-     RETURNING id, merchant_id, platform, topic, body, triggered_at, attempts";
+     WHERE id IN (SELECT id FROM inbound_events
+                  WHERE state IN ('pending', 'retrying') AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+                  ORDER BY next_attempt_at, received_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+     RETURNING id, merchant_id, platform, topic, body, triggered_at, attempts, received_at";
 
-type ClaimRow = (String, String, String, String, String, Option<i64>, i64);
+type ClaimRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    i64,
+    i64,
+);
 type LogRow = (
     String,
     String,
@@ -135,63 +144,82 @@ impl Store {
         e: &NewInboundEvent,
         now: DateTime<Utc>,
     ) -> StoreResult<Inserted> {
-        let id = InboundEventId::generate();
-        let inserted = with_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO inbound_events (id, merchant_id, platform, dedupe_key, topic, delivery_id, body, received_at, triggered_at, state, next_attempt_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $8)
-                 ON CONFLICT (merchant_id, platform, dedupe_key) DO NOTHING",
-            )
-            .bind(id.as_str())
-            .bind(e.merchant_id.as_str())
-            .bind(e.platform.slug())
-            .bind(&e.dedupe_key)
-            .bind(&e.topic)
-            .bind(e.delivery_id.as_deref())
-            .bind(&e.body)
-            .bind(to_millis(now))
-            .bind(e.triggered_at.map(to_millis))
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        Ok(if inserted == 1 {
-            Inserted::Stored(id)
-        } else {
-            Inserted::Duplicate
+        let mut results = self
+            .insert_inbound_events(std::slice::from_ref(e), now)
+            .await?;
+        Ok(results.remove(0))
+    }
+
+    /// Stores several webhooks in one transaction (one disk flush for all:
+    /// group commit), in order; each result says stored or duplicate.
+    pub async fn insert_inbound_events(
+        &self,
+        events: &[NewInboundEvent],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Inserted>> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut results = Vec::with_capacity(events.len());
+            for e in events {
+                let id = InboundEventId::generate();
+                let inserted = sqlx::query(
+                    "INSERT INTO inbound_events (id, merchant_id, platform, dedupe_key, topic, delivery_id, body, received_at, triggered_at, state, next_attempt_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $8)
+                     ON CONFLICT (merchant_id, platform, dedupe_key) DO NOTHING",
+                )
+                .bind(id.as_str())
+                .bind(e.merchant_id.as_str())
+                .bind(e.platform.slug())
+                .bind(&e.dedupe_key)
+                .bind(&e.topic)
+                .bind(e.delivery_id.as_deref())
+                .bind(&e.body)
+                .bind(to_millis(now))
+                .bind(e.triggered_at.map(to_millis))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                results.push(if inserted == 1 { Inserted::Stored(id) } else { Inserted::Duplicate });
+            }
+            tx.commit().await?;
+            Ok(results)
         })
     }
 
-    /// Takes the oldest due event for `lease`; another processor may take it
-    /// again only after the lease runs out (a crashed processor loses nothing).
-    pub async fn claim_inbound_event(
+    /// Takes up to `limit` of the oldest due events for `lease`; another
+    /// processor may take them again only after the lease runs out (a
+    /// crashed processor loses nothing). In the order they arrived.
+    pub async fn claim_inbound_events(
         &self,
         now: DateTime<Utc>,
         lease: Duration,
-    ) -> StoreResult<Option<ClaimedEvent>> {
+        limit: i64,
+    ) -> StoreResult<Vec<ClaimedEvent>> {
         let sql = match self.backend() {
             Backend::Sqlite => CLAIM_SQLITE,
             Backend::Postgres => CLAIM_POSTGRES,
         };
-        let row: Option<ClaimRow> = with_pool!(self, pool => {
-            sqlx::query_as(sql).bind(to_millis(now + lease)).bind(to_millis(now)).fetch_optional(pool).await?
+        let mut rows: Vec<ClaimRow> = with_pool!(self, pool => {
+            sqlx::query_as(sql).bind(to_millis(now + lease)).bind(to_millis(now)).bind(limit).fetch_all(pool).await?
         });
-        row.map(
-            |(id, merchant_id, platform, topic, body, triggered_at, attempts)| {
-                Ok(ClaimedEvent {
-                    platform: Platform::from_slug(&platform).ok_or_else(|| {
-                        StoreError::Corrupt(format!("event {id}: platform {platform}"))
-                    })?,
-                    id: InboundEventId::from_string(id),
-                    merchant_id: MerchantId::from_string(merchant_id),
-                    topic,
-                    body,
-                    triggered_at: triggered_at.map(from_millis).transpose()?,
-                    attempts,
-                })
-            },
-        )
-        .transpose()
+        rows.sort_by_key(|r| r.7);
+        rows.into_iter()
+            .map(
+                |(id, merchant_id, platform, topic, body, triggered_at, attempts, _received_at)| {
+                    Ok(ClaimedEvent {
+                        platform: Platform::from_slug(&platform).ok_or_else(|| {
+                            StoreError::Corrupt(format!("event {id}: platform {platform}"))
+                        })?,
+                        id: InboundEventId::from_string(id),
+                        merchant_id: MerchantId::from_string(merchant_id),
+                        topic,
+                        body,
+                        triggered_at: triggered_at.map(from_millis).transpose()?,
+                        attempts,
+                    })
+                },
+            )
+            .collect()
     }
 
     /// Records a failed attempt: retried at `retry_at`, or failed for good.

@@ -33,6 +33,8 @@ pub struct Processor {
     pub lease: Duration,
     /// The slow poll that backs up the wake-ups (and picks up retries).
     pub backstop: StdDuration,
+    /// How many events one claim takes (one write for all of them).
+    pub batch: i64,
 }
 
 /// Why processing an event failed this time.
@@ -65,15 +67,21 @@ impl From<notify_store::StoreError> for ProcessError {
 }
 
 impl Processor {
-    /// Runs until `shutdown` resolves; finishes the event in hand first.
+    /// Runs until `shutdown` resolves; finishes the events in hand first.
     pub async fn run(self, shutdown: Shutdown) {
         loop {
-            match self.store.claim_inbound_event(Utc::now(), self.lease).await {
-                Ok(Some(event)) => {
-                    self.process(event).await;
+            match self
+                .store
+                .claim_inbound_events(Utc::now(), self.lease, self.batch)
+                .await
+            {
+                Ok(events) if !events.is_empty() => {
+                    for event in events {
+                        self.process(event).await;
+                    }
                     continue;
                 }
-                Ok(None) => {}
+                Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "claiming webhooks failed"),
             }
             tokio::select! {

@@ -3,6 +3,9 @@
 //! request; normalising, fetching and deciding happen after the answer.
 
 mod verify;
+mod writer;
+
+pub use writer::IngestWriter;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -73,10 +76,14 @@ async fn receive(
         Ok(Some(accepted)) => accepted,
         Ok(None) => return Ok(StatusCode::OK), // WooCommerce's creation ping
         Err(rejection) => {
-            let delivery = ["x-shopify-webhook-id", "x-wc-webhook-delivery-id", "webhook-id"]
-                .iter()
-                .find_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()))
-                .unwrap_or("-");
+            let delivery = [
+                "x-shopify-webhook-id",
+                "x-wc-webhook-delivery-id",
+                "webhook-id",
+            ]
+            .iter()
+            .find_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()))
+            .unwrap_or("-");
             tracing::warn!(platform = platform.slug(), endpoint = %endpoint_id, delivery, ?rejection, "webhook refused");
             return Err(rejection);
         }
@@ -91,14 +98,19 @@ async fn receive(
             .map_err(|_| Rejection::Malformed("body is not UTF-8".to_owned()))?,
         triggered_at: accepted.triggered_at,
     };
-    match state.store.insert_inbound_event(&event, now).await {
+    let (merchant, topic, key) = (
+        event.merchant_id.clone(),
+        event.topic.clone(),
+        event.dedupe_key.clone(),
+    );
+    match state.ingest.insert(event).await {
         Ok(Inserted::Stored(id)) => {
-            tracing::info!(merchant = %event.merchant_id, event = %id, platform = platform.slug(), topic = %event.topic, "webhook stored");
+            tracing::info!(merchant = %merchant, event = %id, platform = platform.slug(), %topic, "webhook stored");
             state.processor_wake.notify_one();
             Ok(StatusCode::OK)
         }
         Ok(Inserted::Duplicate) => {
-            tracing::info!(merchant = %event.merchant_id, platform = platform.slug(), key = %event.dedupe_key, "duplicate webhook ignored");
+            tracing::info!(merchant = %merchant, platform = platform.slug(), %key, "duplicate webhook ignored");
             Ok(StatusCode::OK)
         }
         Err(e) => {
