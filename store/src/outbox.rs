@@ -40,6 +40,17 @@ pub enum Applied {
     Stale,
 }
 
+/// A decided event, ready to become jobs.
+#[derive(Debug, Clone, Copy)]
+pub struct Decided<'a> {
+    pub inbound_id: &'a InboundEventId,
+    pub merchant_id: &'a MerchantId,
+    pub event: &'a TransactionEvent,
+    pub deliveries: &'a [Delivery],
+    /// Why nothing is sent, when `deliveries` is empty.
+    pub silent_detail: &'a str,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct JobSummary {
     pub id: JobId,
@@ -58,83 +69,85 @@ fn channel_slug(c: Channel) -> &'static str {
 }
 
 impl Store {
-    /// Applies a decision for `event` (from inbound event `inbound_id`) and
-    /// marks the inbound event processed, all in one transaction.
-    pub async fn apply_decision(
+    /// Applies decisions and marks their inbound events processed, all in
+    /// one transaction (one disk flush for the whole batch).
+    pub async fn apply_decisions(
         &self,
-        inbound_id: &InboundEventId,
-        merchant_id: &MerchantId,
-        event: &TransactionEvent,
-        deliveries: &[Delivery],
-        silent_detail: &str,
+        items: &[Decided<'_>],
         now: DateTime<Utc>,
-    ) -> StoreResult<Applied> {
-        let (source, document_id, status) = document_key(event);
-        let event_json =
-            serde_json::to_string(event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let occurred = to_millis(event.occurred_at);
+    ) -> StoreResult<Vec<Applied>> {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            // Move the newest-snapshot time forward (never back) and read it.
-            let latest: i64 = sqlx::query_scalar(
-                "INSERT INTO documents (merchant_id, source, document_id, latest_at, latest_event) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (merchant_id, source, document_id) DO UPDATE SET
-                   latest_event = CASE WHEN excluded.latest_at >= documents.latest_at THEN excluded.latest_event ELSE documents.latest_event END,
-                   latest_at = CASE WHEN excluded.latest_at >= documents.latest_at THEN excluded.latest_at ELSE documents.latest_at END
-                 RETURNING latest_at",
-            )
-            .bind(merchant_id.as_str())
-            .bind(source)
-            .bind(document_id)
-            .bind(occurred)
-            .bind(&event_json)
-            .fetch_one(&mut *tx)
-            .await?;
-            let (applied, outcome, detail) = if latest > occurred {
-                (Applied::Stale, "stale", "a newer update of this order was already processed".to_owned())
-            } else if deliveries.is_empty() {
-                (Applied::NothingToSend, "no_rule", silent_detail.to_owned())
-            } else {
-                let mut new = 0;
-                for d in deliveries {
-                    new += sqlx::query(
-                        "INSERT INTO outbox_jobs (id, merchant_id, inbound_event_id, source, document_id, status, channel, trigger_key,
-                                                  recipient, event, state, next_attempt_at, created_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $11)
-                         ON CONFLICT (merchant_id, source, document_id, status, channel) DO NOTHING",
-                    )
-                    .bind(JobId::generate().as_str())
-                    .bind(merchant_id.as_str())
-                    .bind(inbound_id.as_str())
-                    .bind(source)
-                    .bind(document_id)
-                    .bind(status)
-                    .bind(channel_slug(d.channel()))
-                    .bind(d.trigger.key())
-                    .bind(recipient_text(&d.recipient))
-                    .bind(&event_json)
-                    .bind(to_millis(now))
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected() as usize;
-                }
-                let detail = if new == 0 { "already notified for this status".to_owned() } else { format!("{new} message(s) queued") };
-                (Applied::Jobs { new }, "jobs_created", detail)
-            };
-            let jobs = match applied { Applied::Jobs { new } => new as i64, _ => 0 };
-            sqlx::query(
-                "UPDATE inbound_events SET state = 'processed', outcome = $2, detail = $3, jobs_created = $4, processed_at = $5, lease_until = NULL
-                 WHERE id = $1",
-            )
-            .bind(inbound_id.as_str())
-            .bind(outcome)
-            .bind(&detail)
-            .bind(jobs)
-            .bind(to_millis(now))
-            .execute(&mut *tx)
-            .await?;
+            let mut results = Vec::with_capacity(items.len());
+            for item in items {
+                let (source, document_id, status) = document_key(item.event);
+                let event_json = serde_json::to_string(item.event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let occurred = to_millis(item.event.occurred_at);
+                // Move the newest-snapshot time forward (never back) and read it.
+                let latest: i64 = sqlx::query_scalar(
+                    "INSERT INTO documents (merchant_id, source, document_id, latest_at, latest_event) VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (merchant_id, source, document_id) DO UPDATE SET
+                       latest_event = CASE WHEN excluded.latest_at >= documents.latest_at THEN excluded.latest_event ELSE documents.latest_event END,
+                       latest_at = CASE WHEN excluded.latest_at >= documents.latest_at THEN excluded.latest_at ELSE documents.latest_at END
+                     RETURNING latest_at",
+                )
+                .bind(item.merchant_id.as_str())
+                .bind(source)
+                .bind(document_id)
+                .bind(occurred)
+                .bind(&event_json)
+                .fetch_one(&mut *tx)
+                .await?;
+                let (applied, outcome, detail) = if latest > occurred {
+                    (Applied::Stale, "stale", "a newer update of this order was already processed".to_owned())
+                } else if item.deliveries.is_empty() {
+                    (Applied::NothingToSend, "no_rule", item.silent_detail.to_owned())
+                } else {
+                    let mut new = 0;
+                    for d in item.deliveries {
+                        new += sqlx::query(
+                            "INSERT INTO outbox_jobs (id, merchant_id, inbound_event_id, source, document_id, status, channel, trigger_key,
+                                                      recipient, event, state, next_attempt_at, created_at)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $11)
+                             ON CONFLICT (merchant_id, source, document_id, status, channel) DO NOTHING",
+                        )
+                        .bind(JobId::generate().as_str())
+                        .bind(item.merchant_id.as_str())
+                        .bind(item.inbound_id.as_str())
+                        .bind(source)
+                        .bind(document_id)
+                        .bind(status)
+                        .bind(channel_slug(d.channel()))
+                        .bind(d.trigger.key())
+                        .bind(recipient_text(&d.recipient))
+                        .bind(&event_json)
+                        .bind(to_millis(now))
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected() as usize;
+                    }
+                    let detail = if new == 0 { "already notified for this status".to_owned() } else { format!("{new} message(s) queued") };
+                    (Applied::Jobs { new }, "jobs_created", detail)
+                };
+                let jobs = match applied {
+                    Applied::Jobs { new } => new as i64,
+                    _ => 0,
+                };
+                sqlx::query(
+                    "UPDATE inbound_events SET state = 'processed', outcome = $2, detail = $3, jobs_created = $4, processed_at = $5, lease_until = NULL
+                     WHERE id = $1",
+                )
+                .bind(item.inbound_id.as_str())
+                .bind(outcome)
+                .bind(&detail)
+                .bind(jobs)
+                .bind(to_millis(now))
+                .execute(&mut *tx)
+                .await?;
+                results.push(applied);
+            }
             tx.commit().await?;
-            Ok(applied)
+            Ok(results)
         })
     }
 

@@ -10,14 +10,20 @@ use std::time::Duration as StdDuration;
 
 use crate::shutdown::Shutdown;
 use chrono::{Duration, Utc};
-use notify_core::{ChannelOutcome, Document, TransactionEvent, decide};
+use std::collections::HashMap;
+
+use notify_core::{ChannelOutcome, Delivery, Document, Settings, TransactionEvent, decide};
 use notify_ingest::Normalized;
+use notify_ingest::normalize::bigcommerce::{
+    normalize_hook as bigcommerce_hook, order as bigcommerce_order,
+};
 use notify_ingest::normalize::{events, shopify, woocommerce};
-use notify_store::Store;
 use notify_store::inbound::{ClaimedEvent, Outcome};
 use notify_store::integrations::{IntegrationConfig, Platform};
-use notify_store::outbox::Applied;
+use notify_store::outbox::Decided;
+use notify_store::{MerchantId, Store};
 use tokio::sync::Notify;
+use tracing::Instrument;
 
 pub use bigcommerce::BigCommerceClient;
 pub use retry::RetryPolicy;
@@ -66,8 +72,19 @@ impl From<notify_store::StoreError> for ProcessError {
     }
 }
 
+/// An event made ready to apply: its transaction and what to send.
+enum Prepared {
+    Apply {
+        transaction: TransactionEvent,
+        deliveries: Vec<Delivery>,
+        silent: String,
+    },
+    /// A status the product does not notify on.
+    Unmappable(String),
+}
+
 impl Processor {
-    /// Runs until `shutdown` resolves; finishes the events in hand first.
+    /// Runs until `shutdown` resolves; finishes the batch in hand first.
     pub async fn run(self, shutdown: Shutdown) {
         loop {
             match self
@@ -76,9 +93,7 @@ impl Processor {
                 .await
             {
                 Ok(events) if !events.is_empty() => {
-                    for event in events {
-                        self.process(event).await;
-                    }
+                    self.process_batch(events).await;
                     continue;
                 }
                 Ok(_) => {}
@@ -92,44 +107,78 @@ impl Processor {
         }
     }
 
-    /// Processes one claimed event and records its outcome.
-    pub async fn process(&self, event: ClaimedEvent) {
-        let span = tracing::info_span!("process", merchant = %event.merchant_id, event = %event.id, platform = event.platform.slug());
-        let _enter = span.enter();
-        let now = Utc::now();
-        let result = self.normalize_and_apply(&event).await;
-        let recorded = match result {
-            Ok((outcome, detail)) => {
-                tracing::info!(?outcome, %detail, "webhook processed");
-                if matches!(outcome, Outcome::Unmappable) {
-                    self.store
-                        .finish_inbound_event(&event.id, outcome, &detail, now)
-                        .await
-                } else {
-                    Ok(())
+    /// Normalises and decides each event, then applies all the decisions in
+    /// one transaction; failures are recorded event by event.
+    pub async fn process_batch(&self, events: Vec<ClaimedEvent>) {
+        let mut settings: HashMap<MerchantId, Settings> = HashMap::new();
+        let mut ready = Vec::new();
+        for event in events {
+            let span = tracing::info_span!("process", merchant = %event.merchant_id, event = %event.id, platform = event.platform.slug());
+            let prepared = self.prepare(&event, &mut settings).instrument(span).await;
+            match prepared {
+                Ok(Prepared::Apply {
+                    transaction,
+                    deliveries,
+                    silent,
+                }) => ready.push((event, transaction, deliveries, silent)),
+                Ok(Prepared::Unmappable(detail)) => {
+                    tracing::info!(event = %event.id, %detail, "webhook does not notify");
+                    let recorded = self
+                        .store
+                        .finish_inbound_event(&event.id, Outcome::Unmappable, &detail, Utc::now())
+                        .await;
+                    log_unrecorded(recorded);
+                }
+                Err(e) => self.record_failure(&event, e).await,
+            }
+        }
+        if ready.is_empty() {
+            return;
+        }
+        let items: Vec<Decided<'_>> = ready
+            .iter()
+            .map(|(event, transaction, deliveries, silent)| Decided {
+                inbound_id: &event.id,
+                merchant_id: &event.merchant_id,
+                event: transaction,
+                deliveries,
+                silent_detail: silent,
+            })
+            .collect();
+        match self.store.apply_decisions(&items, Utc::now()).await {
+            Ok(applied) => {
+                for ((event, _, _, _), applied) in ready.iter().zip(applied) {
+                    tracing::info!(merchant = %event.merchant_id, event = %event.id, ?applied, "webhook processed");
                 }
             }
             Err(e) => {
-                let retry_at = e
-                    .retryable
-                    .then(|| self.retry.next_attempt(event.attempts, now))
-                    .flatten();
-                tracing::warn!(error = %e.message, attempts = event.attempts, retry = retry_at.is_some(), "webhook processing failed");
-                self.store
-                    .fail_inbound_event(&event.id, &e.message, retry_at, now)
-                    .await
+                for (event, ..) in &ready {
+                    self.record_failure(event, ProcessError::transient(format!("database: {e}")))
+                        .await;
+                }
             }
-        };
-        if let Err(e) = recorded {
-            // The lease runs out and the event is processed again.
-            tracing::error!(error = %e, "recording a webhook's outcome failed");
         }
     }
 
-    async fn normalize_and_apply(
+    async fn record_failure(&self, event: &ClaimedEvent, e: ProcessError) {
+        let now = Utc::now();
+        let retry_at = e
+            .retryable
+            .then(|| self.retry.next_attempt(event.attempts, now))
+            .flatten();
+        tracing::warn!(event = %event.id, error = %e.message, attempts = event.attempts, retry = retry_at.is_some(), "webhook processing failed");
+        log_unrecorded(
+            self.store
+                .fail_inbound_event(&event.id, &e.message, retry_at, now)
+                .await,
+        );
+    }
+
+    async fn prepare(
         &self,
         event: &ClaimedEvent,
-    ) -> Result<(Outcome, String), ProcessError> {
+        settings: &mut HashMap<MerchantId, Settings>,
+    ) -> Result<Prepared, ProcessError> {
         let body = event.body.as_bytes();
         let bad_shape = |e: notify_ingest::NormalizeError| ProcessError::permanent(e.to_string());
         let normalized = match event.platform {
@@ -140,35 +189,31 @@ impl Processor {
                 woocommerce::normalize(&event.topic, body).map_err(bad_shape)?
             }
             Platform::Events => events::normalize(body).map_err(bad_shape)?,
-            Platform::BigCommerce => {
-                let hook = notify_ingest::normalize::bigcommerce::normalize_hook(body)
-                    .map_err(bad_shape)?;
-                match hook {
-                    Normalized::FetchBigCommerceOrder { order_id } => {
-                        let integration = self
-                            .store
-                            .integration(&event.merchant_id, Platform::BigCommerce)
-                            .await?
-                            .ok_or_else(|| {
-                                ProcessError::permanent("the BigCommerce integration was removed")
-                            })?;
-                        let IntegrationConfig::BigCommerce {
-                            store_hash,
-                            api_token,
-                            ..
-                        } = &integration.config
-                        else {
-                            return Err(ProcessError::permanent("not a BigCommerce integration"));
-                        };
-                        let order = self
-                            .bigcommerce
-                            .fetch_order(store_hash, api_token, order_id)
-                            .await?;
-                        notify_ingest::normalize::bigcommerce::order(&order).map_err(bad_shape)?
-                    }
-                    other => other,
+            Platform::BigCommerce => match bigcommerce_hook(body).map_err(bad_shape)? {
+                Normalized::FetchBigCommerceOrder { order_id } => {
+                    let integration = self
+                        .store
+                        .integration(&event.merchant_id, Platform::BigCommerce)
+                        .await?
+                        .ok_or_else(|| {
+                            ProcessError::permanent("the BigCommerce integration was removed")
+                        })?;
+                    let IntegrationConfig::BigCommerce {
+                        store_hash,
+                        api_token,
+                        ..
+                    } = &integration.config
+                    else {
+                        return Err(ProcessError::permanent("not a BigCommerce integration"));
+                    };
+                    let order = self
+                        .bigcommerce
+                        .fetch_order(store_hash, api_token, order_id)
+                        .await?;
+                    bigcommerce_order(&order).map_err(bad_shape)?
                 }
-            }
+                other => other,
+            },
         };
         let transaction = match normalized {
             Normalized::Event(e) => e,
@@ -191,10 +236,9 @@ impl Processor {
                 with_status(earlier, status, occurred_at)
             }
             Normalized::NoNotification { status } => {
-                return Ok((
-                    Outcome::Unmappable,
-                    format!("status {status} does not notify"),
-                ));
+                return Ok(Prepared::Unmappable(format!(
+                    "status {status} does not notify"
+                )));
             }
             Normalized::FetchBigCommerceOrder { .. } => {
                 return Err(ProcessError::permanent(
@@ -202,17 +246,15 @@ impl Processor {
                 ));
             }
         };
-        self.decide_and_apply(event, &transaction).await
-    }
-
-    async fn decide_and_apply(
-        &self,
-        event: &ClaimedEvent,
-        transaction: &TransactionEvent,
-    ) -> Result<(Outcome, String), ProcessError> {
-        let settings = self.store.load_settings(&event.merchant_id).await?.settings;
-        let decision = decide(&settings, transaction);
-        let deliveries: Vec<_> = decision.deliveries().cloned().collect();
+        let rules = match settings.get(&event.merchant_id) {
+            Some(rules) => rules,
+            None => {
+                let loaded = self.store.load_settings(&event.merchant_id).await?.settings;
+                settings.entry(event.merchant_id.clone()).or_insert(loaded)
+            }
+        };
+        let decision = decide(rules, &transaction);
+        let deliveries: Vec<Delivery> = decision.deliveries().cloned().collect();
         let silent = decision
             .outcomes
             .iter()
@@ -224,25 +266,18 @@ impl Processor {
             })
             .collect::<Vec<_>>()
             .join(" ");
-        let applied = self
-            .store
-            .apply_decision(
-                &event.id,
-                &event.merchant_id,
-                transaction,
-                &deliveries,
-                &silent,
-                Utc::now(),
-            )
-            .await?;
-        Ok(match applied {
-            Applied::Jobs { new } => (Outcome::JobsCreated, format!("{new} message(s) queued")),
-            Applied::NothingToSend => (Outcome::NoRule, silent),
-            Applied::Stale => (
-                Outcome::Stale,
-                "a newer update of this order was already processed".to_owned(),
-            ),
+        Ok(Prepared::Apply {
+            transaction,
+            deliveries,
+            silent,
         })
+    }
+}
+
+fn log_unrecorded(result: Result<(), notify_store::StoreError>) {
+    if let Err(e) = result {
+        // The lease runs out and the event is processed again.
+        tracing::error!(error = %e, "recording a webhook's outcome failed");
     }
 }
 
