@@ -42,9 +42,7 @@ pub fn sample_customer(contacts: SampleContacts) -> Customer {
         email: contacts
             .email
             .then(|| EmailAddress::parse("ada@example.com").expect("valid sample")),
-        phone: contacts
-            .phone
-            .then(|| PhoneNumber::parse_e164("+14155550134").expect("valid sample")),
+        phone: contacts.phone.then(PhoneNumber::sample),
         sms_opted_out: contacts.sms_opted_out,
     }
 }

@@ -6,6 +6,7 @@ use notify_store::audit::AuditEntry;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::paging::{next_cursor, page_size};
 use crate::http::auth::Auth;
 use crate::http::error::ApiError;
 use crate::state::AppState;
@@ -21,14 +22,12 @@ pub async fn list(
     Auth(who): Auth,
     Query(page): Query<Page>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let limit = page.limit.unwrap_or(50).clamp(1, 200);
+    let limit = page_size(page.limit);
     let entries = state
         .store
         .audit_entries(&who.merchant_id, limit, page.before_version)
         .await?;
-    let next = (entries.len() as i64 == limit)
-        .then(|| entries.last().map(|e| e.version))
-        .flatten();
+    let next = next_cursor(&entries, limit, |e| e.version);
     Ok(Json(json!({
         "entries": entries.iter().map(entry_json).collect::<Vec<_>>(),
         "next_before_version": next,

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::paging::{next_cursor, page_size};
 use crate::http::auth::Auth;
 use crate::http::error::ApiError;
 use crate::state::AppState;
@@ -23,13 +24,11 @@ pub async fn list(
     Auth(who): Auth,
     Query(page): Query<Page>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let limit = page.limit.unwrap_or(50).clamp(1, 200);
+    let limit = page_size(page.limit);
     let events = state
         .store
         .event_log(&who.merchant_id, limit, page.before)
         .await?;
-    let next = (events.len() as i64 == limit)
-        .then(|| events.last().map(|e| e.received_at))
-        .flatten();
+    let next = next_cursor(&events, limit, |e| e.received_at);
     Ok(Json(json!({ "events": events, "next_before": next })))
 }

@@ -7,6 +7,7 @@ mod audit;
 mod events;
 mod integrations;
 mod json;
+mod paging;
 mod settings;
 
 use axum::Router;
