@@ -32,6 +32,35 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "PROCESSING_RETRY_SECONDS",
         "delays between attempts to process a webhook, comma-separated (default 5,30,120,600,1800,3600,7200)",
     ),
+    (
+        "SMTP_URL",
+        "smtp://host:port, smtp://user:pass@host:587?tls=required or smtps://...; unset: emails go to the sink folder",
+    ),
+    (
+        "SMTP_FROM",
+        "the address emails are sent from (required with SMTP_URL; default notifications@localhost)",
+    ),
+    (
+        "SMS_API_BASE",
+        "Twilio-compatible API base URL (default https://api.twilio.com/)",
+    ),
+    (
+        "SMS_ACCOUNT_SID",
+        "SMS account id; with SMS_AUTH_TOKEN and SMS_FROM enables real SMS (unset: the sink folder)",
+    ),
+    ("SMS_AUTH_TOKEN", "SMS API token"),
+    (
+        "SMS_FROM",
+        "the sending number (E.164) or messaging service id",
+    ),
+    (
+        "OUTBOX_SINK_DIR",
+        "where unsent-by-provider messages are written (default data/outbox)",
+    ),
+    (
+        "DELIVERY_RETRY_SECONDS",
+        "delays between delivery attempts, comma-separated (default 10,60,300,900,3600,10800)",
+    ),
     ("RUST_LOG", "log filter (default info)"),
 ];
 
@@ -49,7 +78,37 @@ pub struct Config {
     pub bigcommerce_api_base: Url,
     /// Delays before each retry of a webhook whose processing failed.
     pub processing_retry: Vec<chrono::Duration>,
+    /// `None`: emails go to the sink folder.
+    pub smtp_url: Option<String>,
+    pub smtp_from: String,
+    /// `None`: SMS go to the sink folder.
+    pub sms: Option<SmsConfig>,
+    pub outbox_sink_dir: std::path::PathBuf,
+    /// Delays before each retry of a message whose sending failed.
+    pub delivery_retry: Vec<chrono::Duration>,
 }
+
+#[derive(Clone)]
+pub struct SmsConfig {
+    pub api_base: Url,
+    pub account_sid: String,
+    pub auth_token: notify_store::secret::Secret,
+    pub from: String,
+}
+
+impl std::fmt::Debug for SmsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "SmsConfig({}, {}, token redacted)",
+            self.api_base, self.account_sid
+        )
+    }
+}
+
+pub const DEFAULT_SMS_API_BASE: &str = "https://api.twilio.com/";
+pub const DEFAULT_DELIVERY_RETRY_SECONDS: &str = "10,60,300,900,3600,10800";
+pub const DEFAULT_SMTP_FROM: &str = "notifications@localhost";
 
 pub const DEFAULT_BIGCOMMERCE_API_BASE: &str = "https://api.bigcommerce.com/";
 pub const DEFAULT_PROCESSING_RETRY_SECONDS: &str = "5,30,120,600,1800,3600,7200";
@@ -79,6 +138,12 @@ impl Config {
             public_url,
             bigcommerce_api_base: Url::parse(DEFAULT_BIGCOMMERCE_API_BASE).expect("valid default"),
             processing_retry: parse_seconds_list("", DEFAULT_PROCESSING_RETRY_SECONDS)
+                .expect("valid default"),
+            smtp_url: None,
+            smtp_from: DEFAULT_SMTP_FROM.to_owned(),
+            sms: None,
+            outbox_sink_dir: "data/outbox".into(),
+            delivery_retry: parse_seconds_list("", DEFAULT_DELIVERY_RETRY_SECONDS)
                 .expect("valid default"),
         }
     }
@@ -135,12 +200,65 @@ impl Config {
         let processing_retry = parse_seconds_list("PROCESSING_RETRY_SECONDS", &retry_raw)
             .map_err(|e| errors.push(e))
             .ok();
-        match (leptos, public_url, bigcommerce_api_base, processing_retry) {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let smtp_url = var("SMTP_URL");
+        let smtp_from = var("SMTP_FROM").unwrap_or_else(|| DEFAULT_SMTP_FROM.to_owned());
+        if smtp_url.is_some() && var("SMTP_FROM").is_none() {
+            errors.push(
+                "SMTP_FROM is required with SMTP_URL (the address emails are sent from)".to_owned(),
+            );
+        }
+        if smtp_from.parse::<lettre::Address>().is_err() {
+            errors.push(format!(
+                "SMTP_FROM must be an email address, not {smtp_from:?}"
+            ));
+        }
+        let sms = match (
+            var("SMS_ACCOUNT_SID"),
+            var("SMS_AUTH_TOKEN"),
+            var("SMS_FROM"),
+        ) {
+            (None, None, None) => None,
+            (Some(account_sid), Some(token), Some(from)) => {
+                let base = var("SMS_API_BASE").unwrap_or_else(|| DEFAULT_SMS_API_BASE.to_owned());
+                match Url::parse(&base) {
+                    Ok(api_base) => Some(SmsConfig {
+                        api_base,
+                        account_sid,
+                        auth_token: notify_store::secret::Secret::new(token),
+                        from,
+                    }),
+                    Err(_) => {
+                        errors.push(format!("SMS_API_BASE must be a URL, not {base:?}"));
+                        None
+                    }
+                }
+            }
+            _ => {
+                errors.push(
+                    "set all of SMS_ACCOUNT_SID, SMS_AUTH_TOKEN and SMS_FROM, or none".to_owned(),
+                );
+                None
+            }
+        };
+        let delivery_raw = var("DELIVERY_RETRY_SECONDS")
+            .unwrap_or_else(|| DEFAULT_DELIVERY_RETRY_SECONDS.to_owned());
+        let delivery_retry = parse_seconds_list("DELIVERY_RETRY_SECONDS", &delivery_raw)
+            .map_err(|e| errors.push(e))
+            .ok();
+        match (
+            leptos,
+            public_url,
+            bigcommerce_api_base,
+            processing_retry,
+            delivery_retry,
+        ) {
             (
                 Some(leptos),
                 Some(public_url),
                 Some(bigcommerce_api_base),
                 Some(processing_retry),
+                Some(delivery_retry),
             ) if errors.is_empty() => Ok(Config {
                 listen_addr: leptos.site_addr,
                 leptos,
@@ -148,6 +266,13 @@ impl Config {
                 public_url,
                 bigcommerce_api_base,
                 processing_retry,
+                smtp_url,
+                smtp_from,
+                sms,
+                outbox_sink_dir: var("OUTBOX_SINK_DIR")
+                    .unwrap_or_else(|| "data/outbox".to_owned())
+                    .into(),
+                delivery_retry,
             }),
             _ => Err(errors),
         }

@@ -4,8 +4,10 @@
 
 pub mod api;
 pub mod config;
+pub mod delivery;
 pub mod http;
 pub mod processing;
+pub mod retry;
 pub mod shutdown;
 pub mod startup;
 pub mod state;

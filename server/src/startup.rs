@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
 use crate::config::Config;
+use crate::delivery::{EmailTransport, SmsTransport, Worker};
 use crate::processing::{BigCommerceClient, Processor, RetryPolicy};
 use crate::state::AppState;
 
@@ -25,6 +26,7 @@ pub struct Application {
     router: Router,
     store: Store,
     processor: Processor,
+    worker: Worker,
 }
 
 impl Application {
@@ -35,6 +37,44 @@ impl Application {
         let store = Store::connect(&config.database_url).await?;
         tracing::info!(backend = ?store.backend(), "database ready");
         let wake = Arc::new(Notify::new());
+        let delivery_wake = Arc::new(Notify::new());
+        let from: lettre::Address = config
+            .smtp_from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("SMTP_FROM: {e}"))?;
+        let email = match &config.smtp_url {
+            Some(url) => EmailTransport::smtp(url, from).map_err(anyhow::Error::msg)?,
+            None => EmailTransport::sink(config.outbox_sink_dir.clone(), from),
+        };
+        let sms = match &config.sms {
+            Some(c) => SmsTransport::api(
+                c.api_base.clone(),
+                c.account_sid.clone(),
+                c.auth_token.clone(),
+                c.from.clone(),
+            ),
+            None => SmsTransport::Sink {
+                dir: config.outbox_sink_dir.clone(),
+            },
+        };
+        tracing::info!(
+            email = email.describe(),
+            sms = sms.describe(),
+            "delivery channels"
+        );
+        let worker = Worker {
+            store: store.clone(),
+            email: Arc::new(email),
+            sms: Arc::new(sms),
+            wake: delivery_wake.clone(),
+            retry: RetryPolicy {
+                delays: config.delivery_retry.clone(),
+                ..RetryPolicy::default()
+            },
+            lease: chrono::Duration::seconds(120),
+            batch: 16,
+            backstop: std::time::Duration::from_secs(2),
+        };
         let processor = Processor {
             store: store.clone(),
             bigcommerce: BigCommerceClient::new(config.bigcommerce_api_base.clone()),
@@ -46,6 +86,7 @@ impl Application {
             lease: chrono::Duration::seconds(60),
             backstop: std::time::Duration::from_secs(2),
             batch: 32,
+            delivery_wake,
         };
         let state = AppState {
             store: store.clone(),
@@ -60,6 +101,7 @@ impl Application {
             router: crate::http::router(state),
             store,
             processor,
+            worker,
         })
     }
 
@@ -71,7 +113,8 @@ impl Application {
     /// lets the processor finish the event in hand, and closes the pool.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (trigger, shutdown) = crate::shutdown::channel();
-        let processor = tokio::spawn(self.processor.run(shutdown));
+        let processor = tokio::spawn(self.processor.run(shutdown.clone()));
+        let worker = tokio::spawn(self.worker.run(shutdown));
         let served = axum::serve(
             self.listener,
             self.router
@@ -81,6 +124,7 @@ impl Application {
         .await;
         trigger.stop();
         let _ = processor.await;
+        let _ = worker.await;
         self.store.close().await;
         Ok(served?)
     }

@@ -4,6 +4,7 @@
 mod accounts;
 mod api_keys;
 mod audit;
+mod deliveries;
 mod events;
 mod integrations;
 mod json;
@@ -29,6 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/api-keys/{id}", delete(api_keys::revoke))
         .route("/audit", get(audit::list))
         .route("/events", get(events::list))
+        .route("/deliveries", get(deliveries::list))
+        .route("/deliveries/{id}", get(deliveries::attempts))
         .route("/integrations", get(integrations::list))
         .route("/integrations/{platform}", put(integrations::put))
 }

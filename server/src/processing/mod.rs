@@ -3,7 +3,6 @@
 //! current rules, and turns the deliveries into outbox jobs, once.
 
 mod bigcommerce;
-mod retry;
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
@@ -25,8 +24,8 @@ use notify_store::{MerchantId, Store};
 use tokio::sync::Notify;
 use tracing::Instrument;
 
+pub use crate::retry::RetryPolicy;
 pub use bigcommerce::BigCommerceClient;
-pub use retry::RetryPolicy;
 
 /// What the processor needs.
 #[derive(Clone)]
@@ -41,6 +40,8 @@ pub struct Processor {
     pub backstop: StdDuration,
     /// How many events one claim takes (one write for all of them).
     pub batch: i64,
+    /// Wakes the delivery worker when jobs were queued.
+    pub delivery_wake: Arc<Notify>,
 }
 
 /// Why processing an event failed this time.
@@ -147,6 +148,12 @@ impl Processor {
             .collect();
         match self.store.apply_decisions(&items, Utc::now()).await {
             Ok(applied) => {
+                if applied
+                    .iter()
+                    .any(|a| matches!(a, notify_store::outbox::Applied::Jobs { new } if *new > 0))
+                {
+                    self.delivery_wake.notify_one();
+                }
                 for ((event, _, _, _), applied) in ready.iter().zip(applied) {
                     tracing::info!(merchant = %event.merchant_id, event = %event.id, ?applied, "webhook processed");
                 }

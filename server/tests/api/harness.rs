@@ -17,6 +17,8 @@ pub struct TestApp {
     pub origin: String,
     pub client: Client,
     _server: Arc<StopOnDrop>,
+    /// Where messages go when no provider is configured.
+    pub sink: Arc<tempfile::TempDir>,
 }
 
 struct StopOnDrop(tokio::task::JoinHandle<()>);
@@ -47,6 +49,8 @@ pub async fn spawn_with(db: &TestDb, change: impl FnOnce(&mut Config)) -> TestAp
         url::Url::parse(&format!("http://{addr}")).unwrap(),
     );
     config.processing_retry = vec![chrono::Duration::milliseconds(200); 3];
+    let sink = Arc::new(tempfile::tempdir().expect("a folder for the outbox sink"));
+    config.outbox_sink_dir = sink.path().to_owned();
     change(&mut config);
     let app = Application::build(config, listener)
         .await
@@ -60,6 +64,7 @@ pub async fn spawn_with(db: &TestDb, change: impl FnOnce(&mut Config)) -> TestAp
         origin,
         client: browser(),
         _server: Arc::new(StopOnDrop(task)),
+        sink,
     }
 }
 

@@ -2,9 +2,11 @@
 //! app on both SQLite and PostgreSQL.
 
 mod harness;
+mod smtp;
 
 mod accounts;
 mod csrf;
+mod delivery;
 mod isolation;
 mod secrets;
 mod settings;

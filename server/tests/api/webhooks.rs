@@ -20,7 +20,7 @@ const SHOPIFY_SECRET: &str = "shpss_test_secret_current";
 
 /// A merchant with rules for every Shopify, WooCommerce and BigCommerce
 /// status on both channels, plus invoices; returns the webhook URL for `platform`.
-async fn merchant_with(app: &TestApp, platform: &str, body: Value) -> (String, Value) {
+pub(crate) async fn merchant_with(app: &TestApp, platform: &str, body: Value) -> (String, Value) {
     app.sign_up("Maple", "owner@maple.example").await;
     let mut rules = Vec::new();
     for source in ["shopify", "woocommerce", "bigcommerce", "cto"] {
@@ -94,7 +94,7 @@ async fn post_shopify(url: &str, topic: &str, event_id: &str, body: &[u8], secre
 }
 
 /// Waits until no event is pending or retrying; returns the event log.
-async fn settled(app: &TestApp) -> Vec<Value> {
+pub(crate) async fn settled(app: &TestApp) -> Vec<Value> {
     for _ in 0..100 {
         let (_, log) = app.get_json("/api/v1/events").await;
         let events = log["events"].as_array().cloned().unwrap_or_default();
@@ -402,7 +402,13 @@ fn events_body() -> Vec<u8> {
     .unwrap()
 }
 
-async fn post_signed_event(url: &str, secret: &str, id: &str, timestamp: i64, body: &[u8]) -> u16 {
+pub(crate) async fn post_signed_event(
+    url: &str,
+    secret: &str,
+    id: &str,
+    timestamp: i64,
+    body: &[u8],
+) -> u16 {
     let key = standard_webhooks::decode_secret(secret).unwrap();
     reqwest::Client::new()
         .post(url)

@@ -1,4 +1,5 @@
-//! When to try a failed event again: a schedule (data, from config) with
+//! When to try again after a transient failure (webhook processing,
+//! message delivery): a schedule (data, from config) with
 //! jitter, so many failures do not retry in lockstep.
 
 use chrono::{DateTime, Duration, Utc};

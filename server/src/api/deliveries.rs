@@ -1,0 +1,58 @@
+//! `GET /api/v1/deliveries`: every message with its state, newest first,
+//! filterable by state, channel and source; `GET /api/v1/deliveries/{id}`:
+//! its attempts.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use chrono::{DateTime, Utc};
+use notify_store::delivery::DeliveryFilter;
+use notify_store::ids::JobId;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::paging::{next_cursor, page_size};
+use crate::http::auth::Auth;
+use crate::http::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct Filter {
+    state: Option<String>,
+    channel: Option<String>,
+    source: Option<String>,
+    limit: Option<i64>,
+    before: Option<DateTime<Utc>>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    Query(q): Query<Filter>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let limit = page_size(q.limit);
+    let filter = DeliveryFilter {
+        state: q.state,
+        channel: q.channel,
+        source: q.source,
+    };
+    let deliveries = state
+        .store
+        .delivery_log(&who.merchant_id, &filter, limit, q.before)
+        .await?;
+    let next = next_cursor(&deliveries, limit, |d| d.created_at);
+    Ok(Json(
+        json!({ "deliveries": deliveries, "next_before": next }),
+    ))
+}
+
+pub async fn attempts(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let attempts = state
+        .store
+        .delivery_attempts(&who.merchant_id, &JobId::from_string(id))
+        .await?;
+    Ok(Json(json!({ "attempts": attempts })))
+}

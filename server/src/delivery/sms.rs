@@ -1,0 +1,148 @@
+//! SMS over a Twilio-compatible HTTP API, or into a local sink folder as
+//! JSON files when no provider is configured (the embedded default).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use notify_store::secret::Secret;
+use reqwest::StatusCode;
+use url::Url;
+
+use super::SendOutcome;
+
+pub enum SmsTransport {
+    Api {
+        http: reqwest::Client,
+        base: Url,
+        account_sid: String,
+        auth_token: Secret,
+        from: String,
+    },
+    Sink {
+        dir: PathBuf,
+    },
+}
+
+/// Twilio error codes that retrying will not fix.
+const PERMANENT_CODES: &[(u64, &str)] = &[
+    (21211, "invalid phone number"),
+    (21214, "not a reachable mobile number"),
+    (21408, "the destination region is not enabled"),
+    (21610, "the recipient has unsubscribed (replied STOP)"),
+    (21612, "this number cannot receive messages from the sender"),
+    (21614, "not a mobile number"),
+];
+
+impl SmsTransport {
+    pub fn api(base: Url, account_sid: String, auth_token: Secret, from: String) -> Self {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .timeout(Duration::from_secs(15))
+            .build()
+            .expect("HTTP client");
+        SmsTransport::Api {
+            http,
+            base,
+            account_sid,
+            auth_token,
+            from,
+        }
+    }
+
+    pub fn describe(&self) -> &'static str {
+        match self {
+            SmsTransport::Api { .. } => "SMS API",
+            SmsTransport::Sink { .. } => "local sink folder",
+        }
+    }
+
+    pub async fn send(&self, job_id: &str, to: &str, body: &str) -> SendOutcome {
+        match self {
+            SmsTransport::Api {
+                http,
+                base,
+                account_sid,
+                auth_token,
+                from,
+            } => {
+                let url =
+                    match base.join(&format!("2010-04-01/Accounts/{account_sid}/Messages.json")) {
+                        Ok(u) => u,
+                        Err(e) => {
+                            return SendOutcome::Permanent {
+                                error: format!("SMS_API_BASE: {e}"),
+                            };
+                        }
+                    };
+                let response = http
+                    .post(url)
+                    .basic_auth(account_sid, Some(auth_token.expose()))
+                    .form(&[("To", to), ("From", from.as_str()), ("Body", body)])
+                    .send()
+                    .await;
+                match response {
+                    Err(e) => SendOutcome::Transient {
+                        error: format!("SMS API: {e}"),
+                        retry_after: None,
+                    },
+                    Ok(r) => classify(r).await,
+                }
+            }
+            SmsTransport::Sink { dir } => {
+                let dir = dir.join("sms");
+                let path = dir.join(format!("{job_id}.json"));
+                let json = serde_json::json!({ "to": to, "body": body });
+                let written = async {
+                    tokio::fs::create_dir_all(&dir).await?;
+                    tokio::fs::write(&path, serde_json::to_vec_pretty(&json).unwrap_or_default())
+                        .await
+                }
+                .await;
+                match written {
+                    Ok(()) => SendOutcome::Sent {
+                        provider_id: Some(format!("sink:{}", path.display())),
+                    },
+                    Err(e) => SendOutcome::Transient {
+                        error: format!("writing {}: {e}", path.display()),
+                        retry_after: None,
+                    },
+                }
+            }
+        }
+    }
+}
+
+async fn classify(r: reqwest::Response) -> SendOutcome {
+    let status = r.status();
+    let retry_after = r
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let body: serde_json::Value = r.json().await.unwrap_or_default();
+    if status.is_success() {
+        return SendOutcome::Sent {
+            provider_id: body["sid"].as_str().map(str::to_owned),
+        };
+    }
+    let code = body["code"].as_u64();
+    let message = body["message"].as_str().unwrap_or("").to_owned();
+    let error = match code {
+        Some(code) => format!("SMS API {}: error {code}: {message}", status.as_u16()),
+        None => format!("SMS API {}: {message}", status.as_u16()),
+    };
+    if let Some((_, meaning)) = code.and_then(|c| PERMANENT_CODES.iter().find(|(k, _)| *k == c)) {
+        return SendOutcome::Permanent {
+            error: format!("{error} ({meaning})"),
+        };
+    }
+    if status == StatusCode::TOO_MANY_REQUESTS
+        || status.is_server_error()
+        || status == StatusCode::REQUEST_TIMEOUT
+    {
+        SendOutcome::Transient { error, retry_after }
+    } else {
+        SendOutcome::Permanent { error }
+    }
+}

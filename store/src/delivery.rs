@@ -1,0 +1,312 @@
+//! Sending the outbox: jobs are claimed with a lease (claim and commit,
+//! then send — never a transaction open across a network call), every
+//! attempt is recorded, and each job ends sent, failed (permanent) or dead
+//! (retries used up). The delivery log is read from here.
+
+use chrono::{DateTime, Duration, Utc};
+use notify_core::TransactionEvent;
+use serde::Serialize;
+
+use crate::db::{Backend, Store, with_pool};
+use crate::error::{StoreError, StoreResult};
+use crate::ids::{JobId, MerchantId};
+use crate::time::{from_millis, to_millis};
+use crate::tokens::random_token;
+
+#[derive(Debug, Clone)]
+pub struct ClaimedJob {
+    pub id: JobId,
+    pub merchant_id: MerchantId,
+    /// `email` or `sms`.
+    pub channel: String,
+    pub recipient: String,
+    pub event: TransactionEvent,
+    /// Including this one.
+    pub attempts: i64,
+}
+
+/// How one attempt ended, and what becomes of the job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttemptResult {
+    Sent {
+        provider_id: Option<String>,
+    },
+    /// Try again at `retry_at`.
+    Retry {
+        error: String,
+        retry_at: DateTime<Utc>,
+    },
+    /// Will not succeed by retrying (invalid address, opted out, ...).
+    Failed {
+        error: String,
+    },
+    /// Transient, but the retries are used up.
+    Dead {
+        error: String,
+    },
+}
+
+impl AttemptResult {
+    fn parts(&self) -> (&'static str, &'static str, Option<&str>, Option<&str>) {
+        // (attempt outcome, job state, provider id, error)
+        match self {
+            AttemptResult::Sent { provider_id } => ("sent", "sent", provider_id.as_deref(), None),
+            AttemptResult::Retry { error, .. } => ("transient", "retrying", None, Some(error)),
+            AttemptResult::Failed { error } => ("permanent", "failed", None, Some(error)),
+            AttemptResult::Dead { error } => ("transient", "dead", None, Some(error)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attempt {
+    pub attempt: i64,
+    pub at: DateTime<Utc>,
+    pub outcome: String,
+    pub provider_id: Option<String>,
+    pub error: Option<String>,
+    pub duration_ms: i64,
+}
+
+/// One message in the merchant's delivery log.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeliveryLogEntry {
+    pub id: JobId,
+    pub trigger_key: String,
+    pub source: String,
+    pub document_id: String,
+    pub status: String,
+    pub channel: String,
+    /// Partly masked.
+    pub recipient: String,
+    /// pending, retrying, sent, failed or dead.
+    pub state: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub provider_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryFilter {
+    pub state: Option<String>,
+    pub channel: Option<String>,
+    pub source: Option<String>,
+}
+
+const CLAIM: &str = "UPDATE outbox_jobs SET lease_until = $1, attempts = attempts + 1
+     WHERE id IN (SELECT id FROM outbox_jobs
+                  WHERE state IN ('pending', 'retrying') AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+                  ORDER BY next_attempt_at, created_at LIMIT $3 SKIP_LOCKED)
+     RETURNING id, merchant_id, channel, recipient, event, attempts, created_at";
+
+type ClaimRow = (String, String, String, String, String, i64, i64);
+type AttemptRow = (i64, i64, String, Option<String>, Option<String>, i64);
+
+fn mask(channel: &str, recipient: &str) -> String {
+    let parsed = match channel {
+        "email" => notify_core::EmailAddress::parse(recipient)
+            .map(|e| e.masked())
+            .ok(),
+        _ => notify_core::PhoneNumber::parse_e164(recipient)
+            .map(|p| p.masked())
+            .ok(),
+    };
+    parsed.unwrap_or_else(|| "•••".to_owned())
+}
+
+impl Store {
+    /// Takes up to `limit` due jobs for `lease` (committed before any send).
+    pub async fn claim_jobs(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: i64,
+    ) -> StoreResult<Vec<ClaimedJob>> {
+        let sql = match self.backend() {
+            Backend::Sqlite => CLAIM.replace(" SKIP_LOCKED", ""),
+            Backend::Postgres => CLAIM.replace(" SKIP_LOCKED", " FOR UPDATE SKIP LOCKED"),
+        };
+        let mut rows: Vec<ClaimRow> = with_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(to_millis(now + lease)).bind(to_millis(now)).bind(limit).fetch_all(pool).await?
+        });
+        rows.sort_by_key(|r| r.6);
+        rows.into_iter()
+            .map(
+                |(id, merchant_id, channel, recipient, event, attempts, _)| {
+                    Ok(ClaimedJob {
+                        event: serde_json::from_str(&event)
+                            .map_err(|e| StoreError::Corrupt(format!("job {id}: {e}")))?,
+                        id: JobId::from_string(id),
+                        merchant_id: MerchantId::from_string(merchant_id),
+                        channel,
+                        recipient,
+                        attempts,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Records an attempt and the job's new state, in one transaction.
+    pub async fn record_attempt(
+        &self,
+        job: &ClaimedJob,
+        result: &AttemptResult,
+        duration: std::time::Duration,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let (outcome, state, provider_id, error) = result.parts();
+        let next = match result {
+            AttemptResult::Retry { retry_at, .. } => to_millis(*retry_at),
+            _ => to_millis(now),
+        };
+        let sent_at = matches!(result, AttemptResult::Sent { .. }).then(|| to_millis(now));
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO delivery_attempts (id, job_id, attempt, at, outcome, provider_id, error, duration_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(format!("att_{}", random_token(12)))
+            .bind(job.id.as_str())
+            .bind(job.attempts)
+            .bind(to_millis(now))
+            .bind(outcome)
+            .bind(provider_id)
+            .bind(error)
+            .bind(i64::try_from(duration.as_millis()).unwrap_or(i64::MAX))
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE outbox_jobs SET state = $2, lease_until = NULL, next_attempt_at = $3, last_error = $4,
+                   provider_id = COALESCE($5, provider_id), sent_at = COALESCE($6, sent_at), updated_at = $7
+                 WHERE id = $1",
+            )
+            .bind(job.id.as_str())
+            .bind(state)
+            .bind(next)
+            .bind(error)
+            .bind(provider_id)
+            .bind(sent_at)
+            .bind(to_millis(now))
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The merchant's messages, newest first, filtered; `before` pages back.
+    pub async fn delivery_log(
+        &self,
+        merchant_id: &MerchantId,
+        filter: &DeliveryFilter,
+        limit: i64,
+        before: Option<DateTime<Utc>>,
+    ) -> StoreResult<Vec<DeliveryLogEntry>> {
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            Option<String>,
+            Option<String>,
+            i64,
+            Option<i64>,
+            Option<i64>,
+        );
+        let rows: Vec<Row> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, trigger_key, source, document_id, status, channel, recipient, state, attempts, last_error, provider_id,
+                        created_at, sent_at, updated_at
+                 FROM outbox_jobs
+                 WHERE merchant_id = $1 AND created_at < $2
+                   AND ($3 IS NULL OR state = $3) AND ($4 IS NULL OR channel = $4) AND ($5 IS NULL OR source = $5)
+                 ORDER BY created_at DESC, id DESC LIMIT $6",
+            )
+            .bind(merchant_id.as_str())
+            .bind(before.map_or(i64::MAX, to_millis))
+            .bind(filter.state.as_deref())
+            .bind(filter.channel.as_deref())
+            .bind(filter.source.as_deref())
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(
+                |(
+                    id,
+                    trigger_key,
+                    source,
+                    document_id,
+                    status,
+                    channel,
+                    recipient,
+                    state,
+                    attempts,
+                    last_error,
+                    provider_id,
+                    created_at,
+                    sent_at,
+                    updated_at,
+                )| {
+                    Ok(DeliveryLogEntry {
+                        recipient: mask(&channel, &recipient),
+                        id: JobId::from_string(id),
+                        trigger_key,
+                        source,
+                        document_id,
+                        status,
+                        channel,
+                        state,
+                        attempts,
+                        last_error,
+                        provider_id,
+                        created_at: from_millis(created_at)?,
+                        sent_at: sent_at.map(from_millis).transpose()?,
+                        updated_at: updated_at.map(from_millis).transpose()?,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Every attempt of one of this merchant's jobs, oldest first.
+    pub async fn delivery_attempts(
+        &self,
+        merchant_id: &MerchantId,
+        job_id: &JobId,
+    ) -> StoreResult<Vec<Attempt>> {
+        let rows: Vec<AttemptRow> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT a.attempt, a.at, a.outcome, a.provider_id, a.error, a.duration_ms FROM delivery_attempts a
+                 JOIN outbox_jobs j ON j.id = a.job_id WHERE j.merchant_id = $1 AND a.job_id = $2 ORDER BY a.attempt, a.at",
+            )
+            .bind(merchant_id.as_str())
+            .bind(job_id.as_str())
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(attempt, at, outcome, provider_id, error, duration_ms)| {
+                Ok(Attempt {
+                    attempt,
+                    at: from_millis(at)?,
+                    outcome,
+                    provider_id,
+                    error,
+                    duration_ms,
+                })
+            })
+            .collect()
+    }
+}
