@@ -310,3 +310,18 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// How many of the merchant's jobs are in each state.
+    pub async fn job_state_counts(
+        &self,
+        merchant_id: &MerchantId,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as("SELECT state, COUNT(*) FROM outbox_jobs WHERE merchant_id = $1 GROUP BY state ORDER BY state")
+                .bind(merchant_id.as_str())
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+}

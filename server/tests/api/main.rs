@@ -11,3 +11,4 @@ mod isolation;
 mod secrets;
 mod settings;
 mod webhooks;
+mod workers;
