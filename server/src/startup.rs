@@ -52,6 +52,7 @@ impl Application {
                 c.account_sid.clone(),
                 c.auth_token.clone(),
                 c.from.clone(),
+                Some(format!("{}/webhooks/sms/status", config.public_origin())),
             ),
             None => SmsTransport::Sink {
                 dir: config.outbox_sink_dir.clone(),

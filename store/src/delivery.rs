@@ -84,6 +84,8 @@ pub struct DeliveryLogEntry {
     pub attempts: i64,
     pub last_error: Option<String>,
     pub provider_id: Option<String>,
+    /// What the provider last reported (queued, sent, delivered, undelivered, failed).
+    pub delivery_status: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
@@ -222,11 +224,12 @@ impl Store {
             i64,
             Option<i64>,
             Option<i64>,
+            Option<String>,
         );
         let rows: Vec<Row> = with_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT id, trigger_key, source, document_id, status, channel, recipient, state, attempts, last_error, provider_id,
-                        created_at, sent_at, updated_at
+                        created_at, sent_at, updated_at, delivery_status
                  FROM outbox_jobs
                  WHERE merchant_id = $1 AND created_at < $2
                    AND ($3 IS NULL OR state = $3) AND ($4 IS NULL OR channel = $4) AND ($5 IS NULL OR source = $5)
@@ -258,6 +261,7 @@ impl Store {
                     created_at,
                     sent_at,
                     updated_at,
+                    delivery_status,
                 )| {
                     Ok(DeliveryLogEntry {
                         recipient: mask(&channel, &recipient),
@@ -271,6 +275,7 @@ impl Store {
                         attempts,
                         last_error,
                         provider_id,
+                        delivery_status,
                         created_at: from_millis(created_at)?,
                         sent_at: sent_at.map(from_millis).transpose()?,
                         updated_at: updated_at.map(from_millis).transpose()?,

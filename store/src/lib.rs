@@ -15,6 +15,7 @@ pub mod ids;
 pub mod inbound;
 pub mod integrations;
 pub mod login_throttle;
+pub mod opt_outs;
 pub mod outbox;
 pub mod principal;
 pub mod secret;

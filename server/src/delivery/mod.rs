@@ -37,6 +37,10 @@ pub enum SendOutcome {
     Permanent {
         error: String,
     },
+    /// The recipient has unsubscribed from texts (the provider's word).
+    OptedOut {
+        error: String,
+    },
 }
 
 #[derive(Clone)]
@@ -98,6 +102,16 @@ impl Worker {
             let result = match outcome {
                 SendOutcome::Sent { provider_id } => AttemptResult::Sent { provider_id },
                 SendOutcome::Permanent { error } => AttemptResult::Failed { error },
+                SendOutcome::OptedOut { error } => {
+                    if let Err(e) = self
+                        .store
+                        .set_sms_opt_out(&job.merchant_id, &job.recipient, "provider", now)
+                        .await
+                    {
+                        tracing::error!(job = %job.id, error = %e, "recording an opt-out failed");
+                    }
+                    AttemptResult::Failed { error }
+                }
                 SendOutcome::Transient { error, retry_after } => {
                     match self.retry.next_attempt(job.attempts, now) {
                         Some(at) => {
@@ -142,6 +156,25 @@ impl Worker {
                 self.email.send(&email).await
             }
             "sms" => {
+                // A STOP that arrived after the job was queued still counts.
+                match self
+                    .store
+                    .is_sms_opted_out(&job.merchant_id, &job.recipient)
+                    .await
+                {
+                    Ok(true) => {
+                        return SendOutcome::Permanent {
+                            error: "the customer replied STOP to your text messages".to_owned(),
+                        };
+                    }
+                    Ok(false) => {}
+                    Err(e) => {
+                        return SendOutcome::Transient {
+                            error: format!("checking opt-outs: {e}"),
+                            retry_after: None,
+                        };
+                    }
+                }
                 let message = render_sms(ctx);
                 self.sms
                     .send(job.id.as_str(), &job.recipient, &message.text)

@@ -17,6 +17,8 @@ pub enum SmsTransport {
         account_sid: String,
         auth_token: Secret,
         from: String,
+        /// Where the provider reports delivery status.
+        status_callback: Option<String>,
     },
     Sink {
         dir: PathBuf,
@@ -28,13 +30,18 @@ const PERMANENT_CODES: &[(u64, &str)] = &[
     (21211, "invalid phone number"),
     (21214, "not a reachable mobile number"),
     (21408, "the destination region is not enabled"),
-    (21610, "the recipient has unsubscribed (replied STOP)"),
     (21612, "this number cannot receive messages from the sender"),
     (21614, "not a mobile number"),
 ];
 
 impl SmsTransport {
-    pub fn api(base: Url, account_sid: String, auth_token: Secret, from: String) -> Self {
+    pub fn api(
+        base: Url,
+        account_sid: String,
+        auth_token: Secret,
+        from: String,
+        status_callback: Option<String>,
+    ) -> Self {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3))
             .timeout(Duration::from_secs(15))
@@ -46,6 +53,7 @@ impl SmsTransport {
             account_sid,
             auth_token,
             from,
+            status_callback,
         }
     }
 
@@ -64,6 +72,7 @@ impl SmsTransport {
                 account_sid,
                 auth_token,
                 from,
+                status_callback,
             } => {
                 let url =
                     match base.join(&format!("2010-04-01/Accounts/{account_sid}/Messages.json")) {
@@ -77,7 +86,7 @@ impl SmsTransport {
                 let response = http
                     .post(url)
                     .basic_auth(account_sid, Some(auth_token.expose()))
-                    .form(&[("To", to), ("From", from.as_str()), ("Body", body)])
+                    .form(&form(to, from, body, status_callback.as_deref()))
                     .send()
                     .await;
                 match response {
@@ -112,6 +121,22 @@ impl SmsTransport {
     }
 }
 
+fn form<'a>(
+    to: &'a str,
+    from: &'a str,
+    body: &'a str,
+    status_callback: Option<&'a str>,
+) -> Vec<(&'static str, &'a str)> {
+    let mut form = vec![("To", to), ("From", from), ("Body", body)];
+    if let Some(url) = status_callback {
+        form.push(("StatusCallback", url));
+    }
+    form
+}
+
+/// The provider's code for a recipient who replied STOP.
+const UNSUBSCRIBED: u64 = 21610;
+
 async fn classify(r: reqwest::Response) -> SendOutcome {
     let status = r.status();
     let retry_after = r
@@ -132,6 +157,11 @@ async fn classify(r: reqwest::Response) -> SendOutcome {
         Some(code) => format!("SMS API {}: error {code}: {message}", status.as_u16()),
         None => format!("SMS API {}: {message}", status.as_u16()),
     };
+    if code == Some(UNSUBSCRIBED) {
+        return SendOutcome::OptedOut {
+            error: format!("{error} (the recipient has unsubscribed)"),
+        };
+    }
     if let Some((_, meaning)) = code.and_then(|c| PERMANENT_CODES.iter().find(|(k, _)| *k == c)) {
         return SendOutcome::Permanent {
             error: format!("{error} ({meaning})"),

@@ -260,6 +260,13 @@ impl Processor {
                 settings.entry(event.merchant_id.clone()).or_insert(loaded)
             }
         };
+        let mut transaction = transaction;
+        if let Some(phone) = &transaction.customer.phone {
+            transaction.customer.sms_opted_out = self
+                .store
+                .is_sms_opted_out(&event.merchant_id, phone.as_e164())
+                .await?;
+        }
         let decision = decide(rules, &transaction);
         let deliveries: Vec<Delivery> = decision.deliveries().cloned().collect();
         let silent = decision

@@ -2,6 +2,7 @@
 //! check the shape, store durably, answer. Nothing is stored for a rejected
 //! request; normalising, fetching and deciding happen after the answer.
 
+pub mod sms;
 mod verify;
 mod writer;
 
@@ -25,6 +26,8 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/webhooks/sms/inbound", post(sms::inbound))
+        .route("/webhooks/sms/status", post(sms::status))
         .route("/webhooks/{platform}/{endpoint_id}", post(receive))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }

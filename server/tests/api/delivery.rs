@@ -163,6 +163,10 @@ async fn a_webhook_becomes_an_email_and_an_sms_with_the_exact_content(db: &TestD
             ("To".to_owned(), "+14155550134".to_owned()),
             ("From".to_owned(), "+14155550100".to_owned()),
             ("Body".to_owned(), sms_text),
+            (
+                "StatusCallback".to_owned(),
+                format!("{}/webhooks/sms/status", app.origin)
+            ),
         ]
     );
 }
@@ -365,3 +369,163 @@ tests_on_both_backends!(
     email_is_delivered_after_the_smtp_server_comes_back,
     sms_errors_are_retried_or_stop_as_they_should,
 );
+
+mod consent {
+    use super::*;
+    use server::webhooks::sms::twilio_signature;
+
+    async fn post_signed_form(
+        app: &TestApp,
+        path: &str,
+        params: &[(&str, &str)],
+        token: &str,
+    ) -> u16 {
+        let owned: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let signature = twilio_signature(token, &format!("{}{path}", app.origin), &owned);
+        reqwest::Client::new()
+            .post(app.url(path))
+            .header("X-Twilio-Signature", signature)
+            .form(params)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    fn sms_jobs(d: &[Value], order: &str) -> usize {
+        d.iter()
+            .filter(|j| j["channel"] == "sms" && j["document_id"] == order)
+            .count()
+    }
+
+    async fn stop_and_start_replies_and_status_callbacks(db: &TestDb) {
+        let api = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(format!("/2010-04-01/Accounts/{SID}/Messages.json")))
+            .and(body_string_contains("StatusCallback=http"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"sid": "SM0003"})))
+            .mount(&api)
+            .await;
+        let sms = sms_config(&api);
+        let app = spawn_with(db, move |c| c.sms = Some(sms)).await;
+        let (url, integration) = merchant_with(&app, "events", json!({})).await;
+        let secret = integration["signing_secret"].as_str().unwrap().to_owned();
+        let send = |id: &'static str| {
+            let (url, secret) = (url.clone(), secret.clone());
+            async move {
+                let now = chrono::Utc::now().timestamp();
+                assert_eq!(
+                    post_signed_event(
+                        &url,
+                        &secret,
+                        &format!("m-{id}"),
+                        now,
+                        &order_body(id, "+14155550134")
+                    )
+                    .await,
+                    200
+                );
+            }
+        };
+        send("91").await;
+        until(&app, |d| {
+            sms_jobs(d, "91") == 1 && d.iter().all(|j| j["state"] == "sent")
+        })
+        .await;
+
+        // The provider reports delivery.
+        let status = [
+            ("MessageSid", "SM0003"),
+            ("MessageStatus", "delivered"),
+            ("To", "+14155550134"),
+        ];
+        assert_eq!(
+            post_signed_form(&app, "/webhooks/sms/status", &status, "wrong-token").await,
+            401
+        );
+        assert_eq!(
+            post_signed_form(&app, "/webhooks/sms/status", &status, "sms-token-123").await,
+            204
+        );
+        let d = deliveries(&app).await;
+        assert_eq!(
+            d.iter().find(|j| j["channel"] == "sms").unwrap()["delivery_status"],
+            "delivered"
+        );
+
+        // STOP: a forged reply changes nothing, a signed one opts out.
+        let stop = [
+            ("From", "+14155550134"),
+            ("To", "+14155550100"),
+            ("Body", " stop please"),
+        ];
+        assert_eq!(
+            post_signed_form(&app, "/webhooks/sms/inbound", &stop, "wrong-token").await,
+            401
+        );
+        assert_eq!(
+            post_signed_form(&app, "/webhooks/sms/inbound", &stop, "sms-token-123").await,
+            200
+        );
+        send("92").await;
+        let events = settled(&app).await;
+        assert!(events.iter().any(|e| {
+            e["detail"]
+                .as_str()
+                .unwrap_or("")
+                .contains("1 message(s) queued")
+        }));
+        let d = until(&app, |d| d.iter().any(|j| j["document_id"] == "92")).await;
+        assert_eq!(sms_jobs(&d, "92"), 0, "no text after STOP: {d:?}");
+
+        // START opts back in.
+        let start = [
+            ("From", "+14155550134"),
+            ("To", "+14155550100"),
+            ("Body", "START"),
+        ];
+        assert_eq!(
+            post_signed_form(&app, "/webhooks/sms/inbound", &start, "sms-token-123").await,
+            200
+        );
+        send("93").await;
+        until(&app, |d| sms_jobs(d, "93") == 1).await;
+    }
+
+    async fn an_unsubscribed_error_marks_the_number_opted_out(db: &TestDb) {
+        let api = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(format!("/2010-04-01/Accounts/{SID}/Messages.json")))
+            .respond_with(ResponseTemplate::new(400).set_body_json(
+                json!({"code": 21610, "message": "Attempt to send to unsubscribed recipient"}),
+            ))
+            .mount(&api)
+            .await;
+        let sms = sms_config(&api);
+        let app = spawn_with(db, move |c| c.sms = Some(sms)).await;
+        let (url, integration) = merchant_with(&app, "events", json!({})).await;
+        let secret = integration["signing_secret"].as_str().unwrap().to_owned();
+        let now = chrono::Utc::now().timestamp();
+        post_signed_event(&url, &secret, "u1", now, &order_body("95", "+14155550134")).await;
+        let d = until(&app, |d| {
+            d.iter()
+                .any(|j| j["channel"] == "sms" && j["state"] == "failed")
+        })
+        .await;
+        let failed = d.iter().find(|j| j["channel"] == "sms").unwrap();
+        assert_eq!(failed["attempts"], 1);
+        assert!(failed["last_error"].as_str().unwrap().contains("21610"));
+        post_signed_event(&url, &secret, "u2", now, &order_body("96", "+14155550134")).await;
+        let d = until(&app, |d| d.iter().any(|j| j["document_id"] == "96")).await;
+        assert_eq!(sms_jobs(&d, "96"), 0, "{d:?}");
+    }
+
+    tests_on_both_backends!(
+        stop_and_start_replies_and_status_callbacks,
+        an_unsubscribed_error_marks_the_number_opted_out
+    );
+}
