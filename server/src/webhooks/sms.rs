@@ -47,9 +47,9 @@ fn verified(
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<Vec<(String, String)>, Response> {
+) -> Result<Vec<(String, String)>, (StatusCode, &'static str)> {
     let Some(sms) = &state.config.sms else {
-        return Err((StatusCode::NOT_FOUND, "no SMS provider is configured").into_response());
+        return Err((StatusCode::NOT_FOUND, "no SMS provider is configured"));
     };
     let params: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
     let url = format!(
@@ -70,7 +70,7 @@ fn verified(
             path = uri.path(),
             "SMS provider webhook with a bad signature"
         );
-        Err((StatusCode::UNAUTHORIZED, "bad signature").into_response())
+        Err((StatusCode::UNAUTHORIZED, "bad signature"))
     }
 }
 
@@ -99,7 +99,7 @@ pub async fn inbound(
 ) -> Response {
     let params = match verified(&state, &uri, &headers, &body) {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let (Some(from), Some(text)) = (param(&params, "From"), param(&params, "Body")) else {
         return (StatusCode::BAD_REQUEST, "From and Body are required").into_response();
@@ -148,7 +148,7 @@ pub async fn status(
 ) -> Response {
     let params = match verified(&state, &uri, &headers, &body) {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let (Some(sid), Some(status)) = (
         param(&params, "MessageSid"),
