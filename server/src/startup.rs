@@ -95,6 +95,8 @@ impl Application {
             auth_policy: AuthPolicy::default(),
             processor_wake: wake,
             ingest: crate::webhooks::IngestWriter::spawn(store.clone(), 256),
+            email: worker.email.clone(),
+            sms: worker.sms.clone(),
         };
         Ok(Application {
             listener,

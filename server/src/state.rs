@@ -18,6 +18,9 @@ pub struct AppState {
     pub processor_wake: Arc<tokio::sync::Notify>,
     /// Stores verified webhooks, many per transaction under load.
     pub ingest: crate::webhooks::IngestWriter,
+    /// The channels, for test sends (the worker has the same ones).
+    pub email: Arc<crate::delivery::EmailTransport>,
+    pub sms: Arc<crate::delivery::SmsTransport>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

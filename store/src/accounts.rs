@@ -12,6 +12,7 @@ use thiserror::Error;
 use crate::db::{Store, with_pool};
 use crate::error::{StoreError, StoreResult, is_unique_violation};
 use crate::ids::{MerchantId, UserId};
+use crate::quiet_hours::QuietHours;
 use crate::time::{from_millis, to_millis};
 
 /// An IANA time zone name such as `America/New_York`.
@@ -157,6 +158,8 @@ pub struct Merchant {
     pub sender_name: MerchantName,
     pub sender_email: EmailAddress,
     pub created_at: DateTime<Utc>,
+    /// When texts wait (in `time_zone`).
+    pub quiet_hours: QuietHours,
 }
 
 #[derive(Debug, Clone)]
@@ -173,7 +176,7 @@ fn email_key(email: &EmailAddress) -> String {
     email.as_str().to_lowercase()
 }
 
-type MerchantRow = (String, String, String, String, String, i64);
+type MerchantRow = (String, String, String, String, String, i64, bool, i64, i64);
 type UserRow = (String, String, String, String, String);
 
 fn merchant_from_row(row: MerchantRow) -> StoreResult<Merchant> {
@@ -184,6 +187,8 @@ fn merchant_from_row(row: MerchantRow) -> StoreResult<Merchant> {
         sender_name: MerchantName::parse(&row.3).map_err(|_| corrupt("sender name"))?,
         sender_email: EmailAddress::parse(&row.4).map_err(|_| corrupt("sender email"))?,
         created_at: from_millis(row.5)?,
+        quiet_hours: QuietHours::new(row.6, row.7 as u16, row.8 as u16)
+            .map_err(|_| corrupt("quiet hours"))?,
         id: MerchantId::from_string(row.0),
     })
 }
@@ -254,6 +259,7 @@ impl Store {
             sender_name: merchant.sender_name.clone(),
             sender_email: merchant.sender_email.clone(),
             created_at: from_millis(to_millis(now))?,
+            quiet_hours: QuietHours::default(),
         };
         let u = User {
             id: user_id,
@@ -310,7 +316,9 @@ impl Store {
     pub async fn merchant(&self, id: &MerchantId) -> StoreResult<Merchant> {
         let row: Option<MerchantRow> = with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, store_name, time_zone, sender_name, sender_email, created_at FROM merchants WHERE id = $1",
+                "SELECT id, store_name, time_zone, sender_name, sender_email, created_at,
+                        quiet_hours_enabled, quiet_start_minute, quiet_end_minute
+                 FROM merchants WHERE id = $1",
             )
             .bind(id.as_str())
             .fetch_optional(pool)

@@ -330,3 +330,66 @@ impl Store {
         }))
     }
 }
+
+impl Store {
+    /// Puts a claimed job back without counting the attempt, to go at
+    /// `until` (quiet hours).
+    pub async fn postpone_job(
+        &self,
+        job: &ClaimedJob,
+        until: DateTime<Utc>,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        with_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE outbox_jobs SET lease_until = NULL, attempts = attempts - 1, next_attempt_at = $2, last_error = $3, updated_at = $4
+                 WHERE id = $1",
+            )
+            .bind(job.id.as_str())
+            .bind(to_millis(until))
+            .bind(reason)
+            .bind(to_millis(now))
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Records a test send and says whether the merchant is within its
+    /// limit (`max` in the `since` window), in one statement each.
+    pub async fn allow_test_send(
+        &self,
+        merchant_id: &MerchantId,
+        channel: &str,
+        max: i64,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            // Take the write lock first (SQLite) so two requests cannot both pass.
+            sqlx::query("UPDATE merchants SET settings_version = settings_version WHERE id = $1")
+                .bind(merchant_id.as_str())
+                .execute(&mut *tx)
+                .await?;
+            let used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM test_sends WHERE merchant_id = $1 AND at > $2")
+                .bind(merchant_id.as_str())
+                .bind(to_millis(since))
+                .fetch_one(&mut *tx)
+                .await?;
+            if used >= max {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            sqlx::query("INSERT INTO test_sends (merchant_id, channel, at) VALUES ($1, $2, $3)")
+                .bind(merchant_id.as_str())
+                .bind(channel)
+                .bind(to_millis(now))
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+}

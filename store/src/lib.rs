@@ -18,6 +18,7 @@ pub mod login_throttle;
 pub mod opt_outs;
 pub mod outbox;
 pub mod principal;
+pub mod quiet_hours;
 pub mod secret;
 pub mod sessions;
 pub mod settings;

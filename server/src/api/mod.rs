@@ -9,7 +9,9 @@ mod events;
 mod integrations;
 mod json;
 mod paging;
+mod quiet_hours;
 mod settings;
+mod test_send;
 
 use axum::Router;
 use axum::routing::{delete, get, post, put};
@@ -31,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(audit::list))
         .route("/events", get(events::list))
         .route("/deliveries", get(deliveries::list))
+        .route("/quiet-hours", get(quiet_hours::get).put(quiet_hours::put))
+        .route("/test-send", post(test_send::send))
         .route("/deliveries/{id}", get(deliveries::attempts))
         .route("/integrations", get(integrations::list))
         .route("/integrations/{platform}", put(integrations::put))

@@ -96,6 +96,27 @@ impl Worker {
                     }
                 },
             };
+            if job.channel == "sms"
+                && let Some(until) = merchant
+                    .quiet_hours
+                    .holds_until(Utc::now(), merchant.time_zone.tz())
+            {
+                let reason = format!(
+                    "waiting for quiet hours to end ({})",
+                    until
+                        .with_timezone(&merchant.time_zone.tz())
+                        .format("%H:%M %Z")
+                );
+                tracing::info!(job = %job.id, %until, "SMS held for quiet hours");
+                if let Err(e) = self
+                    .store
+                    .postpone_job(&job, until, &reason, Utc::now())
+                    .await
+                {
+                    tracing::error!(job = %job.id, error = %e, "postponing a job failed");
+                }
+                continue;
+            }
             let started = Instant::now();
             let outcome = self.send(&job, &merchant).await;
             let now = Utc::now();
@@ -139,50 +160,77 @@ impl Worker {
     }
 
     async fn send(&self, job: &ClaimedJob, merchant: &Merchant) -> SendOutcome {
-        let ctx = MessageContext {
-            merchant: &merchant.store_name,
+        if job.channel == "sms" {
+            // A STOP that arrived after the job was queued still counts.
+            match self
+                .store
+                .is_sms_opted_out(&job.merchant_id, &job.recipient)
+                .await
+            {
+                Ok(true) => {
+                    return SendOutcome::Permanent {
+                        error: "the customer replied STOP to your text messages".to_owned(),
+                    };
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    return SendOutcome::Transient {
+                        error: format!("checking opt-outs: {e}"),
+                        retry_after: None,
+                    };
+                }
+            }
+        }
+        let message = Message {
+            id: job.id.as_str(),
+            channel: &job.channel,
+            to: &job.recipient,
             event: &job.event,
         };
-        match job.channel.as_str() {
-            "email" => {
-                let message = render_email(ctx);
-                let email = email::OutgoingEmail {
-                    job_id: job.id.as_str(),
-                    to: &job.recipient,
-                    from_name: merchant.sender_name.as_str(),
-                    reply_to: merchant.sender_email.as_str(),
-                    message: &message,
-                };
-                self.email.send(&email).await
-            }
-            "sms" => {
-                // A STOP that arrived after the job was queued still counts.
-                match self
-                    .store
-                    .is_sms_opted_out(&job.merchant_id, &job.recipient)
-                    .await
-                {
-                    Ok(true) => {
-                        return SendOutcome::Permanent {
-                            error: "the customer replied STOP to your text messages".to_owned(),
-                        };
-                    }
-                    Ok(false) => {}
-                    Err(e) => {
-                        return SendOutcome::Transient {
-                            error: format!("checking opt-outs: {e}"),
-                            retry_after: None,
-                        };
-                    }
-                }
-                let message = render_sms(ctx);
-                self.sms
-                    .send(job.id.as_str(), &job.recipient, &message.text)
-                    .await
-            }
-            other => SendOutcome::Permanent {
-                error: format!("unknown channel {other}"),
-            },
+        send_message(&self.email, &self.sms, &message, merchant).await
+    }
+}
+
+/// One message to render and send.
+pub struct Message<'a> {
+    /// Names the message at the provider (Message-ID, sink file).
+    pub id: &'a str,
+    /// `email` or `sms`.
+    pub channel: &'a str,
+    pub to: &'a str,
+    pub event: &'a notify_core::TransactionEvent,
+}
+
+/// Renders `message` with notify-core (what the page previews) and sends it
+/// on its channel. Used by the worker and by test sends.
+pub async fn send_message(
+    email: &EmailTransport,
+    sms: &SmsTransport,
+    message: &Message<'_>,
+    merchant: &Merchant,
+) -> SendOutcome {
+    let ctx = MessageContext {
+        merchant: &merchant.store_name,
+        event: message.event,
+    };
+    match message.channel {
+        "email" => {
+            let rendered = render_email(ctx);
+            let outgoing = email::OutgoingEmail {
+                job_id: message.id,
+                to: message.to,
+                from_name: merchant.sender_name.as_str(),
+                reply_to: merchant.sender_email.as_str(),
+                message: &rendered,
+            };
+            email.send(&outgoing).await
         }
+        "sms" => {
+            sms.send(message.id, message.to, &render_sms(ctx).text)
+                .await
+        }
+        other => SendOutcome::Permanent {
+            error: format!("unknown channel {other}"),
+        },
     }
 }

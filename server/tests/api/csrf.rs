@@ -41,6 +41,16 @@ fn state_changing(key_id: &str) -> Vec<(Method, String, Value)> {
             json!({"webhook_secret": "evil-secret-123"}),
         ),
         (Method::PUT, "/api/v1/integrations/events".into(), json!({})),
+        (
+            Method::PUT,
+            "/api/v1/quiet-hours".into(),
+            json!({"enabled": false, "start": "21:00", "end": "08:00"}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/test-send".into(),
+            json!({"trigger": {"kind": "invoice", "status": "closed"}, "channel": "email", "to": "me@maple.example"}),
+        ),
         (Method::POST, "/api/settings/save".into(), settings),
         (Method::POST, "/api/settings/load".into(), json!({})),
     ]

@@ -529,3 +529,101 @@ mod consent {
         an_unsubscribed_error_marks_the_number_opted_out
     );
 }
+
+mod quiet_hours_and_test_sends {
+    use super::*;
+    use reqwest::Method;
+
+    async fn texts_wait_for_quiet_hours_to_end_and_emails_do_not(db: &TestDb) {
+        let app = crate::harness::spawn(db).await;
+        let (url, integration) = merchant_with(&app, "events", json!({})).await;
+        // A window from an hour ago to an hour from now, in the merchant's zone.
+        let (_, current) = app.get_json("/api/v1/quiet-hours").await;
+        let tz: chrono_tz_shim::Tz = current["time_zone"].as_str().unwrap().parse().unwrap();
+        let local = chrono::Utc::now().with_timezone(&tz);
+        let hhmm = |t: chrono::DateTime<chrono_tz_shim::Tz>| t.format("%H:%M").to_string();
+        let window = json!({"enabled": true, "start": hhmm(local - chrono::Duration::hours(1)), "end": hhmm(local + chrono::Duration::hours(1))});
+        assert_eq!(
+            app.send_json(Method::PUT, "/api/v1/quiet-hours", window)
+                .await
+                .0,
+            200
+        );
+        let secret = integration["signing_secret"].as_str().unwrap();
+        post_signed_event(
+            &url,
+            secret,
+            "q1",
+            chrono::Utc::now().timestamp(),
+            &order_body("97", "+14155550134"),
+        )
+        .await;
+        let d = until(&app, |d| {
+            d.len() == 2
+                && d.iter()
+                    .any(|j| j["channel"] == "email" && j["state"] == "sent")
+                && d.iter().any(|j| {
+                    j["channel"] == "sms"
+                        && j["last_error"]
+                            .as_str()
+                            .is_some_and(|e| e.contains("quiet hours"))
+                })
+        })
+        .await;
+        let sms = d.iter().find(|j| j["channel"] == "sms").unwrap();
+        assert_eq!(
+            (sms["state"].as_str(), sms["attempts"].as_i64()),
+            (Some("pending"), Some(0)),
+            "{sms}"
+        );
+        // Bad times are field errors.
+        let (status, body) = app
+            .send_json(
+                Method::PUT,
+                "/api/v1/quiet-hours",
+                json!({"enabled": true, "start": "25:00", "end": "8"}),
+            )
+            .await;
+        assert_eq!(status, 422, "{body}");
+    }
+
+    async fn test_sends_go_through_the_real_channel_and_are_limited(db: &TestDb) {
+        let app = crate::harness::spawn(db).await;
+        app.sign_up("Maple", "owner@maple.example").await;
+        let body = json!({"trigger": {"kind": "order", "source": "shopify", "status": "ready"}, "channel": "email", "to": "me@maple.example"});
+        let (status, result) = app
+            .send_json(Method::POST, "/api/v1/test-send", body.clone())
+            .await;
+        assert_eq!(
+            (status, result["outcome"].as_str()),
+            (200, Some("sent")),
+            "{result}"
+        );
+        let emails: Vec<_> = std::fs::read_dir(app.sink.path().join("email"))
+            .unwrap()
+            .collect();
+        let eml = std::fs::read_to_string(emails[0].as_ref().unwrap().path()).unwrap();
+        assert!(
+            eml.contains("To: me@maple.example")
+                && eml.contains("Subject: Your order #1001 is ready"),
+            "{eml}"
+        );
+        let (status, _) = app.send_json(Method::POST, "/api/v1/test-send", json!({"trigger": {"kind": "invoice", "status": "closed"}, "channel": "sms", "to": "not a number"})).await;
+        assert_eq!(status, 422);
+        for _ in 1..10 {
+            assert_eq!(
+                app.send_json(Method::POST, "/api/v1/test-send", body.clone())
+                    .await
+                    .0,
+                200
+            );
+        }
+        let (status, limited) = app.send_json(Method::POST, "/api/v1/test-send", body).await;
+        assert_eq!(status, 429, "{limited}");
+    }
+
+    tests_on_both_backends!(
+        texts_wait_for_quiet_hours_to_end_and_emails_do_not,
+        test_sends_go_through_the_real_channel_and_are_limited
+    );
+}

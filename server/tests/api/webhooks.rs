@@ -45,6 +45,14 @@ pub(crate) async fn merchant_with(app: &TestApp, platform: &str, body: Value) ->
         )
         .await;
     assert_eq!(status, 200);
+    // Texts go at any hour in these tests.
+    let quiet = json!({"enabled": false, "start": "21:00", "end": "08:00"});
+    assert_eq!(
+        app.send_json(Method::PUT, "/api/v1/quiet-hours", quiet)
+            .await
+            .0,
+        200
+    );
     let (status, integration) = app
         .send_json(
             Method::PUT,

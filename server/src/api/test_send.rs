@@ -1,0 +1,98 @@
+//! `POST /api/v1/test-send`: the sample message of any trigger, sent now
+//! through the real channel to an address or number the merchant types.
+//! Limited to 10 an hour per merchant, so it cannot be used to spam.
+
+use axum::Json;
+use axum::extract::State;
+use chrono::{Duration, Utc};
+use notify_core::sample::{SampleContacts, sample_event};
+use notify_core::{EmailAddress, FieldError, PhoneNumber, Trigger};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::ApiJson;
+use crate::delivery::{Message, SendOutcome, send_message};
+use crate::http::auth::Auth;
+use crate::http::error::ApiError;
+use crate::state::AppState;
+
+pub const LIMIT_PER_HOUR: i64 = 10;
+
+#[derive(Deserialize)]
+pub struct Body {
+    trigger: Trigger,
+    /// `email` or `sms`.
+    channel: String,
+    /// An email address, or a phone number in international form.
+    to: String,
+}
+
+pub async fn send(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    ApiJson(body): ApiJson<Body>,
+) -> Result<Json<Value>, ApiError> {
+    let field = |f: &str, m: &str| {
+        ApiError::Validation(vec![FieldError {
+            field: f.to_owned(),
+            message: m.to_owned(),
+        }])
+    };
+    let mut event = sample_event(body.trigger, SampleContacts::ALL);
+    let to = match body.channel.as_str() {
+        "email" => {
+            let e = EmailAddress::parse(&body.to)
+                .map_err(|_| field("to", "not a valid email address"))?;
+            event.customer.email = Some(e.clone());
+            e.as_str().to_owned()
+        }
+        "sms" => {
+            let p = PhoneNumber::parse(&body.to, None).map_err(|_| {
+                field(
+                    "to",
+                    "not a valid phone number in international form, e.g. +14155550134",
+                )
+            })?;
+            event.customer.phone = Some(p.clone());
+            p.as_e164().to_owned()
+        }
+        _ => return Err(field("channel", "must be email or sms")),
+    };
+    let now = Utc::now();
+    if !state
+        .store
+        .allow_test_send(
+            &who.merchant_id,
+            &body.channel,
+            LIMIT_PER_HOUR,
+            now - Duration::hours(1),
+            now,
+        )
+        .await?
+    {
+        return Err(ApiError::TooManyRequests(format!(
+            "at most {LIMIT_PER_HOUR} test messages an hour"
+        )));
+    }
+    let merchant = state.store.merchant(&who.merchant_id).await?;
+    let id = format!("test_{}", now.timestamp_millis());
+    let message = Message {
+        id: &id,
+        channel: &body.channel,
+        to: &to,
+        event: &event,
+    };
+    let outcome = send_message(&state.email, &state.sms, &message, &merchant).await;
+    tracing::info!(merchant = %who.merchant_id, channel = %body.channel, ?outcome, "test send");
+    Ok(Json(match outcome {
+        SendOutcome::Sent { provider_id } => {
+            json!({ "outcome": "sent", "provider_id": provider_id })
+        }
+        SendOutcome::Transient { error, .. } => {
+            json!({ "outcome": "failed", "error": error, "retryable": true })
+        }
+        SendOutcome::Permanent { error } | SendOutcome::OptedOut { error } => {
+            json!({ "outcome": "failed", "error": error, "retryable": false })
+        }
+    }))
+}
