@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use notify_core::TransactionEvent;
 use serde::Serialize;
 
+use crate::cursor::Cursor;
 use crate::db::{Backend, Store, with_pool};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{JobId, MerchantId};
@@ -207,8 +208,10 @@ impl Store {
         merchant_id: &MerchantId,
         filter: &DeliveryFilter,
         limit: i64,
-        before: Option<DateTime<Utc>>,
+        before: Option<&Cursor>,
     ) -> StoreResult<Vec<DeliveryLogEntry>> {
+        let start = Cursor::start();
+        let before = before.unwrap_or(&start);
         type Row = (
             String,
             String,
@@ -231,16 +234,17 @@ impl Store {
                 "SELECT id, trigger_key, source, document_id, status, channel, recipient, state, attempts, last_error, provider_id,
                         created_at, sent_at, updated_at, delivery_status
                  FROM outbox_jobs
-                 WHERE merchant_id = $1 AND created_at < $2
+                 WHERE merchant_id = $1 AND (created_at < $2 OR (created_at = $2 AND $7 <> '' AND id < $7))
                    AND ($3 IS NULL OR state = $3) AND ($4 IS NULL OR channel = $4) AND ($5 IS NULL OR source = $5)
                  ORDER BY created_at DESC, id DESC LIMIT $6",
             )
             .bind(merchant_id.as_str())
-            .bind(before.map_or(i64::MAX, to_millis))
+            .bind(before.at_millis)
             .bind(filter.state.as_deref())
             .bind(filter.channel.as_deref())
             .bind(filter.source.as_deref())
             .bind(limit)
+            .bind(&before.id)
             .fetch_all(pool)
             .await?
         });

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
+use crate::cursor::Cursor;
 use crate::db::{Backend, Store, with_pool};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{InboundEventId, MerchantId};
@@ -277,16 +278,20 @@ impl Store {
         &self,
         merchant_id: &MerchantId,
         limit: i64,
-        before: Option<DateTime<Utc>>,
+        before: Option<&Cursor>,
     ) -> StoreResult<Vec<EventLogEntry>> {
+        let start = Cursor::start();
+        let before = before.unwrap_or(&start);
         let rows: Vec<LogRow> = with_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT id, platform, topic, delivery_id, received_at, state, outcome, detail, jobs_created, attempts, processed_at
-                 FROM inbound_events WHERE merchant_id = $1 AND received_at < $2 ORDER BY received_at DESC, id DESC LIMIT $3",
+                 FROM inbound_events WHERE merchant_id = $1 AND (received_at < $2 OR (received_at = $2 AND $4 <> '' AND id < $4))
+                 ORDER BY received_at DESC, id DESC LIMIT $3",
             )
             .bind(merchant_id.as_str())
-            .bind(before.map_or(i64::MAX, to_millis))
+            .bind(before.at_millis)
             .bind(limit)
+            .bind(&before.id)
             .fetch_all(pool)
             .await?
         });

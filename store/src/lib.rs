@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod cursor;
 pub mod delivery;
 pub mod error;
 pub mod ids;

@@ -4,13 +4,14 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use chrono::{DateTime, Utc};
 use notify_store::delivery::DeliveryFilter;
 use notify_store::ids::JobId;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::paging::{next_cursor, page_size};
+use notify_store::cursor::Cursor;
+
+use super::paging::{next_cursor, page_size, parse_cursor};
 use crate::http::auth::Auth;
 use crate::http::error::ApiError;
 use crate::state::AppState;
@@ -21,7 +22,8 @@ pub struct Filter {
     channel: Option<String>,
     source: Option<String>,
     limit: Option<i64>,
-    before: Option<DateTime<Utc>>,
+    /// `next_before` of the previous page.
+    before: Option<String>,
 }
 
 pub async fn list(
@@ -37,9 +39,16 @@ pub async fn list(
     };
     let deliveries = state
         .store
-        .delivery_log(&who.merchant_id, &filter, limit, q.before)
+        .delivery_log(
+            &who.merchant_id,
+            &filter,
+            limit,
+            parse_cursor(q.before.as_deref())?.as_ref(),
+        )
         .await?;
-    let next = next_cursor(&deliveries, limit, |d| d.created_at);
+    let next = next_cursor(&deliveries, limit, |d| {
+        Cursor::new(d.created_at, d.id.as_str()).to_string()
+    });
     Ok(Json(
         json!({ "deliveries": deliveries, "next_before": next }),
     ))

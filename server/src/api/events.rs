@@ -3,11 +3,12 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::paging::{next_cursor, page_size};
+use notify_store::cursor::Cursor;
+
+use super::paging::{next_cursor, page_size, parse_cursor};
 use crate::http::auth::Auth;
 use crate::http::error::ApiError;
 use crate::state::AppState;
@@ -15,8 +16,8 @@ use crate::state::AppState;
 #[derive(Deserialize)]
 pub struct Page {
     limit: Option<i64>,
-    /// `received_at` of the last entry of the previous page.
-    before: Option<DateTime<Utc>>,
+    /// `next_before` of the previous page.
+    before: Option<String>,
 }
 
 pub async fn list(
@@ -27,8 +28,14 @@ pub async fn list(
     let limit = page_size(page.limit);
     let events = state
         .store
-        .event_log(&who.merchant_id, limit, page.before)
+        .event_log(
+            &who.merchant_id,
+            limit,
+            parse_cursor(page.before.as_deref())?.as_ref(),
+        )
         .await?;
-    let next = next_cursor(&events, limit, |e| e.received_at);
+    let next = next_cursor(&events, limit, |e| {
+        Cursor::new(e.received_at, e.id.as_str()).to_string()
+    });
     Ok(Json(json!({ "events": events, "next_before": next })))
 }

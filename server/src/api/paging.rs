@@ -13,3 +13,18 @@ pub fn next_cursor<T, C>(items: &[T], size: i64, cursor: impl Fn(&T) -> C) -> Op
         None
     }
 }
+
+/// The `before` query parameter (a `next_before` from an earlier page).
+pub fn parse_cursor(
+    before: Option<&str>,
+) -> Result<Option<notify_store::cursor::Cursor>, crate::http::error::ApiError> {
+    before
+        .map(|b| {
+            notify_store::cursor::Cursor::parse(b).ok_or_else(|| {
+                crate::http::error::ApiError::BadRequest(
+                    "before: use next_before from the previous page".to_owned(),
+                )
+            })
+        })
+        .transpose()
+}
