@@ -4,6 +4,7 @@ pub mod auth;
 pub mod cookies;
 pub mod csrf;
 pub mod error;
+pub mod health;
 
 use app::{App, shell};
 use axum::Router;
@@ -19,6 +20,8 @@ pub fn router(state: AppState) -> Router {
     let store = state.store.clone();
     let leptos_options = state.config.leptos.clone();
     Router::new()
+        .route("/healthz", axum::routing::get(health::healthz))
+        .route("/readyz", axum::routing::get(health::readyz))
         .nest("/api/v1", crate::api::router())
         .merge(crate::webhooks::router())
         .leptos_routes_with_context(

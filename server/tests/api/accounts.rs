@@ -170,3 +170,19 @@ tests_on_both_backends!(
     wrong_user_and_wrong_password_look_the_same,
     repeated_failures_lock_the_account_for_a_while,
 );
+
+mod health {
+    use super::*;
+
+    async fn health_and_readiness_answer(db: &TestDb) {
+        let app = spawn(db).await;
+        let (h, r) = (
+            reqwest::get(app.url("/healthz")).await.unwrap(),
+            reqwest::get(app.url("/readyz")).await.unwrap(),
+        );
+        assert_eq!((h.status().as_u16(), r.status().as_u16()), (200, 200));
+        assert_eq!(r.text().await.unwrap(), "ready");
+    }
+
+    tests_on_both_backends!(health_and_readiness_answer);
+}
