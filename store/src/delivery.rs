@@ -78,7 +78,7 @@ pub struct DeliveryLogEntry {
     pub document_id: String,
     pub status: String,
     pub channel: String,
-    /// Partly masked.
+    /// As stored; [`DeliveryLogEntry::masked`] hides most of it.
     pub recipient: String,
     /// pending, retrying, sent, failed or dead.
     pub state: String,
@@ -90,6 +90,23 @@ pub struct DeliveryLogEntry {
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
+}
+
+impl DeliveryLogEntry {
+    /// For showing: the recipient partly hidden (`a***@example.com`,
+    /// `+1415*****34`).
+    pub fn masked(mut self) -> Self {
+        let hidden = match self.channel.as_str() {
+            "email" => notify_core::EmailAddress::parse(&self.recipient)
+                .map(|e| e.masked())
+                .ok(),
+            _ => notify_core::PhoneNumber::parse_e164(&self.recipient)
+                .map(|p| p.masked())
+                .ok(),
+        };
+        self.recipient = hidden.unwrap_or_else(|| "•••".to_owned());
+        self
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -107,18 +124,6 @@ const CLAIM: &str = "UPDATE outbox_jobs SET lease_until = $1, attempts = attempt
 
 type ClaimRow = (String, String, String, String, String, i64, i64);
 type AttemptRow = (i64, i64, String, Option<String>, Option<String>, i64);
-
-fn mask(channel: &str, recipient: &str) -> String {
-    let parsed = match channel {
-        "email" => notify_core::EmailAddress::parse(recipient)
-            .map(|e| e.masked())
-            .ok(),
-        _ => notify_core::PhoneNumber::parse_e164(recipient)
-            .map(|p| p.masked())
-            .ok(),
-    };
-    parsed.unwrap_or_else(|| "•••".to_owned())
-}
 
 impl Store {
     /// Takes up to `limit` due jobs for `lease` (committed before any send).
@@ -268,7 +273,7 @@ impl Store {
                     delivery_status,
                 )| {
                     Ok(DeliveryLogEntry {
-                        recipient: mask(&channel, &recipient),
+                        recipient,
                         id: JobId::from_string(id),
                         trigger_key,
                         source,

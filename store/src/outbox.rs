@@ -6,12 +6,11 @@
 
 use chrono::{DateTime, Utc};
 use notify_core::{Channel, Delivery, Document, Recipient, TransactionEvent};
-use serde::Serialize;
 
 use crate::db::{Store, with_pool};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{InboundEventId, JobId, MerchantId};
-use crate::time::{from_millis, to_millis};
+use crate::time::to_millis;
 
 /// Where an order or invoice is kept: its source (or `invoice`) and its id.
 fn document_key(event: &TransactionEvent) -> (&'static str, &str, &'static str) {
@@ -49,19 +48,6 @@ pub struct Decided<'a> {
     pub deliveries: &'a [Delivery],
     /// Why nothing is sent, when `deliveries` is empty.
     pub silent_detail: &'a str,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct JobSummary {
-    pub id: JobId,
-    pub source: String,
-    pub document_id: String,
-    pub status: String,
-    pub channel: String,
-    pub trigger_key: String,
-    pub recipient: String,
-    pub state: String,
-    pub created_at: DateTime<Utc>,
 }
 
 fn channel_slug(c: Channel) -> &'static str {
@@ -171,56 +157,5 @@ impl Store {
                 .map_err(|e| StoreError::Corrupt(format!("document event: {e}")))
         })
         .transpose()
-    }
-
-    /// The merchant's outbox, newest first.
-    pub async fn outbox_jobs(&self, merchant_id: &MerchantId) -> StoreResult<Vec<JobSummary>> {
-        type Row = (
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            i64,
-        );
-        let rows: Vec<Row> = with_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT id, source, document_id, status, channel, trigger_key, recipient, state, created_at FROM outbox_jobs
-                 WHERE merchant_id = $1 ORDER BY created_at DESC, id",
-            )
-            .bind(merchant_id.as_str())
-            .fetch_all(pool)
-            .await?
-        });
-        rows.into_iter()
-            .map(
-                |(
-                    id,
-                    source,
-                    document_id,
-                    status,
-                    channel,
-                    trigger_key,
-                    recipient,
-                    state,
-                    created_at,
-                )| {
-                    Ok(JobSummary {
-                        id: JobId::from_string(id),
-                        source,
-                        document_id,
-                        status,
-                        channel,
-                        trigger_key,
-                        recipient,
-                        state,
-                        created_at: from_millis(created_at)?,
-                    })
-                },
-            )
-            .collect()
     }
 }

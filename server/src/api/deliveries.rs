@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use notify_store::delivery::DeliveryFilter;
+use notify_store::delivery::{DeliveryFilter, DeliveryLogEntry};
 use notify_store::ids::JobId;
 use serde::Deserialize;
 use serde_json::json;
@@ -46,6 +46,10 @@ pub async fn list(
             parse_cursor(q.before.as_deref())?.as_ref(),
         )
         .await?;
+    let deliveries: Vec<_> = deliveries
+        .into_iter()
+        .map(DeliveryLogEntry::masked)
+        .collect();
     let next = next_cursor(&deliveries, limit, |d| {
         Cursor::new(d.created_at, d.id.as_str()).to_string()
     });

@@ -121,7 +121,11 @@ async fn jobs(db: &TestDb) -> Vec<(String, String, String)> {
     let store = db.store().await;
     let mut all = Vec::new();
     for m in merchant_ids(&store).await {
-        for j in store.outbox_jobs(&m).await.unwrap() {
+        for j in store
+            .delivery_log(&m, &Default::default(), 200, None)
+            .await
+            .unwrap()
+        {
             all.push((j.status, j.channel, j.recipient));
         }
     }
@@ -720,7 +724,7 @@ async fn every_mapping_row_signed_through_http(db: &TestDb) {
     let store = db.store().await;
     let merchant = merchant_ids(&store).await.remove(0);
     let mut queued: Vec<(String, String)> = store
-        .outbox_jobs(&merchant)
+        .delivery_log(&merchant, &Default::default(), 200, None)
         .await
         .unwrap()
         .into_iter()
