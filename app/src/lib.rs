@@ -4,6 +4,8 @@
 
 pub mod components;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server_context;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

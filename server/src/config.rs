@@ -94,6 +94,8 @@ pub struct SmsConfig {
     pub account_sid: String,
     pub auth_token: notify_store::secret::Secret,
     pub from: String,
+    /// How long one request to the API may take in all.
+    pub timeout: std::time::Duration,
 }
 
 impl std::fmt::Debug for SmsConfig {
@@ -213,6 +215,16 @@ impl Config {
                 "SMTP_FROM must be an email address, not {smtp_from:?}"
             ));
         }
+        let sms_timeout = match var("SMS_TIMEOUT_SECONDS").map(|v| v.parse::<u64>()) {
+            None => 15,
+            Some(Ok(s)) if s > 0 => s,
+            Some(_) => {
+                errors.push(
+                    "SMS_TIMEOUT_SECONDS must be a whole number of seconds above 0".to_owned(),
+                );
+                15
+            }
+        };
         let sms = match (
             var("SMS_ACCOUNT_SID"),
             var("SMS_AUTH_TOKEN"),
@@ -227,6 +239,7 @@ impl Config {
                         account_sid,
                         auth_token: notify_store::secret::Secret::new(token),
                         from,
+                        timeout: std::time::Duration::from_secs(sms_timeout),
                     }),
                     Err(_) => {
                         errors.push(format!("SMS_API_BASE must be a URL, not {base:?}"));

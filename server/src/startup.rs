@@ -53,6 +53,7 @@ impl Application {
                 c.auth_token.clone(),
                 c.from.clone(),
                 Some(format!("{}/webhooks/sms/status", config.public_origin())),
+                c.timeout,
             ),
             None => SmsTransport::Sink {
                 dir: config.outbox_sink_dir.clone(),

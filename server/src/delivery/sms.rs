@@ -41,10 +41,11 @@ impl SmsTransport {
         auth_token: Secret,
         from: String,
         status_callback: Option<String>,
+        timeout: Duration,
     ) -> Self {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3))
-            .timeout(Duration::from_secs(15))
+            .timeout(timeout)
             .build()
             .expect("HTTP client");
         SmsTransport::Api {

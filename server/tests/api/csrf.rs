@@ -53,6 +53,11 @@ fn state_changing(key_id: &str) -> Vec<(Method, String, Value)> {
         ),
         (Method::POST, "/api/settings/save".into(), settings),
         (Method::POST, "/api/settings/load".into(), json!({})),
+        (
+            Method::POST,
+            "/api/deliveries/list".into(),
+            json!({"query": {}}),
+        ),
     ]
 }
 

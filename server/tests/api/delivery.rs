@@ -36,6 +36,7 @@ fn sms_config(api: &MockServer) -> SmsConfig {
         account_sid: SID.to_owned(),
         auth_token: notify_store::secret::Secret::new("sms-token-123"),
         from: "+14155550100".to_owned(),
+        timeout: Duration::from_millis(500),
     }
 }
 
@@ -257,6 +258,24 @@ async fn sms_errors_are_retried_or_stop_as_they_should(db: &TestDb) {
         .and(path(messages.clone()))
         .and(body_string_contains("To=%2B14155550134"))
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({"sid": "SM0002"})))
+        .mount(&api)
+        .await;
+    // Hanging number: the first request never answers in time, then accepted.
+    Mock::given(method("POST"))
+        .and(path(messages.clone()))
+        .and(body_string_contains("To=%2B14155550177"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"sid": "SM-late"}))
+                .set_delay(Duration::from_secs(3)),
+        )
+        .up_to_n_times(1)
+        .mount(&api)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(messages.clone()))
+        .and(body_string_contains("To=%2B14155550177"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"sid": "SM0004"})))
         .mount(&api)
         .await;
     // Bad number: permanent.

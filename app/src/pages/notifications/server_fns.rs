@@ -30,11 +30,11 @@ pub enum SaveResult {
 
 #[server(prefix = "/api", endpoint = "settings/load", input = Json)]
 pub async fn load_settings() -> Result<StoredSettings, ServerFnError> {
-    let (store, who) = ssr::caller().await?;
+    let (store, who) = crate::server_context::caller().await?;
     let stored = store
         .load_settings(&who.merchant_id)
         .await
-        .map_err(ssr::internal)?;
+        .map_err(crate::server_context::internal)?;
     Ok(StoredSettings {
         version: stored.version,
         settings: stored.settings,
@@ -44,7 +44,7 @@ pub async fn load_settings() -> Result<StoredSettings, ServerFnError> {
 #[server(prefix = "/api", endpoint = "settings/save", input = Json)]
 pub async fn save_settings(version: i64, rules: Vec<Rule>) -> Result<SaveResult, ServerFnError> {
     use notify_store::settings::SaveOutcome;
-    let (store, who) = ssr::caller().await?;
+    let (store, who) = crate::server_context::caller().await?;
     let settings = match Settings::new(rules) {
         Ok(s) => s,
         Err(e) => return Ok(SaveResult::Invalid { fields: e.errors }),
@@ -58,7 +58,7 @@ pub async fn save_settings(version: i64, rules: Vec<Rule>) -> Result<SaveResult,
             chrono::Utc::now(),
         )
         .await
-        .map_err(ssr::internal)?;
+        .map_err(crate::server_context::internal)?;
     Ok(match outcome {
         SaveOutcome::Saved { version, .. } | SaveOutcome::Unchanged { version } => {
             SaveResult::Saved { version }
@@ -78,35 +78,4 @@ pub async fn save_settings(version: i64, rules: Vec<Rule>) -> Result<SaveResult,
                 .collect(),
         },
     })
-}
-
-#[cfg(feature = "ssr")]
-mod ssr {
-    use leptos::prelude::*;
-    use notify_store::{Principal, RequestAuth, Store};
-
-    /// The store and the signed-in merchant, or an error for a caller who
-    /// is not signed in.
-    pub async fn caller() -> Result<(Store, Principal), ServerFnError> {
-        let store =
-            use_context::<Store>().ok_or_else(|| ServerFnError::new("store unavailable"))?;
-        let axum::Extension(RequestAuth(principal)) =
-            leptos_axum::extract::<axum::Extension<RequestAuth>>().await?;
-        let principal = principal.ok_or_else(|| {
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(axum::http::StatusCode::UNAUTHORIZED);
-            }
-            ServerFnError::new("sign in first")
-        })?;
-        Ok((store, principal))
-    }
-
-    pub fn internal(e: impl std::fmt::Display) -> ServerFnError {
-        tracing_error(&e);
-        ServerFnError::new("something went wrong on our side")
-    }
-
-    fn tracing_error(e: &dyn std::fmt::Display) {
-        leptos::logging::error!("server function failed: {e}");
-    }
 }
