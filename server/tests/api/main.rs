@@ -10,5 +10,6 @@ mod delivery;
 mod isolation;
 mod secrets;
 mod settings;
+mod shutdown;
 mod webhooks;
 mod workers;
