@@ -23,14 +23,6 @@ impl Recipient {
             Recipient::Sms(_) => Channel::Sms,
         }
     }
-
-    /// Partly hidden, for logs and lists.
-    pub fn masked(&self) -> String {
-        match self {
-            Recipient::Email(e) => e.masked(),
-            Recipient::Sms(p) => p.masked(),
-        }
-    }
 }
 
 /// A message to send.

@@ -49,12 +49,6 @@ pub enum Warning {
 }
 
 impl Warning {
-    pub fn trigger(self) -> Trigger {
-        match self {
-            Warning::NeverFires { trigger } | Warning::NoChannel { trigger } => trigger,
-        }
-    }
-
     pub fn message(self) -> String {
         match self {
             Warning::NeverFires { trigger } => {

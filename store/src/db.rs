@@ -94,6 +94,16 @@ impl Store {
         Ok(store)
     }
 
+    /// Adapts a claim query written with a `SKIP_LOCKED` marker after its
+    /// inner `LIMIT`: PostgreSQL locks the chosen rows and skips rows other
+    /// claimers hold; SQLite has one writer at a time and needs nothing.
+    pub(crate) fn claim_sql(&self, sql: &str) -> sqlx::AssertSqlSafe<String> {
+        sqlx::AssertSqlSafe(match self.backend() {
+            Backend::Sqlite => sql.replace(" SKIP_LOCKED", ""),
+            Backend::Postgres => sql.replace(" SKIP_LOCKED", " FOR UPDATE SKIP LOCKED"),
+        })
+    }
+
     pub fn backend(&self) -> Backend {
         match self.db {
             Db::Sqlite(_) => Backend::Sqlite,

@@ -8,7 +8,7 @@ use notify_core::TransactionEvent;
 use serde::Serialize;
 
 use crate::cursor::Cursor;
-use crate::db::{Backend, Store, with_pool};
+use crate::db::{Store, with_pool};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{JobId, MerchantId};
 use crate::time::{from_millis, to_millis};
@@ -133,12 +133,9 @@ impl Store {
         lease: Duration,
         limit: i64,
     ) -> StoreResult<Vec<ClaimedJob>> {
-        let sql = match self.backend() {
-            Backend::Sqlite => CLAIM.replace(" SKIP_LOCKED", ""),
-            Backend::Postgres => CLAIM.replace(" SKIP_LOCKED", " FOR UPDATE SKIP LOCKED"),
-        };
+        let sql = self.claim_sql(CLAIM);
         let mut rows: Vec<ClaimRow> = with_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(to_millis(now + lease)).bind(to_millis(now)).bind(limit).fetch_all(pool).await?
+            sqlx::query_as(sql).bind(to_millis(now + lease)).bind(to_millis(now)).bind(limit).fetch_all(pool).await?
         });
         rows.sort_by_key(|r| r.6);
         rows.into_iter()

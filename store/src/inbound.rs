@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use crate::cursor::Cursor;
-use crate::db::{Backend, Store, with_pool};
+use crate::db::{Store, with_pool};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{InboundEventId, MerchantId};
 use crate::integrations::Platform;
@@ -101,16 +101,10 @@ pub struct EventLogEntry {
     pub processed_at: Option<DateTime<Utc>>,
 }
 
-const CLAIM_SQLITE: &str = "UPDATE inbound_events SET lease_until = $1, attempts = attempts + 1
+const CLAIM: &str = "UPDATE inbound_events SET lease_until = $1, attempts = attempts + 1
      WHERE id IN (SELECT id FROM inbound_events
                   WHERE state IN ('pending', 'retrying') AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
-                  ORDER BY next_attempt_at, received_at LIMIT $3)
-     RETURNING id, merchant_id, platform, topic, body, triggered_at, attempts, received_at";
-
-const CLAIM_POSTGRES: &str = "UPDATE inbound_events SET lease_until = $1, attempts = attempts + 1
-     WHERE id IN (SELECT id FROM inbound_events
-                  WHERE state IN ('pending', 'retrying') AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
-                  ORDER BY next_attempt_at, received_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+                  ORDER BY next_attempt_at, received_at LIMIT $3 SKIP_LOCKED)
      RETURNING id, merchant_id, platform, topic, body, triggered_at, attempts, received_at";
 
 type ClaimRow = (
@@ -138,19 +132,6 @@ type LogRow = (
 );
 
 impl Store {
-    /// Stores a verified webhook, committed before returning; a second
-    /// delivery with the same key writes nothing.
-    pub async fn insert_inbound_event(
-        &self,
-        e: &NewInboundEvent,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Inserted> {
-        let mut results = self
-            .insert_inbound_events(std::slice::from_ref(e), now)
-            .await?;
-        Ok(results.remove(0))
-    }
-
     /// Stores several webhooks in one transaction (one disk flush for all:
     /// group commit), in order; each result says stored or duplicate.
     pub async fn insert_inbound_events(
@@ -196,10 +177,7 @@ impl Store {
         lease: Duration,
         limit: i64,
     ) -> StoreResult<Vec<ClaimedEvent>> {
-        let sql = match self.backend() {
-            Backend::Sqlite => CLAIM_SQLITE,
-            Backend::Postgres => CLAIM_POSTGRES,
-        };
+        let sql = self.claim_sql(CLAIM);
         let mut rows: Vec<ClaimRow> = with_pool!(self, pool => {
             sqlx::query_as(sql).bind(to_millis(now + lease)).bind(to_millis(now)).bind(limit).fetch_all(pool).await?
         });

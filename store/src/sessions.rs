@@ -89,15 +89,4 @@ impl Store {
         });
         Ok(())
     }
-
-    /// Removes expired sessions; returns how many.
-    pub async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> StoreResult<u64> {
-        Ok(with_pool!(self, pool => {
-            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-                .bind(to_millis(now))
-                .execute(pool)
-                .await?
-                .rows_affected()
-        }))
-    }
 }

@@ -106,22 +106,13 @@ impl EmailTransport {
                 },
             },
             EmailTransport::Sink { dir, .. } => {
-                let dir = dir.join("email");
-                let path = dir.join(format!("{}.eml", email.job_id));
-                let written = async {
-                    tokio::fs::create_dir_all(&dir).await?;
-                    tokio::fs::write(&path, message.formatted()).await
-                }
-                .await;
-                match written {
-                    Ok(()) => SendOutcome::Sent {
-                        provider_id: Some(format!("sink:{}", path.display())),
-                    },
-                    Err(e) => SendOutcome::Transient {
-                        error: format!("writing {}: {e}", path.display()),
-                        retry_after: None,
-                    },
-                }
+                super::write_to_sink(
+                    dir,
+                    "email",
+                    &format!("{}.eml", email.job_id),
+                    message.formatted(),
+                )
+                .await
             }
         }
     }

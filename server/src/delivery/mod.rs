@@ -43,6 +43,32 @@ pub enum SendOutcome {
     },
 }
 
+/// The local sink of the embedded default: writes `bytes` to
+/// `dir/kind/file`, reported as sent with the path as provider id.
+async fn write_to_sink(
+    dir: &std::path::Path,
+    kind: &str,
+    file: &str,
+    bytes: Vec<u8>,
+) -> SendOutcome {
+    let dir = dir.join(kind);
+    let path = dir.join(file);
+    let written = async {
+        tokio::fs::create_dir_all(&dir).await?;
+        tokio::fs::write(&path, bytes).await
+    }
+    .await;
+    match written {
+        Ok(()) => SendOutcome::Sent {
+            provider_id: Some(format!("sink:{}", path.display())),
+        },
+        Err(e) => SendOutcome::Transient {
+            error: format!("writing {}: {e}", path.display()),
+            retry_after: None,
+        },
+    }
+}
+
 #[derive(Clone)]
 pub struct Worker {
     pub store: Store,

@@ -99,24 +99,9 @@ impl SmsTransport {
                 }
             }
             SmsTransport::Sink { dir } => {
-                let dir = dir.join("sms");
-                let path = dir.join(format!("{job_id}.json"));
                 let json = serde_json::json!({ "to": to, "body": body });
-                let written = async {
-                    tokio::fs::create_dir_all(&dir).await?;
-                    tokio::fs::write(&path, serde_json::to_vec_pretty(&json).unwrap_or_default())
-                        .await
-                }
-                .await;
-                match written {
-                    Ok(()) => SendOutcome::Sent {
-                        provider_id: Some(format!("sink:{}", path.display())),
-                    },
-                    Err(e) => SendOutcome::Transient {
-                        error: format!("writing {}: {e}", path.display()),
-                        retry_after: None,
-                    },
-                }
+                let bytes = serde_json::to_vec_pretty(&json).unwrap_or_default();
+                super::write_to_sink(dir, "sms", &format!("{job_id}.json"), bytes).await
             }
         }
     }

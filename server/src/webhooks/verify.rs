@@ -26,6 +26,17 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
+/// The three Standard Webhooks headers, parsed.
+fn standard_headers(
+    headers: &HeaderMap,
+) -> Result<standard_webhooks::SignedHeaders<'_>, SignatureError> {
+    standard_webhooks::parse(
+        header(headers, "webhook-id"),
+        header(headers, "webhook-timestamp"),
+        header(headers, "webhook-signature"),
+    )
+}
+
 fn unauthorized(e: SignatureError) -> Rejection {
     Rejection::Unauthorized(e.to_string())
 }
@@ -103,12 +114,7 @@ pub fn verify_and_identify(
                 return Err(unauthorized(SignatureError::Mismatch));
             }
             if let Some(client_secret) = client_secret {
-                let signed = standard_webhooks::parse(
-                    header(headers, "webhook-id"),
-                    header(headers, "webhook-timestamp"),
-                    header(headers, "webhook-signature"),
-                )
-                .map_err(unauthorized)?;
+                let signed = standard_headers(headers).map_err(unauthorized)?;
                 standard_webhooks::verify(
                     &signed,
                     body,
@@ -136,12 +142,7 @@ pub fn verify_and_identify(
             }))
         }
         IntegrationConfig::Events { signing_secrets } => {
-            let signed = standard_webhooks::parse(
-                header(headers, "webhook-id"),
-                header(headers, "webhook-timestamp"),
-                header(headers, "webhook-signature"),
-            )
-            .map_err(unauthorized)?;
+            let signed = standard_headers(headers).map_err(unauthorized)?;
             let keys: Vec<Vec<u8>> = signing_secrets
                 .iter()
                 .filter_map(|s| standard_webhooks::decode_secret(s.expose()))
