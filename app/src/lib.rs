@@ -3,15 +3,23 @@
 //! the browser, where the live preview runs `notify_core` compiled to WASM.
 
 pub mod components;
+pub mod errors;
 pub mod pages;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod server_context;
+#[cfg(feature = "ssr")]
+pub mod session_cookie;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
+use pages::account::{LogInPage, SignUpPage};
+use pages::activity::ActivityPage;
+use pages::deliveries::{DeliveriesPage, DeliveryPage};
+use pages::integrations::IntegrationsPage;
 use pages::notifications::NotificationsPage;
 
 /// The HTML document around the app (server side only).
@@ -37,13 +45,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Pages with data render in full on the server before the first byte
+    // (SsrMode::Async): the saved state is on screen without the WASM.
     view! {
         <Stylesheet id="leptos" href="/pkg/customer-notifications.css" />
         <Title text="Customer Notifications" />
         <Router>
             <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
-                <Route path=path!("/") view=|| view! { <Redirect path="/settings/customer-notifications" /> } />
-                <Route path=path!("/settings/customer-notifications") view=NotificationsPage />
+                <Route path=path!("/") view=|| view! { <Redirect path=routes::HOME /> } />
+                <Route path=path!("/login") view=LogInPage />
+                <Route path=path!("/signup") view=SignUpPage />
+                <Route path=path!("/settings/customer-notifications") view=NotificationsPage ssr=SsrMode::Async />
+                <Route path=path!("/deliveries") view=DeliveriesPage ssr=SsrMode::Async />
+                <Route path=path!("/deliveries/:id") view=DeliveryPage ssr=SsrMode::Async />
+                <Route path=path!("/integrations") view=IntegrationsPage ssr=SsrMode::Async />
+                <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

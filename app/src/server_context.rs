@@ -1,29 +1,56 @@
-//! What server functions share: the store and the signed-in merchant
-//! (server side only).
+//! What server functions share: the store, the account rules and the
+//! signed-in merchant (server side only).
 
 use leptos::prelude::*;
+use notify_store::auth::AuthPolicy;
 use notify_store::{Principal, RequestAuth, Store};
 
-/// The store and the signed-in merchant, or an error for a caller who
-/// is not signed in.
-pub async fn caller() -> Result<(Store, Principal), ServerFnError> {
-    let store = use_context::<Store>().ok_or_else(|| ServerFnError::new("store unavailable"))?;
+/// Provided to every server function by the server's router.
+#[derive(Clone)]
+pub struct ServerContext {
+    pub store: Store,
+    pub auth_policy: AuthPolicy,
+    /// The origin the app is reached at (`https://notify.example.com`).
+    pub public_origin: String,
+}
+
+impl ServerContext {
+    /// Cookies get `Secure` when the app is served over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_origin.starts_with("https://")
+    }
+
+    pub fn webhook_url(&self, platform: &str, endpoint_id: &str) -> String {
+        notify_store::integrations::webhook_url(&self.public_origin, platform, endpoint_id)
+    }
+}
+
+pub fn context() -> Result<ServerContext, ServerFnError> {
+    use_context::<ServerContext>().ok_or_else(|| ServerFnError::new("server context unavailable"))
+}
+
+/// The shared context and the signed-in merchant, or an error (and a 401)
+/// for a caller who is not signed in.
+pub async fn caller() -> Result<(ServerContext, Principal), ServerFnError> {
+    let context = context()?;
     let axum::Extension(RequestAuth(principal)) =
         leptos_axum::extract::<axum::Extension<RequestAuth>>().await?;
     let principal = principal.ok_or_else(|| {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(axum::http::StatusCode::UNAUTHORIZED);
         }
-        ServerFnError::new("sign in first")
+        ServerFnError::new(crate::errors::SIGNED_OUT)
     })?;
-    Ok((store, principal))
+    Ok((context, principal))
+}
+
+/// The store and the signed-in merchant.
+pub async fn store_and_caller() -> Result<(Store, Principal), ServerFnError> {
+    let (context, principal) = caller().await?;
+    Ok((context.store, principal))
 }
 
 pub fn internal(e: impl std::fmt::Display) -> ServerFnError {
-    tracing_error(&e);
-    ServerFnError::new("something went wrong on our side")
-}
-
-fn tracing_error(e: &dyn std::fmt::Display) {
     leptos::logging::error!("server function failed: {e}");
+    ServerFnError::new("something went wrong on our side; please try again")
 }

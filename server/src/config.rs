@@ -303,6 +303,6 @@ impl Config {
 
     /// `https://host/webhooks/{platform}/{endpoint}`.
     pub fn webhook_url(&self, platform: &str, endpoint_id: &str) -> String {
-        format!("{}/webhooks/{platform}/{endpoint_id}", self.public_origin())
+        notify_store::integrations::webhook_url(&self.public_origin(), platform, endpoint_id)
     }
 }

@@ -114,6 +114,8 @@ pub struct DeliveryFilter {
     pub state: Option<String>,
     pub channel: Option<String>,
     pub source: Option<String>,
+    /// One message only.
+    pub job: Option<JobId>,
 }
 
 const CLAIM: &str = "UPDATE outbox_jobs SET lease_until = $1, attempts = attempts + 1
@@ -238,6 +240,7 @@ impl Store {
                  FROM outbox_jobs
                  WHERE merchant_id = $1 AND (created_at < $2 OR (created_at = $2 AND $7 <> '' AND id < $7))
                    AND ($3 IS NULL OR state = $3) AND ($4 IS NULL OR channel = $4) AND ($5 IS NULL OR source = $5)
+                   AND ($8 IS NULL OR id = $8)
                  ORDER BY created_at DESC, id DESC LIMIT $6",
             )
             .bind(merchant_id.as_str())
@@ -247,6 +250,7 @@ impl Store {
             .bind(filter.source.as_deref())
             .bind(limit)
             .bind(&before.id)
+            .bind(filter.job.as_ref().map(JobId::as_str))
             .fetch_all(pool)
             .await?
         });
@@ -289,6 +293,23 @@ impl Store {
                 },
             )
             .collect()
+    }
+
+    /// One of this merchant's messages.
+    pub async fn delivery_entry(
+        &self,
+        merchant_id: &MerchantId,
+        job_id: &JobId,
+    ) -> StoreResult<Option<DeliveryLogEntry>> {
+        let filter = DeliveryFilter {
+            job: Some(job_id.clone()),
+            ..DeliveryFilter::default()
+        };
+        Ok(self
+            .delivery_log(merchant_id, &filter, 1, None)
+            .await?
+            .into_iter()
+            .next())
     }
 
     /// Every attempt of one of this merchant's jobs, oldest first.

@@ -61,7 +61,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Outcome::JobsCreated => "jobs_created",
             Outcome::NoRule => "no_rule",
@@ -273,38 +273,32 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        rows.into_iter()
-            .map(
-                |(
-                    id,
-                    platform,
-                    topic,
-                    delivery_id,
-                    received_at,
-                    state,
-                    outcome,
-                    detail,
-                    jobs_created,
-                    attempts,
-                    processed_at,
-                )| {
-                    Ok(EventLogEntry {
-                        platform: Platform::from_slug(&platform)
-                            .ok_or_else(|| StoreError::Corrupt(format!("event {id}: platform")))?,
-                        id: InboundEventId::from_string(id),
-                        topic,
-                        delivery_id,
-                        received_at: from_millis(received_at)?,
-                        state,
-                        outcome: outcome.as_deref().and_then(Outcome::parse),
-                        detail,
-                        jobs_created,
-                        attempts,
-                        processed_at: processed_at.map(from_millis).transpose()?,
-                    })
-                },
-            )
-            .collect()
+        rows.into_iter().map(log_entry).collect()
+    }
+
+    /// The newest webhook received for each of the merchant's platforms.
+    pub async fn latest_event_by_platform(
+        &self,
+        merchant_id: &MerchantId,
+    ) -> StoreResult<Vec<EventLogEntry>> {
+        let mut latest = Vec::new();
+        for platform in Platform::ALL {
+            let row: Option<LogRow> = with_pool!(self, pool => {
+                sqlx::query_as(
+                    "SELECT id, platform, topic, delivery_id, received_at, state, outcome, detail, jobs_created, attempts, processed_at
+                     FROM inbound_events WHERE merchant_id = $1 AND platform = $2
+                     ORDER BY received_at DESC, id DESC LIMIT 1",
+                )
+                .bind(merchant_id.as_str())
+                .bind(platform.slug())
+                .fetch_optional(pool)
+                .await?
+            });
+            if let Some(row) = row {
+                latest.push(log_entry(row)?);
+            }
+        }
+        Ok(latest)
     }
 
     /// How many inbound events a merchant has (all states); for tests and
@@ -317,4 +311,35 @@ impl Store {
                 .await?
         }))
     }
+}
+
+fn log_entry(
+    (
+        id,
+        platform,
+        topic,
+        delivery_id,
+        received_at,
+        state,
+        outcome,
+        detail,
+        jobs_created,
+        attempts,
+        processed_at,
+    ): LogRow,
+) -> StoreResult<EventLogEntry> {
+    Ok(EventLogEntry {
+        platform: Platform::from_slug(&platform)
+            .ok_or_else(|| StoreError::Corrupt(format!("event {id}: platform")))?,
+        id: InboundEventId::from_string(id),
+        topic,
+        delivery_id,
+        received_at: from_millis(received_at)?,
+        state,
+        outcome: outcome.as_deref().and_then(Outcome::parse),
+        detail,
+        jobs_created,
+        attempts,
+        processed_at: processed_at.map(from_millis).transpose()?,
+    })
 }

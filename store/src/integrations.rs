@@ -293,6 +293,11 @@ impl Store {
     }
 }
 
+/// Where a platform posts a merchant's webhooks: `{origin}/webhooks/{platform}/{endpoint}`.
+pub fn webhook_url(origin: &str, platform: &str, endpoint_id: &str) -> String {
+    format!("{origin}/webhooks/{platform}/{endpoint_id}")
+}
+
 /// A new Standard Webhooks signing secret: `whsec_` + base64 of 32 random bytes.
 pub fn generate_signing_secret() -> Secret {
     use base64::Engine;

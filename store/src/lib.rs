@@ -14,6 +14,7 @@ pub mod delivery;
 pub mod error;
 pub mod ids;
 pub mod inbound;
+pub mod integration_form;
 pub mod integrations;
 pub mod login_throttle;
 pub mod opt_outs;

@@ -1,5 +1,12 @@
 //! Small building blocks shared by the pages.
 
+pub mod field;
+pub mod format;
+pub mod layout;
+mod load_error;
 pub mod switch;
 
+pub use field::TextField;
+pub use layout::{AppLayout, AuthLayout};
+pub use load_error::LoadError;
 pub use switch::Switch;

@@ -1,2 +1,5 @@
+pub mod account;
+pub mod activity;
 pub mod deliveries;
+pub mod integrations;
 pub mod notifications;

@@ -15,9 +15,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::ApiJson;
-use crate::http::cookies::{clear_session_cookie, session_cookie, session_token};
 use crate::http::error::ApiError;
 use crate::state::AppState;
+use app::session_cookie::{clear_session_cookie, session_cookie, session_token};
 
 #[derive(Deserialize)]
 pub struct SignUpBody {

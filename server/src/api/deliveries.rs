@@ -36,6 +36,7 @@ pub async fn list(
         state: q.state,
         channel: q.channel,
         source: q.source,
+        job: None,
     };
     let deliveries = state
         .store

@@ -8,9 +8,9 @@ use axum::response::Response;
 use chrono::Utc;
 use notify_store::{Principal, RequestAuth};
 
-use crate::http::cookies::session_token;
 use crate::http::error::ApiError;
 use crate::state::AppState;
+use app::session_cookie::session_token;
 
 pub fn bearer_token(parts: &axum::http::HeaderMap) -> Option<&str> {
     parts
@@ -40,6 +40,40 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         }
     };
     request.extensions_mut().insert(RequestAuth(principal));
+    next.run(request).await
+}
+
+/// Middleware: a page request from someone not signed in goes to the login
+/// page (and comes back after); a signed-in merchant opening the login or
+/// sign-up page goes to the settings. Everything else passes.
+pub async fn pages_need_sign_in(request: Request, next: Next) -> Response {
+    use app::routes::{Access, access};
+    use axum::response::{IntoResponse, Redirect};
+    let signed_in = request
+        .extensions()
+        .get::<RequestAuth>()
+        .is_some_and(|a| a.0.is_some());
+    if request.method() == axum::http::Method::GET {
+        match (access(request.uri().path()), signed_in) {
+            (Access::SignedIn, false) => {
+                let back = request
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                let to = format!(
+                    "{}?next={}",
+                    app::routes::LOG_IN,
+                    url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()
+                );
+                return Redirect::to(&to).into_response();
+            }
+            (Access::SignedOut, true) => {
+                return Redirect::to(app::routes::HOME).into_response();
+            }
+            _ => {}
+        }
+    }
     next.run(request).await
 }
 

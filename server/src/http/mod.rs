@@ -1,7 +1,6 @@
 //! HTTP plumbing: the router, authentication, the cross-site check, errors.
 
 pub mod auth;
-pub mod cookies;
 pub mod csrf;
 pub mod error;
 pub mod health;
@@ -17,7 +16,11 @@ use crate::state::AppState;
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let store = state.store.clone();
+    let context = app::server_context::ServerContext {
+        store: state.store.clone(),
+        auth_policy: state.auth_policy,
+        public_origin: state.config.public_origin(),
+    };
     let leptos_options = state.config.leptos.clone();
     Router::new()
         .route("/healthz", axum::routing::get(health::healthz))
@@ -27,11 +30,13 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(store.clone()),
+            move || provide_context(context.clone()),
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        // Outermost last: trace → cross-site check → who is asking.
+        // Outermost last: trace → cross-site check → who is asking → pages
+        // that need a signed-in merchant.
+        .layer(middleware::from_fn(auth::pages_need_sign_in))
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -1,4 +1,140 @@
-//! The delivery log (the page itself comes with the Customer Notifications
-//! pages); its server function is here, beside where the page will live.
+//! The delivery log: every message with its state, filterable, and one
+//! message's attempts.
 
+mod detail;
 pub mod server_fns;
+
+pub use detail::DeliveryPage;
+
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+use notify_core::{Channel, OrderSource};
+
+use crate::components::format::{StateBadge, short_time, trigger_label};
+use crate::components::{AppLayout, LoadError};
+use crate::routes::DELIVERIES;
+use server_fns::{DeliveryQuery, list_deliveries};
+
+const STATES: [(&str, &str); 5] = [
+    ("sent", "Sent"),
+    ("pending", "Pending"),
+    ("retrying", "Retrying"),
+    ("failed", "Failed"),
+    ("dead", "Gave up"),
+];
+
+#[component]
+pub fn DeliveriesPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        query.with(|q| DeliveryQuery {
+            state: q.get("state"),
+            channel: q.get("channel"),
+            source: q.get("source"),
+            before: q.get("before"),
+        })
+    };
+    let page = Resource::new(filter, list_deliveries);
+    let current = move |name: &'static str| query.with(|q| q.get(name)).unwrap_or_default();
+    view! {
+        <AppLayout>
+            <header class="page-header">
+                <div>
+                    <p class="breadcrumb">"Settings · Customer Notifications"</p>
+                    <h1>"Delivery log"</h1>
+                    <p class="lede">"Every message sent to your customers, newest first, with what happened to it."</p>
+                </div>
+            </header>
+            <section class="card">
+                <Form method="GET" action=DELIVERIES attr:class="filters">
+                    <div class="field">
+                        <label for="filter-state">"Status"</label>
+                        <select id="filter-state" name="state">
+                            <option value="">"All"</option>
+                            {STATES
+                                .into_iter()
+                                .map(|(value, label)| view! { <option value=value selected=move || current("state") == value>{label}</option> })
+                                .collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="filter-channel">"Channel"</label>
+                        <select id="filter-channel" name="channel">
+                            <option value="">"All"</option>
+                            {Channel::ALL
+                                .into_iter()
+                                .map(|c| view! { <option value=c.slug() selected=move || current("channel") == c.slug()>{c.display_name()}</option> })
+                                .collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="filter-source">"Source"</label>
+                        <select id="filter-source" name="source">
+                            <option value="">"All"</option>
+                            {OrderSource::ALL
+                                .into_iter()
+                                .map(|s| view! { <option value=s.slug() selected=move || current("source") == s.slug()>{s.display_name()}</option> })
+                                .collect_view()}
+                            <option value="invoice" selected=move || current("source") == "invoice">"Invoices"</option>
+                        </select>
+                    </div>
+                    <button type="submit" class="button">"Filter"</button>
+                </Form>
+                <Suspense fallback=|| view! { <p class="loading">"Loading messages…"</p> }>
+                    {move || Suspend::new(async move {
+                        match page.await {
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                            Ok(page) if page.rows.is_empty() => view! {
+                                <p class="empty">"No messages yet. They appear here as soon as an order or invoice event triggers one of your rules."</p>
+                            }.into_any(),
+                            Ok(page) => {
+                                let older = page.next_before.map(|before| {
+                                    let mut q = query.get_untracked();
+                                    q.replace("before", before);
+                                    format!("{DELIVERIES}{}", q.to_query_string())
+                                });
+                                view! {
+                                    <div class="table-scroll">
+                                        <table class="table" data-testid="delivery-log">
+                                            <thead>
+                                                <tr>
+                                                    <th scope="col">"When"</th>
+                                                    <th scope="col">"Event"</th>
+                                                    <th scope="col">"Order / invoice"</th>
+                                                    <th scope="col">"Channel"</th>
+                                                    <th scope="col">"To"</th>
+                                                    <th scope="col">"Status"</th>
+                                                    <th scope="col">"Attempts"</th>
+                                                </tr>
+                                            </thead>
+                                            <tbody>
+                                                {page.rows.into_iter().map(|row| view! {
+                                                    <tr data-testid=format!("delivery:{}", row.id)>
+                                                        <td class="nowrap">
+                                                            <a href=format!("{DELIVERIES}/{}", row.id)>{short_time(&row.created_at)}</a>
+                                                        </td>
+                                                        <td>{trigger_label(&row.trigger_key)}</td>
+                                                        <td class="mono">{row.document_id}</td>
+                                                        <td><span class=format!("chip chip-{}", row.channel)>{if row.channel == "sms" { "SMS" } else { "Email" }}</span></td>
+                                                        <td class="mono">{row.recipient}</td>
+                                                        <td>
+                                                            <StateBadge state=row.state />
+                                                            {row.last_error.map(|e| view! { <span class="cell-note">{e}</span> })}
+                                                        </td>
+                                                        <td class="num">{row.attempts}</td>
+                                                    </tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                    {older.map(|href| view! { <p class="pager"><a class="button ghost" href=href>"Older messages →"</a></p> })}
+                                }.into_any()
+                            }
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </AppLayout>
+    }
+}

@@ -1,5 +1,6 @@
-//! The delivery log for the page: the same data as `GET /api/v1/deliveries`,
-//! for the signed-in merchant only, recipients partly hidden.
+//! The delivery log for the page: the same data as `GET /api/v1/deliveries`
+//! and `GET /api/v1/deliveries/{id}`, for the signed-in merchant only,
+//! recipients partly hidden.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -24,13 +25,14 @@ pub struct DeliveryRow {
     pub state: String,
     pub attempts: i64,
     pub last_error: Option<String>,
+    pub provider_id: Option<String>,
     pub delivery_status: Option<String>,
     pub created_at: String,
     pub sent_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeliveryPage {
+pub struct DeliveryList {
     pub rows: Vec<DeliveryRow>,
     pub next_before: Option<String>,
 }
@@ -38,22 +40,23 @@ pub struct DeliveryPage {
 pub const PAGE_SIZE: i64 = 50;
 
 #[server(prefix = "/api", endpoint = "deliveries/list", input = Json)]
-pub async fn list_deliveries(query: DeliveryQuery) -> Result<DeliveryPage, ServerFnError> {
+pub async fn list_deliveries(query: DeliveryQuery) -> Result<DeliveryList, ServerFnError> {
     use notify_store::cursor::Cursor;
     use notify_store::delivery::DeliveryFilter;
 
-    let (store, who) = crate::server_context::caller().await?;
+    let (store, who) = crate::server_context::store_and_caller().await?;
     let before =
-        match query.before.as_deref() {
+        match query.before.as_deref().filter(|b| !b.is_empty()) {
             Some(b) => Some(Cursor::parse(b).ok_or_else(|| {
                 ServerFnError::new("before: use next_before from the previous page")
             })?),
             None => None,
         };
     let filter = DeliveryFilter {
-        state: query.state,
-        channel: query.channel,
-        source: query.source,
+        state: query.state.filter(|s| !s.is_empty()),
+        channel: query.channel.filter(|s| !s.is_empty()),
+        source: query.source.filter(|s| !s.is_empty()),
+        job: None,
     };
     let entries = store
         .delivery_log(&who.merchant_id, &filter, PAGE_SIZE, before.as_ref())
@@ -66,10 +69,15 @@ pub async fn list_deliveries(query: DeliveryQuery) -> Result<DeliveryPage, Serve
                 .map(|e| Cursor::new(e.created_at, e.id.as_str()).to_string())
         })
         .flatten();
-    let rows = entries
-        .into_iter()
-        .map(|e| e.masked())
-        .map(|e| DeliveryRow {
+    let rows = entries.into_iter().map(DeliveryRow::from).collect();
+    Ok(DeliveryList { rows, next_before })
+}
+
+#[cfg(feature = "ssr")]
+impl From<notify_store::delivery::DeliveryLogEntry> for DeliveryRow {
+    fn from(entry: notify_store::delivery::DeliveryLogEntry) -> Self {
+        let e = entry.masked();
+        DeliveryRow {
             id: e.id.to_string(),
             trigger_key: e.trigger_key,
             document_id: e.document_id,
@@ -78,10 +86,60 @@ pub async fn list_deliveries(query: DeliveryQuery) -> Result<DeliveryPage, Serve
             state: e.state,
             attempts: e.attempts,
             last_error: e.last_error,
+            provider_id: e.provider_id,
             delivery_status: e.delivery_status,
             created_at: e.created_at.to_rfc3339(),
             sent_at: e.sent_at.map(|t| t.to_rfc3339()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptRow {
+    pub attempt: i64,
+    pub at: String,
+    pub outcome: String,
+    pub provider_id: Option<String>,
+    pub error: Option<String>,
+    pub duration_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageDetail {
+    pub delivery: DeliveryRow,
+    pub attempts: Vec<AttemptRow>,
+}
+
+/// One message and every attempt to send it; `None` when this merchant
+/// has no such message.
+#[server(prefix = "/api", endpoint = "deliveries/detail", input = Json)]
+pub async fn delivery_detail(id: String) -> Result<Option<MessageDetail>, ServerFnError> {
+    use notify_store::ids::JobId;
+    let (store, who) = crate::server_context::store_and_caller().await?;
+    let job = JobId::from_string(id);
+    let Some(entry) = store
+        .delivery_entry(&who.merchant_id, &job)
+        .await
+        .map_err(crate::server_context::internal)?
+    else {
+        return Ok(None);
+    };
+    let attempts = store
+        .delivery_attempts(&who.merchant_id, &job)
+        .await
+        .map_err(crate::server_context::internal)?
+        .into_iter()
+        .map(|a| AttemptRow {
+            attempt: a.attempt,
+            at: a.at.to_rfc3339(),
+            outcome: a.outcome,
+            provider_id: a.provider_id,
+            error: a.error,
+            duration_ms: a.duration_ms,
         })
         .collect();
-    Ok(DeliveryPage { rows, next_before })
+    Ok(Some(MessageDetail {
+        delivery: entry.into(),
+        attempts,
+    }))
 }

@@ -2,12 +2,14 @@
 //! the channels that will fire, computed in the browser by `notify_core`.
 
 use leptos::prelude::*;
+
+use super::draft::Draft;
 use notify_core::{
     Channel, InvoiceStatus, OrderSource, OrderStatus, PreviewCell, PreviewMatrix, Trigger,
 };
 
 #[component]
-pub fn PreviewMatrixView(matrix: Memo<PreviewMatrix>) -> impl IntoView {
+pub fn PreviewMatrixView(matrix: Memo<PreviewMatrix>, draft: Draft) -> impl IntoView {
     let firing = move || matrix.with(PreviewMatrix::firing);
     let warnings =
         move || matrix.with(|m| m.warnings.iter().map(|w| w.message()).collect::<Vec<_>>());
@@ -19,7 +21,7 @@ pub fn PreviewMatrixView(matrix: Memo<PreviewMatrix>) -> impl IntoView {
                     {move || format!("{} notifications on", firing())}
                 </span>
             </div>
-            <p class="card-hint">"What your customers will receive, as you edit. Nothing is saved yet."</p>
+            <p class="card-hint">"What your customers will receive, as you edit, before you save. Select a cell to preview its messages."</p>
             <div class="matrix-scroll">
                 <table class="matrix">
                     <thead>
@@ -41,7 +43,7 @@ pub fn PreviewMatrixView(matrix: Memo<PreviewMatrix>) -> impl IntoView {
                                         {OrderStatus::ALL
                                             .into_iter()
                                             .map(|status| {
-                                                view! { <MatrixCell matrix trigger=Trigger::Order { source, status } /> }
+                                                view! { <MatrixCell matrix draft trigger=Trigger::Order { source, status } /> }
                                             })
                                             .collect_view()}
                                     </tr>
@@ -66,7 +68,7 @@ pub fn PreviewMatrixView(matrix: Memo<PreviewMatrix>) -> impl IntoView {
                         <th scope="row">"All invoices"</th>
                         {InvoiceStatus::ALL
                             .into_iter()
-                            .map(|status| view! { <MatrixCell matrix trigger=Trigger::Invoice { status } /> })
+                            .map(|status| view! { <MatrixCell matrix draft trigger=Trigger::Invoice { status } /> })
                             .collect_view()}
                     </tr>
                 </tbody>
@@ -81,7 +83,7 @@ pub fn PreviewMatrixView(matrix: Memo<PreviewMatrix>) -> impl IntoView {
 }
 
 #[component]
-fn MatrixCell(matrix: Memo<PreviewMatrix>, trigger: Trigger) -> impl IntoView {
+fn MatrixCell(matrix: Memo<PreviewMatrix>, draft: Draft, trigger: Trigger) -> impl IntoView {
     let cells = Memo::new(move |_| {
         matrix.with(|m| {
             m.row(trigger)
@@ -115,24 +117,33 @@ fn MatrixCell(matrix: Memo<PreviewMatrix>, trigger: Trigger) -> impl IntoView {
         <td
             class="matrix-cell"
             class:never=never
+            class:selected=move || draft.selected.get() == trigger
             title=title
             data-testid=format!("cell:{}", trigger.key())
             data-channels=move || {
                 firing().iter().map(|c| c.slug()).collect::<Vec<_>>().join(" ")
             }
         >
-            {move || {
-                let channels = firing();
-                if channels.is_empty() {
-                    view! { <span class="dash" aria-label="nothing sent">"—"</span> }.into_any()
-                } else {
-                    channels
-                        .into_iter()
-                        .map(|c| view! { <span class=format!("chip chip-{}", c.slug())>{c.display_name()}</span> })
-                        .collect_view()
-                        .into_any()
-                }
-            }}
+            <button
+                type="button"
+                class="cell-button"
+                aria-label=move || format!("{trigger}: {}", title())
+                aria-pressed=move || (draft.selected.get() == trigger).to_string()
+                on:click=move |_| draft.selected.set(trigger)
+            >
+                {move || {
+                    let channels = firing();
+                    if channels.is_empty() {
+                        view! { <span class="dash" aria-hidden="true">"—"</span> }.into_any()
+                    } else {
+                        channels
+                            .into_iter()
+                            .map(|c| view! { <span class=format!("chip chip-{}", c.slug())>{c.display_name()}</span> })
+                            .collect_view()
+                            .into_any()
+                    }
+                }}
+            </button>
         </td>
     }
 }

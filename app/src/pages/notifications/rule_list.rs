@@ -1,65 +1,83 @@
 //! The merchant's rules, grouped into order and invoice notifications, each
-//! with its Active, Email and SMS switches.
+//! with its Active, Email and SMS switches and a way to remove it.
 
 use leptos::prelude::*;
-use notify_core::{Channel, Settings, Toggles, Trigger};
+use notify_core::{Channel, Toggles, Trigger};
 
+use super::add_rule::{AddInvoiceRule, AddOrderRules};
+use super::draft::Draft;
 use crate::components::Switch;
 
 #[component]
-pub fn RuleList(settings: RwSignal<Settings>) -> impl IntoView {
+pub fn RuleList(draft: Draft) -> impl IntoView {
     view! {
-        <RuleSection
-            settings
-            orders=true
-            id="order-rules-title"
-            title="Order Notifications"
-            hint="A rule is an order source and an order status."
-        />
-        <RuleSection
-            settings
-            orders=false
-            id="invoice-rules-title"
-            title="Invoice Notifications"
-            hint="A rule is an invoice status."
-        />
-    }
-}
-
-/// One card of rules: the order rules or the invoice rules.
-#[component]
-fn RuleSection(
-    settings: RwSignal<Settings>,
-    orders: bool,
-    id: &'static str,
-    title: &'static str,
-    hint: &'static str,
-) -> impl IntoView {
-    let triggers = move || {
-        settings.with(|s| {
-            s.rules()
-                .map(|r| r.trigger)
-                .filter(|t| matches!(t, Trigger::Order { .. }) == orders)
-                .collect::<Vec<_>>()
-        })
-    };
-    view! {
-        <section class="card rules" aria-labelledby=id>
-            <h2 id=id>{title}</h2>
-            <p class="card-hint">{hint}</p>
-            <ul class="rule-list">
-                <For each=triggers key=|t| *t let:trigger>
-                    <RuleRow settings trigger />
-                </For>
-            </ul>
+        <section class="card rules" aria-labelledby="order-rules-title">
+            <div class="card-title-row">
+                <h2 id="order-rules-title">"Order Notifications"</h2>
+                <RuleCount draft orders=true />
+            </div>
+            <p class="card-hint">"A rule is an order source and an order status: when an order from that source reaches that status, the customer hears about it."</p>
+            <AddOrderRules draft />
+            <Rules draft orders=true empty="No order notifications yet. Add one above." />
+        </section>
+        <section class="card rules" aria-labelledby="invoice-rules-title">
+            <div class="card-title-row">
+                <h2 id="invoice-rules-title">"Invoice Notifications"</h2>
+                <RuleCount draft orders=false />
+            </div>
+            <p class="card-hint">"A rule is an invoice status, for invoices from every channel."</p>
+            <AddInvoiceRule draft />
+            <Rules draft orders=false empty="No invoice notifications yet." />
         </section>
     }
 }
 
+fn is_order(trigger: &Trigger) -> bool {
+    matches!(trigger, Trigger::Order { .. })
+}
+
 #[component]
-fn RuleRow(settings: RwSignal<Settings>, trigger: Trigger) -> impl IntoView {
+fn RuleCount(draft: Draft, orders: bool) -> impl IntoView {
+    let count = move || {
+        draft
+            .rules
+            .with(|s| s.rules().filter(|r| is_order(&r.trigger) == orders).count())
+    };
+    view! {
+        <span class="pill">
+            {move || match count() {
+                1 => "1 rule".to_owned(),
+                n => format!("{n} rules"),
+            }}
+        </span>
+    }
+}
+
+#[component]
+fn Rules(draft: Draft, orders: bool, empty: &'static str) -> impl IntoView {
+    let triggers = move || {
+        draft.rules.with(|s| {
+            s.rules()
+                .map(|r| r.trigger)
+                .filter(|t| is_order(t) == orders)
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <Show when=move || !triggers().is_empty() fallback=move || view! { <p class="empty">{empty}</p> }>
+            <ul class="rule-list">
+                <For each=triggers key=|t| *t let:trigger>
+                    <RuleRow draft trigger />
+                </For>
+            </ul>
+        </Show>
+    }
+}
+
+#[component]
+fn RuleRow(draft: Draft, trigger: Trigger) -> impl IntoView {
     let toggles = Memo::new(move |_| {
-        settings.with(|s| {
+        draft.rules.with(|s| {
             s.rule(trigger).map(|r| r.toggles()).unwrap_or(Toggles {
                 active: false,
                 email: false,
@@ -69,7 +87,7 @@ fn RuleRow(settings: RwSignal<Settings>, trigger: Trigger) -> impl IntoView {
     });
     let set = move |change: fn(&mut Toggles, bool)| {
         Callback::new(move |on: bool| {
-            settings.update(|s| {
+            draft.rules.update(|s| {
                 s.update(trigger, |t| change(t, on));
             })
         })
@@ -79,11 +97,20 @@ fn RuleRow(settings: RwSignal<Settings>, trigger: Trigger) -> impl IntoView {
         Trigger::Invoice { status } => ("Invoice", status.display_name()),
     };
     let key = trigger.key();
+    let error = move || draft.errors.with(|e| e.get(&trigger).cloned());
+    let selected = move || draft.selected.get() == trigger;
     view! {
-        <li class="rule" class:inactive=move || !toggles.get().active data-testid=format!("rule:{key}")>
+        <li
+            class="rule"
+            class:inactive=move || !toggles.get().active
+            class:selected=selected
+            class:has-error=move || error().is_some()
+            data-testid=format!("rule:{key}")
+        >
             <div class="rule-trigger">
                 <span class="rule-source">{source}</span>
                 <span class="rule-status">{status}</span>
+                {(!trigger.can_fire()).then(|| view! { <span class="badge warning">"Never fires"</span> })}
             </div>
             <div class="rule-switches">
                 <Switch
@@ -108,6 +135,34 @@ fn RuleRow(settings: RwSignal<Settings>, trigger: Trigger) -> impl IntoView {
                     test_id=format!("{key}:sms")
                 />
             </div>
+            <div class="rule-actions">
+                <button
+                    type="button"
+                    class="button ghost small"
+                    aria-pressed=move || selected().to_string()
+                    aria-label=format!("Preview messages for {trigger}")
+                    on:click=move |_| draft.selected.set(trigger)
+                >
+                    "Preview"
+                </button>
+                <button
+                    type="button"
+                    class="button ghost small danger-text"
+                    aria-label=format!("Remove rule {trigger}")
+                    data-testid=format!("{key}:remove")
+                    on:click=move |_| {
+                        draft.rules.update(|s| {
+                            s.remove(trigger);
+                        });
+                        draft.errors.update(|e| {
+                            e.remove(&trigger);
+                        });
+                    }
+                >
+                    "Remove"
+                </button>
+            </div>
+            {move || error().map(|message| view! { <p class="rule-error" role="alert">{message}</p> })}
         </li>
     }
 }

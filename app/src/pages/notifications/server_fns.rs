@@ -4,13 +4,15 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use notify_core::{FieldError, Rule, Settings};
+use notify_core::{FieldError, MerchantName, Rule, Settings};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredSettings {
     pub version: i64,
     pub settings: Settings,
+    /// The store's name, as the messages show it.
+    pub store_name: MerchantName,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,21 +32,26 @@ pub enum SaveResult {
 
 #[server(prefix = "/api", endpoint = "settings/load", input = Json)]
 pub async fn load_settings() -> Result<StoredSettings, ServerFnError> {
-    let (store, who) = crate::server_context::caller().await?;
+    let (store, who) = crate::server_context::store_and_caller().await?;
     let stored = store
         .load_settings(&who.merchant_id)
+        .await
+        .map_err(crate::server_context::internal)?;
+    let merchant = store
+        .merchant(&who.merchant_id)
         .await
         .map_err(crate::server_context::internal)?;
     Ok(StoredSettings {
         version: stored.version,
         settings: stored.settings,
+        store_name: merchant.store_name,
     })
 }
 
 #[server(prefix = "/api", endpoint = "settings/save", input = Json)]
 pub async fn save_settings(version: i64, rules: Vec<Rule>) -> Result<SaveResult, ServerFnError> {
     use notify_store::settings::SaveOutcome;
-    let (store, who) = crate::server_context::caller().await?;
+    let (store, who) = crate::server_context::store_and_caller().await?;
     let settings = match Settings::new(rules) {
         Ok(s) => s,
         Err(e) => return Ok(SaveResult::Invalid { fields: e.errors }),

@@ -1,0 +1,73 @@
+//! The frame around every page: the back office's top bar with the settings
+//! navigation, and the centred card of the sign-in pages.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::pages::account::server_fns::LogOut;
+use crate::routes::{ACTIVITY, DELIVERIES, HOME, INTEGRATIONS};
+
+const NAV: [(&str, &str); 4] = [
+    (HOME, "Notifications"),
+    (DELIVERIES, "Delivery log"),
+    (INTEGRATIONS, "Integrations"),
+    (ACTIVITY, "Activity"),
+];
+
+/// A signed-in page: top bar, section navigation and the page's content.
+#[component]
+pub fn AppLayout(children: Children) -> impl IntoView {
+    let location = use_location();
+    let log_out = ServerAction::<LogOut>::new();
+    view! {
+        <div class="app">
+            <header class="topbar">
+                <a class="brand" href=HOME rel="external">
+                    <span class="brand-mark" aria-hidden="true">"◆"</span>
+                    "Back Office"
+                </a>
+                <nav class="nav" aria-label="Settings">
+                    {NAV
+                        .into_iter()
+                        .map(|(href, label)| {
+                            let current = move || {
+                                let path = location.pathname.get();
+                                (path == href || path.starts_with(&format!("{href}/")))
+                                    .then_some("page")
+                            };
+                            // rel=external: a full page load, so the settings
+                            // page's leave warning sees it.
+                            view! {
+                                <a href=href rel="external" aria-current=current>
+                                    {label}
+                                </a>
+                            }
+                        })
+                        .collect_view()}
+                </nav>
+                <ActionForm action=log_out attr:class="log-out">
+                    <button type="submit" class="button ghost small">"Sign out"</button>
+                </ActionForm>
+            </header>
+            <main class="page">{children()}</main>
+        </div>
+    }
+}
+
+/// The login and sign-up pages: one card in the middle.
+#[component]
+pub fn AuthLayout(title: &'static str, lede: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <main class="auth">
+            <div class="auth-card card">
+                <p class="brand">
+                    <span class="brand-mark" aria-hidden="true">"◆"</span>
+                    "Back Office"
+                </p>
+                <h1>{title}</h1>
+                <p class="lede">{lede}</p>
+                {children()}
+            </div>
+        </main>
+    }
+}

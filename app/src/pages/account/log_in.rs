@@ -1,0 +1,37 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::outcome;
+use super::server_fns::LogIn;
+use crate::components::field::error_for;
+use crate::components::{AuthLayout, TextField};
+use crate::routes::SIGN_UP;
+
+#[component]
+pub fn LogInPage() -> impl IntoView {
+    let action = ServerAction::<LogIn>::new();
+    let result = Memo::new(move |_| outcome(action.value().get()));
+    let error =
+        move |name: &'static str| Signal::derive(move || result.with(|(f, _)| error_for(f, name)));
+    let next = move || use_query_map().with(|q| q.get("next")).unwrap_or_default();
+    view! {
+        <AuthLayout title="Sign in" lede="Manage the messages your customers receive.">
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="next" value=next />
+                <TextField label="Email" name="email" kind="email" autocomplete="username" error=error("email") />
+                <TextField
+                    label="Password"
+                    name="password"
+                    kind="password"
+                    autocomplete="current-password"
+                    error=error("password")
+                />
+                <p class="form-error" role="alert">{move || result.with(|(_, m)| m.clone())}</p>
+                <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
+                    "Sign in"
+                </button>
+            </ActionForm>
+            <p class="auth-switch">"New here? " <a href=SIGN_UP>"Create an account"</a></p>
+        </AuthLayout>
+    }
+}

@@ -1,0 +1,149 @@
+//! Sign-up, login and logout for the pages. They follow the same account
+//! rules as the JSON API (`notify_store::auth`) and set the same cookie.
+//! Plain form posts, so they work before (or without) the WASM.
+
+use leptos::prelude::*;
+use notify_core::FieldError;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountResult {
+    /// Signed in; the browser is on its way to the next page.
+    SignedIn,
+    /// What to fix, field by field.
+    Invalid { fields: Vec<FieldError> },
+    /// Refused as a whole (wrong email or password, too many attempts).
+    Refused { message: String },
+}
+
+#[cfg(feature = "ssr")]
+mod session {
+    use axum::http::HeaderValue;
+    use axum::http::header::SET_COOKIE;
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
+    use notify_store::sessions::SessionToken;
+
+    use crate::server_context::ServerContext;
+    use crate::session_cookie;
+
+    fn set_cookie(value: String) {
+        if let (Some(response), Ok(value)) = (
+            use_context::<ResponseOptions>(),
+            HeaderValue::from_str(&value),
+        ) {
+            response.append_header(SET_COOKIE, value);
+        }
+    }
+
+    pub fn start(context: &ServerContext, token: &SessionToken) {
+        set_cookie(session_cookie::session_cookie(
+            token,
+            context.auth_policy.session_ttl,
+            context.secure_cookies(),
+        ));
+    }
+
+    pub fn end(context: &ServerContext) {
+        set_cookie(session_cookie::clear_session_cookie(
+            context.secure_cookies(),
+        ));
+    }
+
+    /// The session this browser had before, if any.
+    pub async fn current() -> Option<SessionToken> {
+        let headers = leptos_axum::extract::<axum::http::HeaderMap>().await.ok()?;
+        session_cookie::session_token(&headers)
+    }
+}
+
+#[server(prefix = "/api", endpoint = "account/sign-up")]
+pub async fn sign_up(
+    store_name: String,
+    email: String,
+    password: String,
+    time_zone: String,
+) -> Result<AccountResult, ServerFnError> {
+    use notify_store::auth::{SignUpError, SignUpForm};
+    let context = crate::server_context::context()?;
+    let form = SignUpForm {
+        store_name,
+        email,
+        password,
+        time_zone,
+        sender_name: None,
+        sender_email: None,
+    };
+    match context
+        .store
+        .sign_up(&form, &context.auth_policy, chrono::Utc::now())
+        .await
+    {
+        Ok((merchant, _, token)) => {
+            leptos::logging::log!("merchant {} signed up", merchant.id);
+            session::start(&context, &token);
+            leptos_axum::redirect(crate::routes::HOME);
+            Ok(AccountResult::SignedIn)
+        }
+        Err(SignUpError::Invalid(fields)) => Ok(AccountResult::Invalid { fields }),
+        Err(SignUpError::Store(e)) => Err(crate::server_context::internal(e)),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "account/log-in")]
+pub async fn log_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<AccountResult, ServerFnError> {
+    use notify_store::auth::LoginError;
+    let context = crate::server_context::context()?;
+    let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .ok()
+        .map(|c| c.0.ip());
+    match context
+        .store
+        .log_in(
+            &email,
+            &password,
+            peer,
+            &context.auth_policy,
+            chrono::Utc::now(),
+        )
+        .await
+    {
+        Ok((_, token)) => {
+            // Rotate: the session this browser had before ends now.
+            if let Some(old) = session::current().await {
+                context
+                    .store
+                    .delete_session(&old)
+                    .await
+                    .map_err(crate::server_context::internal)?;
+            }
+            session::start(&context, &token);
+            leptos_axum::redirect(crate::routes::safe_next(next.as_deref()));
+            Ok(AccountResult::SignedIn)
+        }
+        Err(LoginError::Store(e)) => Err(crate::server_context::internal(e)),
+        Err(refused) => Ok(AccountResult::Refused {
+            message: refused.to_string(),
+        }),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "account/log-out")]
+pub async fn log_out() -> Result<(), ServerFnError> {
+    let context = crate::server_context::context()?;
+    if let Some(token) = session::current().await {
+        context
+            .store
+            .delete_session(&token)
+            .await
+            .map_err(crate::server_context::internal)?;
+    }
+    session::end(&context);
+    leptos_axum::redirect(crate::routes::LOG_IN);
+    Ok(())
+}

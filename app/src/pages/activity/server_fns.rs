@@ -1,0 +1,44 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityEntry {
+    pub version: i64,
+    pub actor: String,
+    pub at: String,
+    /// One sentence per rule changed.
+    pub changes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityList {
+    pub entries: Vec<ActivityEntry>,
+    pub next_before_version: Option<i64>,
+}
+
+pub const PAGE_SIZE: i64 = 30;
+
+/// The settings audit trail, newest first (as `GET /api/v1/audit`).
+#[server(prefix = "/api", endpoint = "activity/list", input = leptos::server_fn::codec::Json)]
+pub async fn list_activity(before_version: Option<i64>) -> Result<ActivityList, ServerFnError> {
+    let (store, who) = crate::server_context::store_and_caller().await?;
+    let entries = store
+        .audit_entries(&who.merchant_id, PAGE_SIZE, before_version)
+        .await
+        .map_err(crate::server_context::internal)?;
+    let next_before_version = (entries.len() as i64 == PAGE_SIZE)
+        .then(|| entries.last().map(|e| e.version))
+        .flatten();
+    Ok(ActivityList {
+        entries: entries
+            .into_iter()
+            .map(|e| ActivityEntry {
+                version: e.version,
+                actor: e.actor,
+                at: e.at.to_rfc3339(),
+                changes: e.changes.iter().map(|c| c.describe()).collect(),
+            })
+            .collect(),
+        next_before_version,
+    })
+}

@@ -1,0 +1,196 @@
+//! Integrations: one card per platform with its webhook URL, the topics to
+//! subscribe to, its secrets (write-only) and the last webhook received.
+
+mod guide;
+pub mod server_fns;
+
+use leptos::prelude::*;
+
+use crate::components::field::error_for;
+use crate::components::format::{StateBadge, short_time};
+use crate::components::{AppLayout, LoadError, TextField};
+use guide::{GUIDES, Guide};
+use server_fns::{IntegrationView, SaveIntegration, SaveIntegrationResult, list_integrations};
+
+#[component]
+pub fn IntegrationsPage() -> impl IntoView {
+    // Saving any card reloads the list (new URL, masked secrets).
+    let saves = RwSignal::new(0_u32);
+    let list = Resource::new(move || saves.get(), |_| list_integrations());
+    view! {
+        <AppLayout>
+            <header class="page-header">
+                <div>
+                    <p class="breadcrumb">"Settings · Customer Notifications"</p>
+                    <h1>"Integrations"</h1>
+                    <p class="lede">"Connect the places your orders come from. Each gets its own webhook address; we check every webhook's signature before acting on it."</p>
+                </div>
+            </header>
+            <Transition fallback=|| view! { <p class="loading">"Loading integrations…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(error) => view! { <LoadError error /> }.into_any(),
+                        Ok(views) => view! {
+                            <div class="integration-grid">
+                                {GUIDES
+                                    .iter()
+                                    .map(|g| {
+                                        let view = views.iter().find(|v| v.platform == g.slug).cloned();
+                                        view! { <IntegrationCard guide=g view saves /> }
+                                    })
+                                    .collect_view()}
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </AppLayout>
+    }
+}
+
+#[component]
+fn IntegrationCard(
+    guide: &'static Guide,
+    view: Option<IntegrationView>,
+    saves: RwSignal<u32>,
+) -> impl IntoView {
+    let action = ServerAction::<SaveIntegration>::new();
+    let result = move || action.value().get().and_then(Result::ok);
+    let failure = move || match action.value().get() {
+        Some(Err(e)) => Some(crate::errors::describe(&e)),
+        _ => None,
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(SaveIntegrationResult::Saved { .. })) = action.value().get() {
+            saves.update(|n| *n += 1);
+        }
+    });
+    let errors = move || match result() {
+        Some(SaveIntegrationResult::Invalid { fields }) => fields,
+        _ => Vec::new(),
+    };
+    let shown_once = move || match result() {
+        Some(SaveIntegrationResult::Saved { signing_secret }) => signing_secret,
+        _ => None,
+    };
+    let saved_value = {
+        let view = view.clone();
+        move |name: &str| {
+            view.as_ref().and_then(|v| {
+                v.saved
+                    .iter()
+                    .find(|(n, _)| n == name || n.trim_end_matches('s') == name)
+                    .map(|(_, value)| value.clone())
+            })
+        }
+    };
+    let connected = view.as_ref().is_some_and(|v| v.webhook_url.is_some());
+    let webhook_url = view.as_ref().and_then(|v| v.webhook_url.clone());
+    let last_event = view.and_then(|v| v.last_event);
+    let fields = guide
+        .fields
+        .iter()
+        .map(|f| {
+            let hint = match saved_value(f.name) {
+                Some(saved) if f.secret => {
+                    format!("Saved ({saved}). Enter it again, or a new one, to save changes.")
+                }
+                Some(saved) => format!("Saved: {saved}. {}", f.hint),
+                None => f.hint.to_owned(),
+            };
+            let name = f.name;
+            view! {
+                <TextField
+                    label=f.label
+                    name=name
+                    kind=if f.secret { "password" } else { "text" }
+                    autocomplete="off"
+                    hint=hint
+                    error=Signal::derive(move || error_for(&errors(), name))
+                />
+            }
+        })
+        .collect_view();
+    let save_label = match (guide.fields.is_empty(), connected) {
+        (true, false) => "Create endpoint and signing secret",
+        (true, true) => "Rotate signing secret",
+        (false, false) => "Connect",
+        (false, true) => "Save",
+    };
+    view! {
+        <section class="card integration" data-testid=format!("integration:{}", guide.slug) aria-labelledby=format!("integration-{}", guide.slug)>
+            <div class="card-title-row">
+                <h2 id=format!("integration-{}", guide.slug)>{guide.name}</h2>
+                {if connected {
+                    view! { <span class="badge success">"Connected"</span> }.into_any()
+                } else {
+                    view! { <span class="badge neutral">"Not connected"</span> }.into_any()
+                }}
+            </div>
+            <p class="card-hint">{guide.covers}</p>
+            {webhook_url.map(|url| view! {
+                <div class="field">
+                    <label for=format!("url-{}", guide.slug)>"Webhook URL"</label>
+                    <div class="copy-row">
+                        <input id=format!("url-{}", guide.slug) class="mono" readonly value=url.clone() data-testid="webhook-url" />
+                        <CopyButton text=url />
+                    </div>
+                </div>
+            })}
+            <div class="topics">
+                <p class="subhead">"Subscribe to"</p>
+                <ul class="topic-list">
+                    {guide.topics.iter().map(|t| view! { <li><code>{*t}</code></li> }).collect_view()}
+                </ul>
+            </div>
+            <p class="last-event" data-testid="last-event">
+                {match last_event {
+                    Some(e) => view! {
+                        "Last webhook: " <code>{e.topic}</code> " at " {short_time(&e.received_at)} " "
+                        <StateBadge state=e.state />
+                        {e.detail.map(|d| view! { <span class="cell-note">{d}</span> })}
+                    }.into_any(),
+                    None => view! { <span class="muted">"No webhook received yet."</span> }.into_any(),
+                }}
+            </p>
+            <ActionForm action attr:class="form" attr:autocomplete="off">
+                <input type="hidden" name="platform" value=guide.slug />
+                {fields}
+                {move || shown_once().map(|secret| view! {
+                    <div class="callout warning" role="status">
+                        <p class="callout-title">"Your signing secret: copy it now, it is shown only once."</p>
+                        <div class="copy-row">
+                            <input class="mono" readonly value=secret.clone() data-testid="signing-secret" />
+                            <CopyButton text=secret />
+                        </div>
+                        <p>"The previous secret keeps working until your systems switch over."</p>
+                    </div>
+                })}
+                <p class="form-error" role="alert">{failure}</p>
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>{save_label}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Copies text to the clipboard (the field next to it can also be selected
+/// by hand).
+#[component]
+fn CopyButton(text: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let clipboard = window().navigator().clipboard();
+            let _ = clipboard.write_text(&text);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &text;
+        copied.set(true);
+    };
+    view! {
+        <button type="button" class="button small" on:click=copy>
+            {move || if copied.get() { "Copied" } else { "Copy" }}
+        </button>
+    }
+}

@@ -1,0 +1,138 @@
+//! The integrations for the page: the same rules as
+//! `/api/v1/integrations` (`notify_store::integration_form`), secrets
+//! write-only.
+
+use leptos::prelude::*;
+use notify_core::FieldError;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastEvent {
+    pub topic: String,
+    pub received_at: String,
+    /// pending, processed, retrying or failed.
+    pub state: String,
+    pub detail: Option<String>,
+}
+
+/// One platform as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntegrationView {
+    pub platform: String,
+    /// Set once the merchant has connected the platform.
+    pub webhook_url: Option<String>,
+    /// Non-secret values and masked secrets, by field name.
+    pub saved: Vec<(String, String)>,
+    pub last_event: Option<LastEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SaveIntegrationResult {
+    /// Saved; the generic endpoint's new signing secret, shown this once.
+    Saved {
+        signing_secret: Option<String>,
+    },
+    Invalid {
+        fields: Vec<FieldError>,
+    },
+}
+
+#[server(prefix = "/api", endpoint = "integrations/list", input = leptos::server_fn::codec::Json)]
+pub async fn list_integrations() -> Result<Vec<IntegrationView>, ServerFnError> {
+    use notify_store::integrations::Platform;
+    let (context, who) = crate::server_context::caller().await?;
+    let store = &context.store;
+    let integrations = store
+        .integrations(&who.merchant_id)
+        .await
+        .map_err(crate::server_context::internal)?;
+    let latest = store
+        .latest_event_by_platform(&who.merchant_id)
+        .await
+        .map_err(crate::server_context::internal)?;
+    Ok(Platform::ALL
+        .into_iter()
+        .map(|platform| {
+            let integration = integrations
+                .iter()
+                .find(|i| i.config.platform() == platform);
+            IntegrationView {
+                platform: platform.slug().to_owned(),
+                webhook_url: integration
+                    .map(|i| context.webhook_url(platform.slug(), i.endpoint_id.as_str())),
+                saved: integration
+                    .map(|i| flatten(&i.config.masked()))
+                    .unwrap_or_default(),
+                last_event: latest
+                    .iter()
+                    .find(|e| e.platform == platform)
+                    .map(|e| LastEvent {
+                        topic: e.topic.clone(),
+                        received_at: e.received_at.to_rfc3339(),
+                        state: e
+                            .outcome
+                            .map_or_else(|| e.state.clone(), |o| o.as_str().to_owned()),
+                        detail: e.detail.clone(),
+                    }),
+            }
+        })
+        .collect())
+}
+
+/// `{"store_hash": "abc", "client_secrets": ["ab••••", ...]}` → pairs.
+#[cfg(feature = "ssr")]
+fn flatten(masked: &serde_json::Value) -> Vec<(String, String)> {
+    let Some(fields) = masked.as_object() else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter_map(|(name, value)| {
+            let shown = match value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .filter_map(|v| v.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                _ => return None,
+            };
+            Some((name.clone(), shown))
+        })
+        .collect()
+}
+
+#[server(prefix = "/api", endpoint = "integrations/save")]
+pub async fn save_integration(
+    platform: String,
+    client_secret: Option<String>,
+    previous_client_secret: Option<String>,
+    webhook_secret: Option<String>,
+    store_hash: Option<String>,
+    api_token: Option<String>,
+    hook_secret: Option<String>,
+) -> Result<SaveIntegrationResult, ServerFnError> {
+    use notify_store::integration_form::{IntegrationForm, IntegrationFormError};
+    use notify_store::integrations::Platform;
+    let (store, who) = crate::server_context::store_and_caller().await?;
+    let platform = Platform::from_slug(&platform)
+        .ok_or_else(|| ServerFnError::new(format!("unknown platform {platform}")))?;
+    let form = IntegrationForm {
+        client_secret,
+        previous_client_secret,
+        webhook_secret,
+        store_hash,
+        api_token,
+        hook_secret,
+    };
+    match store
+        .save_integration(&who.merchant_id, platform, form, chrono::Utc::now())
+        .await
+    {
+        Ok(saved) => Ok(SaveIntegrationResult::Saved {
+            signing_secret: saved.shown_once,
+        }),
+        Err(IntegrationFormError::Invalid(fields)) => Ok(SaveIntegrationResult::Invalid { fields }),
+        Err(IntegrationFormError::Store(e)) => Err(crate::server_context::internal(e)),
+    }
+}

@@ -1,0 +1,205 @@
+//! The inspector: for one trigger and a sample customer, what `decide` says
+//! for each channel ("Why not?") and the exact messages `render` produces:
+//! email subject, HTML (in a sandboxed frame), plain text, and the SMS with
+//! its length and segments. Read-only: these are the system's messages.
+
+use leptos::prelude::*;
+use notify_core::sample::{SampleContacts, sample_event};
+use notify_core::{
+    ChannelOutcome, InvoiceStatus, MerchantName, MessageContext, OrderSource, OrderStatus,
+    Recipient, Trigger, decide, render_email, render_sms,
+};
+
+use super::draft::Draft;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Email,
+    Text,
+    Sms,
+}
+
+#[component]
+pub fn Inspector(draft: Draft, merchant: StoredValue<MerchantName>) -> impl IntoView {
+    let contacts = RwSignal::new(SampleContacts::ALL);
+    let event = Memo::new(move |_| sample_event(draft.selected.get(), contacts.get()));
+    let decision = Memo::new(move |_| draft.rules.with(|s| event.with(|e| decide(s, e))));
+    let email = Memo::new(move |_| {
+        event.with(|event| {
+            merchant.with_value(|merchant| render_email(MessageContext { merchant, event }))
+        })
+    });
+    let sms = Memo::new(move |_| {
+        event.with(|event| {
+            merchant.with_value(|merchant| render_sms(MessageContext { merchant, event }))
+        })
+    });
+    let tab = RwSignal::new(Tab::Email);
+    let contact = move |label: &'static str,
+                        test_id: &'static str,
+                        get: fn(&SampleContacts) -> bool,
+                        set: fn(&mut SampleContacts, bool)| {
+        view! {
+            <label class="check">
+                <input
+                    type="checkbox"
+                    data-testid=test_id
+                    prop:checked=move || contacts.with(get)
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        contacts.update(|c| set(c, on));
+                    }
+                />
+                <span>{label}</span>
+            </label>
+        }
+    };
+
+    view! {
+        <section class="card inspector" aria-labelledby="inspector-title" data-testid="inspector">
+            <div class="card-title-row">
+                <h2 id="inspector-title">"Message preview"</h2>
+                <span class="pill">"Read-only"</span>
+            </div>
+            <p class="card-hint">
+                "Pick an event to see what a sample customer would get, and why a channel stays silent. "
+                "Messages are written by us and filled in with the order's details."
+            </p>
+            <div class="field">
+                <label for="inspect-trigger">"Event"</label>
+                <select
+                    id="inspect-trigger"
+                    data-testid="inspect-trigger"
+                    on:change=move |ev| {
+                        if let Some(t) = Trigger::from_key(&event_target_value(&ev)) {
+                            draft.selected.set(t);
+                        }
+                    }
+                >
+                    {OrderSource::ALL
+                        .into_iter()
+                        .map(|source| {
+                            view! {
+                                <optgroup label=source.display_name()>
+                                    {OrderStatus::ALL
+                                        .into_iter()
+                                        .map(|status| trigger_option(draft, Trigger::Order { source, status }))
+                                        .collect_view()}
+                                </optgroup>
+                            }
+                        })
+                        .collect_view()}
+                    <optgroup label="Invoices">
+                        {InvoiceStatus::ALL
+                            .into_iter()
+                            .map(|status| trigger_option(draft, Trigger::Invoice { status }))
+                            .collect_view()}
+                    </optgroup>
+                </select>
+            </div>
+            <fieldset class="contact-picks">
+                <legend>"The sample customer"</legend>
+                {contact("has an email address", "sample-email", |c| c.email, |c, on| c.email = on)}
+                {contact("has a mobile number", "sample-phone", |c| c.phone, |c, on| c.phone = on)}
+                {contact("replied STOP to texts", "sample-opted-out", |c| c.sms_opted_out, |c, on| c.sms_opted_out = on)}
+            </fieldset>
+            <h3 class="subhead">"What happens"</h3>
+            <ul class="decision" data-testid="decision">
+                {move || {
+                    decision
+                        .get()
+                        .outcomes
+                        .into_iter()
+                        .map(|outcome| {
+                            let channel = outcome.channel();
+                            let (fires, line) = match &outcome {
+                                ChannelOutcome::Send(delivery) => (
+                                    true,
+                                    match &delivery.recipient {
+                                        Recipient::Email(to) => format!("Sent to {}", to.as_str()),
+                                        Recipient::Sms(to) => format!("Sent to {}", to.as_e164()),
+                                    },
+                                ),
+                                ChannelOutcome::Skip { reason, .. } => {
+                                    (false, reason.explain(draft.selected.get_untracked(), channel))
+                                }
+                            };
+                            view! {
+                                <li class="decision-row" class:fires=fires data-testid=format!("decision:{}", channel.slug())>
+                                    <span class=format!("chip chip-{}", channel.slug())>{channel.display_name()}</span>
+                                    <span class="decision-verdict">{if fires { "Sends" } else { "Silent" }}</span>
+                                    <span class="decision-reason">{line}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <div class="tabs" role="tablist" aria-label="Message">
+                {[(Tab::Email, "Email"), (Tab::Text, "Plain text"), (Tab::Sms, "SMS")]
+                    .into_iter()
+                    .map(|(t, label)| {
+                        view! {
+                            <button
+                                type="button"
+                                role="tab"
+                                class="tab"
+                                aria-selected=move || (tab.get() == t).to_string()
+                                on:click=move |_| tab.set(t)
+                            >
+                                {label}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <div class="message" role="tabpanel">
+                <Show when=move || tab.get() == Tab::Email>
+                    <p class="message-subject">
+                        <span class="muted">"Subject: "</span>
+                        <span data-testid="email-subject">{move || email.with(|e| e.subject.clone())}</span>
+                    </p>
+                    <iframe
+                        class="email-frame"
+                        title="Email preview"
+                        sandbox=""
+                        data-testid="email-frame"
+                        srcdoc=move || email.with(|e| e.html.clone())
+                    ></iframe>
+                </Show>
+                <Show when=move || tab.get() == Tab::Text>
+                    <pre class="message-text" data-testid="email-text">{move || email.with(|e| e.text.clone())}</pre>
+                </Show>
+                <Show when=move || tab.get() == Tab::Sms>
+                    <div class="sms-bubble" data-testid="sms-text">{move || sms.with(|s| s.text.clone())}</div>
+                    <p class="sms-meta" data-testid="sms-meta">
+                        {move || {
+                            sms.with(|s| {
+                                let l = s.length;
+                                format!(
+                                    "{} characters · {} · {} segment{}",
+                                    l.units,
+                                    l.encoding.display_name(),
+                                    l.segments,
+                                    if l.segments == 1 { "" } else { "s" },
+                                )
+                            })
+                        }}
+                    </p>
+                </Show>
+            </div>
+        </section>
+    }
+}
+
+fn trigger_option(draft: Draft, trigger: Trigger) -> impl IntoView {
+    let label = match trigger {
+        Trigger::Order { status, .. } => status.display_name(),
+        Trigger::Invoice { status } => status.display_name(),
+    };
+    view! {
+        <option value=trigger.key() selected=move || draft.selected.get() == trigger>
+            {label}
+        </option>
+    }
+}

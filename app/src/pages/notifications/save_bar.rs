@@ -1,0 +1,239 @@
+//! Saving: the unsaved-changes indicator, Save and Discard, and what came
+//! back (saved, someone else saved first, a rule to fix, an error).
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use notify_core::{Settings, Trigger};
+
+use super::draft::Draft;
+use super::server_fns::{SaveResult, load_settings, save_settings};
+use crate::errors::describe;
+
+/// The rules as last saved (or loaded), and their version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Baseline {
+    pub version: i64,
+    pub settings: Settings,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Status {
+    Idle,
+    Saved,
+    /// Someone else saved first: what they changed.
+    Conflict {
+        current_version: i64,
+        changes: Vec<String>,
+    },
+    Invalid,
+    Failed(String),
+}
+
+/// A save request: the version the draft was based on and the draft.
+#[derive(Clone)]
+struct Submission {
+    version: i64,
+    settings: Settings,
+}
+
+#[component]
+pub fn SaveBar(baseline: RwSignal<Baseline>, draft: Draft, dirty: Memo<bool>) -> impl IntoView {
+    let status = RwSignal::new(Status::Idle);
+    let save = Action::new(move |submission: &Submission| {
+        let submission = submission.clone();
+        async move {
+            let rules = submission.settings.rules().collect();
+            (
+                submission.clone(),
+                save_settings(submission.version, rules).await,
+            )
+        }
+    });
+    let reload = Action::new(move |_: &()| load_settings());
+
+    Effect::new(move |_| {
+        let Some((submission, result)) = save.value().get() else {
+            return;
+        };
+        draft.errors.set(BTreeMap::new());
+        match result {
+            Ok(SaveResult::Saved { version }) => {
+                baseline.set(Baseline {
+                    version,
+                    settings: submission.settings,
+                });
+                status.set(Status::Saved);
+            }
+            Ok(SaveResult::Conflict {
+                current_version,
+                changes,
+            }) => status.set(Status::Conflict {
+                current_version,
+                changes,
+            }),
+            Ok(SaveResult::Invalid { fields }) => {
+                let rules: Vec<Trigger> = submission.settings.rules().map(|r| r.trigger).collect();
+                let errors = fields
+                    .into_iter()
+                    .filter_map(|f| Some((rule_of_field(&f.field, &rules)?, f.message)))
+                    .collect();
+                draft.errors.set(errors);
+                status.set(Status::Invalid);
+            }
+            Err(e) => status.set(Status::Failed(describe(&e))),
+        }
+    });
+    Effect::new(move |_| match reload.value().get() {
+        Some(Ok(stored)) => {
+            baseline.set(Baseline {
+                version: stored.version,
+                settings: stored.settings.clone(),
+            });
+            draft.rules.set(stored.settings);
+            draft.errors.set(BTreeMap::new());
+            status.set(Status::Idle);
+        }
+        Some(Err(e)) => status.set(Status::Failed(describe(&e))),
+        None => {}
+    });
+
+    let submit = move |version: i64| {
+        status.set(Status::Idle);
+        save.dispatch(Submission {
+            version,
+            settings: draft.rules.get_untracked(),
+        });
+    };
+    let pending = move || save.pending().get() || reload.pending().get();
+    let discard = move |_| {
+        draft.rules.set(baseline.get_untracked().settings);
+        draft.errors.set(BTreeMap::new());
+        status.set(Status::Idle);
+    };
+
+    view! {
+        <div class="save-bar" class:dirty=move || dirty.get() role="region" aria-label="Save changes">
+            <p class="save-state" data-testid="save-state" aria-live="polite">
+                {move || {
+                    if pending() {
+                        "Saving…"
+                    } else if dirty.get() {
+                        "Unsaved changes"
+                    } else {
+                        "All changes saved"
+                    }
+                }}
+            </p>
+            <div class="save-actions">
+                <button
+                    type="button"
+                    class="button ghost"
+                    disabled=move || !dirty.get() || pending()
+                    on:click=discard
+                >
+                    "Discard"
+                </button>
+                <button
+                    type="button"
+                    class="button primary"
+                    data-testid="save"
+                    disabled=move || !dirty.get() || pending()
+                    on:click=move |_| submit(baseline.get_untracked().version)
+                >
+                    "Save changes"
+                </button>
+            </div>
+        </div>
+        {move || match status.get() {
+            Status::Idle => None,
+            Status::Saved => Some(
+                view! {
+                    <div class="callout success" role="status" data-testid="save-result">
+                        <p>"Saved. From now on, your customers get the notifications shown in the preview."</p>
+                    </div>
+                }
+                    .into_any(),
+            ),
+            Status::Conflict { current_version, changes } => Some(
+                view! {
+                    <div class="callout warning" role="alert" data-testid="conflict">
+                        <p class="callout-title">"Someone else saved these settings while you were editing."</p>
+                        <p>"Their changes:"</p>
+                        <ul class="change-list">
+                            {changes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+                        </ul>
+                        <p>
+                            "Load their version to start again from it (your unsaved changes are dropped), "
+                            "or save yours over theirs."
+                        </p>
+                        <div class="callout-actions">
+                            <button type="button" class="button" on:click=move |_| { reload.dispatch(()); }>
+                                "Load their version"
+                            </button>
+                            <button
+                                type="button"
+                                class="button danger"
+                                data-testid="overwrite"
+                                on:click=move |_| submit(current_version)
+                            >
+                                "Overwrite with mine"
+                            </button>
+                        </div>
+                    </div>
+                }
+                    .into_any(),
+            ),
+            Status::Invalid => Some(
+                view! {
+                    <div class="callout danger" role="alert">
+                        <p>"Nothing was saved: fix the rules marked below and save again."</p>
+                    </div>
+                }
+                    .into_any(),
+            ),
+            Status::Failed(message) => Some(
+                view! {
+                    <div class="callout danger" role="alert">
+                        <p>"Nothing was saved. " {message}</p>
+                    </div>
+                }
+                    .into_any(),
+            ),
+        }}
+    }
+}
+
+/// `rules[3].trigger` → the trigger of the fourth rule submitted.
+fn rule_of_field(field: &str, submitted: &[Trigger]) -> Option<Trigger> {
+    let index: usize = field
+        .strip_prefix("rules[")?
+        .split(']')
+        .next()?
+        .parse()
+        .ok()?;
+    submitted.get(index).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify_core::{InvoiceStatus, OrderSource, OrderStatus};
+
+    #[test]
+    fn field_errors_point_at_the_submitted_rule() {
+        let rules = [
+            Trigger::Invoice {
+                status: InvoiceStatus::Closed,
+            },
+            Trigger::Order {
+                source: OrderSource::Shopify,
+                status: OrderStatus::Ready,
+            },
+        ];
+        assert_eq!(rule_of_field("rules[1].trigger", &rules), Some(rules[1]));
+        assert_eq!(rule_of_field("rules[0].email", &rules), Some(rules[0]));
+        assert_eq!(rule_of_field("rules[2].trigger", &rules), None);
+        assert_eq!(rule_of_field("version", &rules), None);
+    }
+}
