@@ -9,7 +9,8 @@ const port = Number(process.env.E2E_PORT ?? 3210);
 const baseURL = `http://127.0.0.1:${port}`;
 const serverBinary = process.env.E2E_SERVER_BIN ?? path.join(root, 'target/debug/server');
 // A fresh SQLite database for every run.
-const databaseUrl = `sqlite://${path.join(os.tmpdir(), `cn-e2e-${process.pid}-${Date.now()}`, 'notifications.db')}`;
+const dataDir = path.join(os.tmpdir(), `cn-e2e-${process.pid}-${Date.now()}`);
+const databaseUrl = `sqlite://${path.join(dataDir, 'notifications.db')}`;
 
 export default defineConfig({
   testDir: './tests',
@@ -40,7 +41,7 @@ export default defineConfig({
   webServer: {
     command: serverBinary,
     cwd: root,
-    url: `${baseURL}/settings/customer-notifications`,
+    url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',
@@ -50,6 +51,7 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: 'target/site',
       DATABASE_URL: databaseUrl,
       PUBLIC_URL: baseURL,
+      OUTBOX_SINK_DIR: path.join(dataDir, 'outbox'),
       RUST_LOG: 'info',
     },
   },

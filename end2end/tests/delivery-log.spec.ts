@@ -1,0 +1,67 @@
+import { test, expect } from '@playwright/test';
+import { order, putRules, signUpByApi, standardWebhookHeaders } from './helpers';
+
+test('a signed webhook for a configured trigger shows up in the delivery log as sent to the local sink', async ({ page, baseURL }) => {
+  await signUpByApi(page.request, baseURL);
+  await putRules(page.request, baseURL, [order('cto', 'ready', true, false)]);
+
+  // Connect the merchant's own systems from the Integrations page.
+  await page.goto('/integrations');
+  const card = page.getByTestId('integration:events');
+  await expect(card).toContainText('Not connected');
+  await card.getByRole('button', { name: 'Create endpoint and signing secret' }).click();
+  const secret = await card.getByTestId('signing-secret').inputValue();
+  expect(secret).toMatch(/^whsec_/);
+  const webhookUrl = await card.getByTestId('webhook-url').inputValue();
+  expect(webhookUrl).toContain('/webhooks/events/');
+
+  const body = JSON.stringify({
+    type: 'order.status_changed',
+    source: 'cto',
+    order: { id: 'A-7001', number: '7001', status: 'ready', updated_at: new Date().toISOString() },
+    customer: { name: 'Grace Hopper', email: 'grace@example.com', phone: '+14155550134' },
+  });
+  const response = await page.request.post(webhookUrl, {
+    headers: standardWebhookHeaders(secret, `msg_${Date.now()}`, body),
+    data: body,
+  });
+  expect(response.status()).toBe(200);
+
+  // A tampered copy is refused and shows up nowhere.
+  const tampered = await page.request.post(webhookUrl, {
+    headers: standardWebhookHeaders(secret, `msg_bad_${Date.now()}`, body),
+    data: body.replace('7001', '7002'),
+  });
+  expect(tampered.status()).toBe(401);
+
+  // The delivery log shows the email as sent (to the sink).
+  await expect(async () => {
+    await page.goto('/deliveries');
+    const row = page.locator('[data-testid^="delivery:"]').first();
+    await expect(row).toContainText('CTO · Ready', { timeout: 500 });
+    await expect(row.locator('[data-state]')).toHaveAttribute('data-state', 'sent', { timeout: 500 });
+  }).toPass({ timeout: 20_000 });
+  const row = page.locator('[data-testid^="delivery:"]').first();
+  await expect(row).toContainText('A-7001');
+  await expect(row).toContainText('g***@example.com');
+  await expect(page.locator('[data-testid^="delivery:"]')).toHaveCount(1);
+
+  // Filters: nothing failed.
+  await page.getByLabel('Status').selectOption('failed');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(/state=failed/);
+  await expect(page.getByText('No messages yet')).toBeVisible();
+
+  // The detail view lists the attempt.
+  await page.goto('/deliveries');
+  await page.locator('[data-testid^="delivery:"] a').first().click();
+  await expect(page.getByRole('heading', { name: 'CTO · Ready' })).toBeVisible();
+  await expect(page.getByTestId('attempts').locator('tbody tr')).toHaveCount(1);
+
+  // The Integrations page shows the last webhook and its outcome.
+  await page.goto('/integrations');
+  await expect(page.getByTestId('integration:events').getByTestId('last-event')).toContainText('order.status_changed');
+  // The Activity page shows who saved the rules.
+  await page.goto('/activity');
+  await expect(page.getByTestId('activity')).toContainText('CTO · Ready');
+});
