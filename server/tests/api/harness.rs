@@ -80,6 +80,19 @@ impl TestApp {
         }
     }
 
+    /// A new browser (no cookies yet) that shows redirects instead of
+    /// following them.
+    pub fn new_browser_without_redirects(&self) -> TestApp {
+        TestApp {
+            client: Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            ..self.clone()
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

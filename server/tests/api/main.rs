@@ -8,6 +8,7 @@ mod accounts;
 mod csrf;
 mod delivery;
 mod isolation;
+mod pages;
 mod secrets;
 mod settings;
 mod shutdown;

@@ -151,7 +151,10 @@ async fn server_functions_load_and_save_with_versions(db: &TestDb) {
         .send_json(Method::POST, "/api/settings/load", json!({}))
         .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body, json!({"version": 0, "settings": {"rules": []}}));
+    assert_eq!(
+        body,
+        json!({"version": 0, "settings": {"rules": []}, "store_name": "Maple"})
+    );
     let save = json!({"version": 0, "rules": [rule(INVOICE_CLOSED, true, true, false)]});
     let (status, body) = app
         .send_json(Method::POST, "/api/settings/save", save.clone())

@@ -1,0 +1,196 @@
+//! The pages through real HTTP: who may open which page, the account forms
+//! (plain form posts, as a browser without the WASM sends them), and the
+//! saved rules in the server-rendered HTML.
+
+use notify_store::testing::TestDb;
+use notify_store::tests_on_both_backends;
+use reqwest::header::{ACCEPT, LOCATION, SET_COOKIE};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::harness::{TestApp, rule, spawn};
+
+const HOME: &str = "/settings/customer-notifications";
+
+/// A form post as the browser sends it before the WASM has loaded.
+async fn post_form(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    app.call(Method::POST, path)
+        .header(ACCEPT, "text/html,application/xhtml+xml")
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn location(response: &reqwest::Response) -> &str {
+    response
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+fn sets_session(response: &reqwest::Response) -> bool {
+    response.headers().get_all(SET_COOKIE).iter().any(|v| {
+        v.to_str().unwrap_or_default().starts_with("cn_session=")
+            && !v.to_str().unwrap_or_default().starts_with("cn_session=;")
+    })
+}
+
+async fn signed_out_visitors_are_sent_to_the_login_page(db: &TestDb) {
+    let app = spawn(db).await.new_browser_without_redirects();
+    for (page, next) in [
+        (HOME, "%2Fsettings%2Fcustomer-notifications"),
+        ("/deliveries?state=sent", "%2Fdeliveries%3Fstate%3Dsent"),
+        ("/integrations", "%2Fintegrations"),
+        ("/activity", "%2Factivity"),
+        ("/", "%2F"),
+    ] {
+        let response = app.call(Method::GET, page).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{page}");
+        assert_eq!(location(&response), format!("/login?next={next}"), "{page}");
+    }
+    let login = app.call(Method::GET, "/login").send().await.unwrap();
+    assert_eq!(login.status(), 200);
+    assert!(login.text().await.unwrap().contains("Sign in"));
+}
+
+async fn the_sign_up_form_starts_a_session_and_opens_the_settings(db: &TestDb) {
+    let app = spawn(db).await.new_browser_without_redirects();
+    let refused = post_form(
+        &app,
+        "/api/account/sign-up",
+        &[
+            ("store_name", "Maple & Co"),
+            ("email", "owner@maple.example"),
+            ("password", "short"),
+            ("time_zone", "Europe/London"),
+        ],
+    )
+    .await;
+    assert!(
+        !sets_session(&refused),
+        "an invalid sign-up starts no session"
+    );
+    let signed_up = post_form(
+        &app,
+        "/api/account/sign-up",
+        &[
+            ("store_name", "Maple & Co"),
+            ("email", "owner@maple.example"),
+            ("password", "correct horse battery"),
+            ("time_zone", "Europe/London"),
+        ],
+    )
+    .await;
+    assert!(
+        signed_up.status().is_redirection(),
+        "{}",
+        signed_up.status()
+    );
+    assert_eq!(location(&signed_up), HOME);
+    assert!(sets_session(&signed_up));
+    let page = app.call(Method::GET, HOME).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("No order notifications yet"), "{html}");
+    // Signed in, the login page sends the merchant on to the settings.
+    let login = app.call(Method::GET, "/login").send().await.unwrap();
+    assert_eq!(location(&login), HOME);
+}
+
+async fn the_login_form_refuses_wrong_passwords_and_returns_to_the_page_asked_for(db: &TestDb) {
+    let app = spawn(db).await;
+    app.sign_up("Maple", "owner@maple.example").await;
+    let visitor = app.new_browser_without_redirects();
+    let wrong = visitor
+        .call(Method::POST, "/api/account/log-in")
+        .form(&[
+            ("email", "owner@maple.example"),
+            ("password", "not the password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(!sets_session(&wrong));
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("wrong email or password")
+    );
+    // Somewhere else than this site is never where login leads.
+    let elsewhere = post_form(
+        &visitor,
+        "/api/account/log-in",
+        &[
+            ("email", "owner@maple.example"),
+            ("password", "correct horse battery"),
+            ("next", "//evil.example/"),
+        ],
+    )
+    .await;
+    assert_eq!(location(&elsewhere), HOME);
+    let back = post_form(
+        &visitor.new_browser_without_redirects(),
+        "/api/account/log-in",
+        &[
+            ("email", "owner@maple.example"),
+            ("password", "correct horse battery"),
+            ("next", "/deliveries?state=sent"),
+        ],
+    )
+    .await;
+    assert_eq!(location(&back), "/deliveries?state=sent");
+    assert!(sets_session(&back));
+}
+
+async fn signing_out_ends_the_session(db: &TestDb) {
+    let app = spawn(db).await;
+    app.sign_up("Maple", "owner@maple.example").await;
+    let out = post_form(&app, "/api/account/log-out", &[]).await;
+    assert!(out.status().is_success() || out.status().is_redirection());
+    let (status, _) = app.get_json("/api/v1/settings").await;
+    assert_eq!(status, 401);
+}
+
+async fn the_server_renders_the_saved_rules_without_the_wasm(db: &TestDb) {
+    let app = spawn(db).await;
+    app.sign_up("Maple & Co", "owner@maple.example").await;
+    let (status, _) = app
+        .send_json(
+            Method::PUT,
+            "/api/v1/settings",
+            json!({"version": 0, "rules": [
+                rule(("order", Some("shopify"), "delivered"), true, true, true),
+                rule(("invoice", None, "closed"), true, false, true),
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let html = app
+        .call(Method::GET, HOME)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for expected in [
+        r#"data-testid="rule:order.shopify.delivered""#,
+        r#"data-testid="rule:invoice.closed""#,
+        r#"data-channels="email sms""#,
+        "srcdoc=",
+    ] {
+        assert!(html.contains(expected), "missing {expected}");
+    }
+}
+
+tests_on_both_backends!(
+    signed_out_visitors_are_sent_to_the_login_page,
+    the_sign_up_form_starts_a_session_and_opens_the_settings,
+    the_login_form_refuses_wrong_passwords_and_returns_to_the_page_asked_for,
+    signing_out_ends_the_session,
+    the_server_renders_the_saved_rules_without_the_wasm,
+);
