@@ -16,6 +16,8 @@ for (const [name, width, height] of [
     // Nothing overflows the viewport horizontally (the matrix scrolls inside its card).
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    // The email preview has rendered in its frame.
+    await expect(page.frameLocator('[data-testid="email-frame"]').locator('body')).toContainText('Maple & Co');
     await page.screenshot({ path: `artifacts/${name}.png`, fullPage: true });
     for (const other of ['deliveries', 'integrations', 'activity']) {
       await page.goto(`/${other}`);

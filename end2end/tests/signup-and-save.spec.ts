@@ -87,7 +87,9 @@ test('a new merchant signs up, creates rules, previews them live, saves, and fin
   const saved = await getSettings(page.request);
   expect(saved.rules).toHaveLength(2);
 
-  expect(errors).toEqual([]);
+  // Playwright's own helper script is refused by the sandboxed email frame
+  // (which is the point of the sandbox); anything else is a real error.
+  expect(errors.filter((e) => !e.includes("the document's frame is sandboxed"))).toEqual([]);
 });
 
 test('warnings from core: a rule that cannot fire, an active rule that sends nothing', async ({ page, baseURL }) => {

@@ -13,7 +13,8 @@ pub fn LogInPage() -> impl IntoView {
     let result = Memo::new(move |_| outcome(action.value().get()));
     let error =
         move |name: &'static str| Signal::derive(move || result.with(|(f, _)| error_for(f, name)));
-    let next = move || use_query_map().with(|q| q.get("next")).unwrap_or_default();
+    let query = use_query_map();
+    let next = move || query.with(|q| q.get("next")).unwrap_or_default();
     view! {
         <AuthLayout title="Sign in" lede="Manage the messages your customers receive.">
             <ActionForm action attr:class="form" attr:novalidate=true>

@@ -15,6 +15,8 @@ pub struct Guide {
     pub slug: &'static str,
     pub name: &'static str,
     pub covers: &'static str,
+    /// What the list of topics is called on this platform.
+    pub topics_heading: &'static str,
     pub topics: &'static [&'static str],
     pub fields: &'static [SecretField],
 }
@@ -24,6 +26,7 @@ pub const GUIDES: [Guide; 4] = [
         slug: "shopify",
         name: "Shopify",
         covers: "Orders from your Shopify store.",
+        topics_heading: "Subscribe to",
         topics: &[
             "orders/create",
             "orders/paid",
@@ -57,6 +60,7 @@ pub const GUIDES: [Guide; 4] = [
         slug: "bigcommerce",
         name: "BigCommerce",
         covers: "Orders from your BigCommerce store (we fetch each order's details with your API token).",
+        topics_heading: "Subscribe to",
         topics: &[
             "store/order/created",
             "store/order/updated",
@@ -90,6 +94,7 @@ pub const GUIDES: [Guide; 4] = [
         slug: "woocommerce",
         name: "WooCommerce",
         covers: "Orders from your WooCommerce store.",
+        topics_heading: "Subscribe to",
         topics: &["order.created", "order.updated"],
         fields: &[SecretField {
             name: "webhook_secret",
@@ -103,6 +108,7 @@ pub const GUIDES: [Guide; 4] = [
         slug: "events",
         name: "Your own systems",
         covers: "CTO, Fanvista and retailcloud Online orders, and invoices, sent by your systems to one signed endpoint (Standard Webhooks).",
+        topics_heading: "Event types to send",
         topics: &["order.status_changed", "invoice.status_changed"],
         fields: &[],
     },

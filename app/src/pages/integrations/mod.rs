@@ -17,6 +17,9 @@ pub fn IntegrationsPage() -> impl IntoView {
     // Saving any card reloads the list (new URL, masked secrets).
     let saves = RwSignal::new(0_u32);
     let list = Resource::new(move || saves.get(), |_| list_integrations());
+    // The generic endpoint's new signing secret, shown once: kept here so
+    // it survives the cards being redrawn with the reloaded list.
+    let revealed = RwSignal::new(None::<String>);
     view! {
         <AppLayout>
             <header class="page-header">
@@ -36,7 +39,7 @@ pub fn IntegrationsPage() -> impl IntoView {
                                     .iter()
                                     .map(|g| {
                                         let view = views.iter().find(|v| v.platform == g.slug).cloned();
-                                        view! { <IntegrationCard guide=g view saves /> }
+                                        view! { <IntegrationCard guide=g view saves revealed /> }
                                     })
                                     .collect_view()}
                             </div>
@@ -53,6 +56,7 @@ fn IntegrationCard(
     guide: &'static Guide,
     view: Option<IntegrationView>,
     saves: RwSignal<u32>,
+    revealed: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let action = ServerAction::<SaveIntegration>::new();
     let result = move || action.value().get().and_then(Result::ok);
@@ -61,7 +65,10 @@ fn IntegrationCard(
         _ => None,
     };
     Effect::new(move |_| {
-        if let Some(Ok(SaveIntegrationResult::Saved { .. })) = action.value().get() {
+        if let Some(Ok(SaveIntegrationResult::Saved { signing_secret })) = action.value().get() {
+            if signing_secret.is_some() {
+                revealed.set(signing_secret);
+            }
             saves.update(|n| *n += 1);
         }
     });
@@ -69,10 +76,7 @@ fn IntegrationCard(
         Some(SaveIntegrationResult::Invalid { fields }) => fields,
         _ => Vec::new(),
     };
-    let shown_once = move || match result() {
-        Some(SaveIntegrationResult::Saved { signing_secret }) => signing_secret,
-        _ => None,
-    };
+    let shown_once = move || revealed.get().filter(|_| guide.fields.is_empty());
     let saved_value = {
         let view = view.clone();
         move |name: &str| {
@@ -138,7 +142,7 @@ fn IntegrationCard(
                 </div>
             })}
             <div class="topics">
-                <p class="subhead">"Subscribe to"</p>
+                <p class="subhead">{guide.topics_heading}</p>
                 <ul class="topic-list">
                     {guide.topics.iter().map(|t| view! { <li><code>{*t}</code></li> }).collect_view()}
                 </ul>

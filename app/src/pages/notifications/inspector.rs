@@ -193,13 +193,9 @@ pub fn Inspector(draft: Draft, merchant: StoredValue<MerchantName>) -> impl Into
 }
 
 fn trigger_option(draft: Draft, trigger: Trigger) -> impl IntoView {
-    let label = match trigger {
-        Trigger::Order { status, .. } => status.display_name(),
-        Trigger::Invoice { status } => status.display_name(),
-    };
     view! {
         <option value=trigger.key() selected=move || draft.selected.get() == trigger>
-            {label}
+            {trigger.to_string()}
         </option>
     }
 }
