@@ -324,6 +324,11 @@ fn generic_events_for_orders_and_invoices() {
         }
     );
     assert_eq!(e.customer.phone.unwrap().as_e164(), "+14155550134");
+    // The documented event types are exactly the ones these bodies use.
+    assert_eq!(
+        events::TYPES,
+        ["order.status_changed", "invoice.status_changed"]
+    );
     let invoice = br#"{"type": "invoice.status_changed", "invoice": {"id": 42, "number": "INV-0042", "status": "closed", "updated_at": "2026-03-14T10:00:00Z", "total": "129.50", "currency": "usd"}, "customer": {"name": "Ada", "email": "ada@example.com"}}"#;
     let e = event(events::normalize(invoice).unwrap());
     let Document::Invoice {

@@ -9,6 +9,9 @@ use serde::Deserialize;
 use super::contact::{Contact, customer};
 use super::{NormalizeError, Normalized, external_id, parse_json, timestamp};
 
+/// The event types the endpoint accepts (the `type` field).
+pub const TYPES: &[&str] = &["order.status_changed", "invoice.status_changed"];
+
 #[derive(Deserialize)]
 #[serde(tag = "type")]
 enum Body {

@@ -48,37 +48,23 @@ pub fn DeliveriesPage() -> impl IntoView {
             </header>
             <section class="card">
                 <Form method="GET" action=DELIVERIES attr:class="filters">
-                    <div class="field">
-                        <label for="filter-state">"Status"</label>
-                        <select id="filter-state" name="state">
-                            <option value="">"All"</option>
-                            {STATES
-                                .into_iter()
-                                .map(|(value, label)| view! { <option value=value selected=move || current("state") == value>{label}</option> })
-                                .collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="filter-channel">"Channel"</label>
-                        <select id="filter-channel" name="channel">
-                            <option value="">"All"</option>
-                            {Channel::ALL
-                                .into_iter()
-                                .map(|c| view! { <option value=c.slug() selected=move || current("channel") == c.slug()>{c.display_name()}</option> })
-                                .collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="filter-source">"Source"</label>
-                        <select id="filter-source" name="source">
-                            <option value="">"All"</option>
-                            {OrderSource::ALL
-                                .into_iter()
-                                .map(|s| view! { <option value=s.slug() selected=move || current("source") == s.slug()>{s.display_name()}</option> })
-                                .collect_view()}
-                            <option value="invoice" selected=move || current("source") == "invoice">"Invoices"</option>
-                        </select>
-                    </div>
+                    <FilterSelect label="Status" name="state" options=STATES.map(|(v, l)| (v, l)).to_vec() current=Signal::derive(move || current("state")) />
+                    <FilterSelect
+                        label="Channel"
+                        name="channel"
+                        options=Channel::ALL.map(|c| (c.slug(), c.display_name())).to_vec()
+                        current=Signal::derive(move || current("channel"))
+                    />
+                    <FilterSelect
+                        label="Source"
+                        name="source"
+                        options=OrderSource::ALL
+                            .map(|s| (s.slug(), s.display_name()))
+                            .into_iter()
+                            .chain([("invoice", "Invoices")])
+                            .collect()
+                        current=Signal::derive(move || current("source"))
+                    />
                     <button type="submit" class="button">"Filter"</button>
                 </Form>
                 <Suspense fallback=|| view! { <p class="loading">"Loading messages…"</p> }>
@@ -136,5 +122,28 @@ pub fn DeliveriesPage() -> impl IntoView {
                 </Suspense>
             </section>
         </AppLayout>
+    }
+}
+
+/// One filter of the log: "All" or one value, submitted as `?name=value`.
+#[component]
+fn FilterSelect(
+    label: &'static str,
+    name: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    current: Signal<String>,
+) -> impl IntoView {
+    let id = format!("filter-{name}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name>
+                <option value="">"All"</option>
+                {options
+                    .into_iter()
+                    .map(|(value, text)| view! { <option value=value selected=move || current.get() == value>{text}</option> })
+                    .collect_view()}
+            </select>
+        </div>
     }
 }

@@ -1,5 +1,6 @@
 //! What the merchant needs to know to connect each platform: what it
-//! covers, which topics to subscribe to, and which secrets we need.
+//! covers, what its topics are called, and which secrets we need (the
+//! topics themselves come from the server, which acts on them).
 
 pub struct SecretField {
     /// The form field (and JSON API) name.
@@ -17,7 +18,6 @@ pub struct Guide {
     pub covers: &'static str,
     /// What the list of topics is called on this platform.
     pub topics_heading: &'static str,
-    pub topics: &'static [&'static str],
     pub fields: &'static [SecretField],
 }
 
@@ -27,18 +27,6 @@ pub const GUIDES: [Guide; 4] = [
         name: "Shopify",
         covers: "Orders from your Shopify store.",
         topics_heading: "Subscribe to",
-        topics: &[
-            "orders/create",
-            "orders/paid",
-            "orders/updated",
-            "orders/cancelled",
-            "orders/fulfilled",
-            "orders/partially_fulfilled",
-            "fulfillments/create",
-            "fulfillments/update",
-            "refunds/create",
-            "returns/close",
-        ],
         fields: &[
             SecretField {
                 name: "client_secret",
@@ -61,11 +49,6 @@ pub const GUIDES: [Guide; 4] = [
         name: "BigCommerce",
         covers: "Orders from your BigCommerce store (we fetch each order's details with your API token).",
         topics_heading: "Subscribe to",
-        topics: &[
-            "store/order/created",
-            "store/order/updated",
-            "store/order/statusUpdated",
-        ],
         fields: &[
             SecretField {
                 name: "store_hash",
@@ -95,7 +78,6 @@ pub const GUIDES: [Guide; 4] = [
         name: "WooCommerce",
         covers: "Orders from your WooCommerce store.",
         topics_heading: "Subscribe to",
-        topics: &["order.created", "order.updated"],
         fields: &[SecretField {
             name: "webhook_secret",
             label: "Webhook secret",
@@ -109,7 +91,6 @@ pub const GUIDES: [Guide; 4] = [
         name: "Your own systems",
         covers: "CTO, Fanvista and retailcloud Online orders, and invoices, sent by your systems to one signed endpoint (Standard Webhooks).",
         topics_heading: "Event types to send",
-        topics: &["order.status_changed", "invoice.status_changed"],
         fields: &[],
     },
 ];

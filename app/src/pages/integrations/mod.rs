@@ -90,6 +90,7 @@ fn IntegrationCard(
     };
     let connected = view.as_ref().is_some_and(|v| v.webhook_url.is_some());
     let webhook_url = view.as_ref().and_then(|v| v.webhook_url.clone());
+    let topics = view.as_ref().map(|v| v.topics.clone()).unwrap_or_default();
     let last_event = view.and_then(|v| v.last_event);
     let fields = guide
         .fields
@@ -144,7 +145,7 @@ fn IntegrationCard(
             <div class="topics">
                 <p class="subhead">{guide.topics_heading}</p>
                 <ul class="topic-list">
-                    {guide.topics.iter().map(|t| view! { <li><code>{*t}</code></li> }).collect_view()}
+                    {topics.into_iter().map(|t| view! { <li><code>{t}</code></li> }).collect_view()}
                 </ul>
             </div>
             <p class="last-event" data-testid="last-event">

@@ -19,6 +19,9 @@ pub struct LastEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntegrationView {
     pub platform: String,
+    /// The webhook topics (or event types) to subscribe to: the ones the
+    /// server acts on.
+    pub topics: Vec<String>,
     /// Set once the merchant has connected the platform.
     pub webhook_url: Option<String>,
     /// Non-secret values and masked secrets, by field name.
@@ -58,6 +61,7 @@ pub async fn list_integrations() -> Result<Vec<IntegrationView>, ServerFnError> 
                 .find(|i| i.config.platform() == platform);
             IntegrationView {
                 platform: platform.slug().to_owned(),
+                topics: topics(platform).iter().map(|t| t.to_string()).collect(),
                 webhook_url: integration
                     .map(|i| context.webhook_url(platform.slug(), i.endpoint_id.as_str())),
                 saved: integration
@@ -77,6 +81,18 @@ pub async fn list_integrations() -> Result<Vec<IntegrationView>, ServerFnError> 
             }
         })
         .collect())
+}
+
+#[cfg(feature = "ssr")]
+fn topics(platform: notify_store::integrations::Platform) -> &'static [&'static str] {
+    use notify_ingest::normalize::{bigcommerce, events, shopify, woocommerce};
+    use notify_store::integrations::Platform;
+    match platform {
+        Platform::Shopify => shopify::TOPICS,
+        Platform::BigCommerce => bigcommerce::SCOPES,
+        Platform::WooCommerce => woocommerce::TOPICS,
+        Platform::Events => events::TYPES,
+    }
 }
 
 /// `{"store_hash": "abc", "client_secrets": ["ab••••", ...]}` → pairs.
