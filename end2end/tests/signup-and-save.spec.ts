@@ -1,5 +1,5 @@
 import { test, expect, Request } from '@playwright/test';
-import { PAGE, collectErrors, getSettings, signUpByApi, uniqueEmail } from './helpers';
+import { PAGE, collectErrors, getSettings, openSettings, order, putRules, signUpByApi, uniqueEmail } from './helpers';
 
 test('a new merchant signs up, creates rules, previews them live, saves, and finds them after a reload', async ({ page }) => {
   const errors = collectErrors(page);
@@ -116,4 +116,29 @@ test('warnings from core: a rule that cannot fire, an active rule that sends not
   await page.getByTestId('order.shopify.ready:email').click();
   await expect(page.getByTestId('warnings')).toContainText('The rule for Shopify · Ready is active but sends nothing');
   await expect(page.getByTestId('cell:order.shopify.ready')).toHaveAttribute('data-channels', '');
+});
+
+test('leaving with unsaved changes asks first; Discard puts the saved rules back', async ({ page, baseURL }) => {
+  await signUpByApi(page.request, baseURL);
+  await putRules(page.request, baseURL, [order('shopify', 'ready', true, false)]);
+  await openSettings(page);
+  await page.getByTestId('order.shopify.ready:sms').click();
+  await expect(page.getByTestId('save-state')).toHaveText('Unsaved changes');
+
+  const dialogs: string[] = [];
+  page.on('dialog', async (dialog) => {
+    dialogs.push(dialog.type());
+    await dialog.dismiss();
+  });
+  await page.getByRole('link', { name: 'Delivery log' }).click();
+  await expect.poll(() => dialogs).toEqual(['beforeunload']);
+  await expect(page).toHaveURL(new RegExp(`${PAGE}$`));
+
+  await page.getByRole('button', { name: 'Discard' }).click();
+  await expect(page.getByTestId('order.shopify.ready:sms')).toHaveAttribute('aria-checked', 'false');
+  await expect(page.getByTestId('save-state')).toHaveText('All changes saved');
+  // Nothing unsaved: leaving asks nothing.
+  await page.getByRole('link', { name: 'Delivery log' }).click();
+  await expect(page).toHaveURL(/\/deliveries$/);
+  expect(dialogs).toEqual(['beforeunload']);
 });

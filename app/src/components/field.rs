@@ -27,7 +27,6 @@ pub fn TextField(
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional, into)] hint: Option<String>,
-    #[prop(optional, into)] value: MaybeProp<String>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
@@ -40,7 +39,6 @@ pub fn TextField(
                 name=name
                 type=kind
                 autocomplete=autocomplete
-                prop:value=move || value.get().unwrap_or_default()
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=message_id.clone()
             />
