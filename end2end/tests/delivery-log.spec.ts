@@ -45,6 +45,7 @@ test('a signed webhook for a configured trigger shows up in the delivery log as 
   await expect(row).toContainText('A-7001');
   await expect(row).toContainText('g***@example.com');
   await expect(page.locator('[data-testid^="delivery:"]')).toHaveCount(1);
+  await page.screenshot({ path: 'artifacts/delivery-log-with-message.png', fullPage: true });
 
   // Filters: nothing failed.
   await page.getByLabel('Status').selectOption('failed');
@@ -57,6 +58,10 @@ test('a signed webhook for a configured trigger shows up in the delivery log as 
   await page.locator('[data-testid^="delivery:"] a').first().click();
   await expect(page.getByRole('heading', { name: 'CTO · Ready' })).toBeVisible();
   await expect(page.getByTestId('attempts').locator('tbody tr')).toHaveCount(1);
+  // Handed to the local sink (no SMTP configured): the provider id says where.
+  await expect(page.getByTestId('attempts')).toContainText('sink:');
+  await expect(page.getByTestId('attempts')).toContainText('/outbox/email/');
+  await page.screenshot({ path: 'artifacts/delivery-detail.png', fullPage: true });
 
   // The Integrations page shows the last webhook and its outcome.
   await page.goto('/integrations');

@@ -26,7 +26,7 @@ pub fn StateBadge(#[prop(into)] state: String) -> impl IntoView {
     let tone = match state.as_str() {
         "sent" | "processed" | "delivered" => "success",
         "pending" | "queued" => "neutral",
-        "retrying" => "warning",
+        "retrying" | "transient" => "warning",
         _ => "danger",
     };
     let label = crate::components::field::capitalise(&state.replace('_', " "));
