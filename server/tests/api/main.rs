@@ -8,6 +8,8 @@ mod accounts;
 mod csrf;
 mod delivery;
 mod isolation;
+mod operations;
+mod scale_out;
 mod secrets;
 mod settings;
 mod shutdown;
