@@ -229,7 +229,7 @@ async fn roles_choose_what_a_replica_runs(db: &TestDb) {
     );
     assert_eq!(
         reqwest::Client::new()
-            .post(back.url(&url::Url::parse(&url).unwrap().path().to_owned()))
+            .post(back.url(url::Url::parse(&url).unwrap().path()))
             .send()
             .await
             .unwrap()
