@@ -1,17 +1,41 @@
 #!/usr/bin/env bash
-# Load benchmark: signed-webhook ingest of the release server beside a bare
-# axum handler doing one durable SQLite insert, measured in the same run.
-# Then the event → message-in-the-sink latency at a sustained rate.
+# The benchmarks, measured side by side in one run, summed up in one table:
+#   - signed-webhook ingest of the release server beside a bare axum handler
+#     doing one durable insert, on SQLite and on PostgreSQL (throughput of a
+#     closed loop, p50/p99 latency, ratio);
+#   - event → message handed to the sink at a sustained rate (p50/p99);
+#   - notify-core `decide` per event (criterion);
+#   - the release WASM bundle, raw and gzip;
+#   - the server's resident memory idle and under the ingest load.
+#
 #   scripts/bench.sh [seconds per phase, default 10] [connections, default 16] [latency rate/s, default 200]
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/postgres.sh"
+
+SECONDS_PER_PHASE="${1:-10}"
+CONNECTIONS="${2:-16}"
+LATENCY_RATE="${3:-200}"
 
 "$ROOT/scripts/setup.sh"
-step "cargo build --release (server, load generator, baseline)"
-cargo build --release -p server -p notify-bench
+ensure_postgres
+
+# The release server and the WASM bundle come from one cargo-leptos build
+# (also refreshes a WASM left by a debug build).
+step "cargo leptos build --release (server + WASM)"
+cargo leptos build --release
+step "cargo build --release (load generator, baseline)"
+cargo build --release -p notify-bench
 
 tmp="$(mktemp -d /tmp/cn-bench.XXXXXX)"
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"; }
+pg_db="cn_bench_$$"
+cleanup() {
+  kill "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS ${pg_db}_product WITH (FORCE)" >/dev/null 2>&1 || true
+  psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS ${pg_db}_bare WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+}
 trap cleanup EXIT
 
 wait_for() {
@@ -22,17 +46,81 @@ wait_for() {
   echo "nothing answers on $1" >&2; return 1
 }
 
+rss_mib() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+
+# Samples a process's VmRSS every 100 ms into a file until stopped; prints the peak.
+sample_rss() { while kill -0 "$1" 2>/dev/null; do awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" >>"$2" 2>/dev/null; sleep 0.1; done; }
+peak_mib() { sort -n "$1" | tail -1 | awk '{ printf "%.1f", $1 / 1024 }'; }
+
+# One key=value from the RESULT lines of a log.
+result() { { grep -h '^RESULT' "$1" || true; } | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }' | tail -1; }
+
+start_server() { # addr database-url log
+  LEPTOS_SITE_ADDR="$1" PUBLIC_URL="http://$1" DATABASE_URL="$2" \
+    OUTBOX_SINK_DIR="$tmp/outbox-${1##*:}" RUST_LOG=warn \
+    WEBHOOK_RATE_PER_SECOND=1000000 WEBHOOK_BURST=1000000 \
+    target/release/server >"$3" 2>&1 &
+}
+
+# --- SQLite --------------------------------------------------------------
 target/release/bare-ingest 127.0.0.1:3400 "$tmp/bare.db" >"$tmp/bare.log" 2>&1 & pids+=($!)
-LEPTOS_SITE_ADDR=127.0.0.1:3500 PUBLIC_URL=http://127.0.0.1:3500 DATABASE_URL="sqlite://$tmp/product.db" \
-  OUTBOX_SINK_DIR="$tmp/outbox" RUST_LOG=warn \
-  target/release/server >"$tmp/server.log" 2>&1 & pids+=($!)
+start_server 127.0.0.1:3500 "sqlite://$tmp/product.db" "$tmp/server.log"; server_pid=$!; pids+=($server_pid)
 wait_for 127.0.0.1:3400
 wait_for 127.0.0.1:3500
+sleep 1
+rss_idle="$(rss_mib "$server_pid")"
 
 # Latency first, on a quiet server (the ingest phases leave a backlog of
 # tens of thousands of events for the processor).
-step "event → message handed to the sink, at a sustained rate"
-target/release/delivery-latency http://127.0.0.1:3500 "${3:-200}" "${1:-10}"
+step "event → message handed to the sink, ${LATENCY_RATE}/s for ${SECONDS_PER_PHASE} s"
+target/release/delivery-latency http://127.0.0.1:3500 "$LATENCY_RATE" "$SECONDS_PER_PHASE" | tee "$tmp/latency.txt"
 
-step "webhook ingest: product vs bare baseline"
-target/release/webhook-load http://127.0.0.1:3500 http://127.0.0.1:3400 "${1:-10}" "${2:-16}"
+step "webhook ingest on SQLite: product vs bare baseline"
+sample_rss "$server_pid" "$tmp/rss.txt" & sampler=$!
+target/release/webhook-load http://127.0.0.1:3500 http://127.0.0.1:3400 "$SECONDS_PER_PHASE" "$CONNECTIONS" | tee "$tmp/sqlite.txt"
+rss_load="$(rss_mib "$server_pid")"
+kill "$sampler" 2>/dev/null || true
+rss_peak="$(peak_mib "$tmp/rss.txt")"
+
+# --- PostgreSQL ----------------------------------------------------------
+step "webhook ingest on PostgreSQL (fresh databases): product vs bare baseline"
+psql "$TEST_POSTGRES_URL" -qc "CREATE DATABASE ${pg_db}_product" >/dev/null
+psql "$TEST_POSTGRES_URL" -qc "CREATE DATABASE ${pg_db}_bare" >/dev/null
+pg_url() { printf '%s/%s' "${TEST_POSTGRES_URL%/*}" "$1"; }
+target/release/bare-ingest 127.0.0.1:3401 "$(pg_url "${pg_db}_bare")" >"$tmp/bare-pg.log" 2>&1 & pids+=($!)
+start_server 127.0.0.1:3501 "$(pg_url "${pg_db}_product")" "$tmp/server-pg.log"; pids+=($!)
+wait_for 127.0.0.1:3401
+wait_for 127.0.0.1:3501
+target/release/webhook-load http://127.0.0.1:3501 http://127.0.0.1:3401 "$SECONDS_PER_PHASE" "$CONNECTIONS" | tee "$tmp/pg.txt"
+
+# --- decide --------------------------------------------------------------
+step "notify-core decide (criterion)"
+cargo bench -p notify-core --bench decide -- 'decide/order' --warm-up-time 1 --measurement-time 3 | tee "$tmp/decide.txt"
+# "time:   [a unit b unit c unit]": the middle estimate, in ns.
+decide_ns="$(sed -n 's/.*time: *\[\([^]]*\)\].*/\1/p' "$tmp/decide.txt" | head -1 | awk '
+  { v = $3; u = $4
+    if (u == "ps") v /= 1000; else if (u == "µs" || u == "us") v *= 1000; else if (u == "ms") v *= 1000000
+    printf "%.1f", v }')"
+
+# --- WASM ----------------------------------------------------------------
+wasm="$(ls -S target/site/pkg/*.wasm | head -1)"
+wasm_raw="$(stat -c %s "$wasm")"
+wasm_gzip="$(gzip -9 -c "$wasm" | wc -c)"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+s_p_rps="$(result "$tmp/sqlite.txt" product_rps)"; s_b_rps="$(result "$tmp/sqlite.txt" bare_rps)"
+p_p_rps="$(result "$tmp/pg.txt" product_rps)"; p_b_rps="$(result "$tmp/pg.txt" bare_rps)"
+
+step "summary (all measured in this run: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores)"
+cat <<EOF
+| what | product | bare baseline | product / bare |
+|---|---|---|---|
+| webhook ingest, SQLite: req/s (${CONNECTIONS} connections) | ${s_p_rps} | ${s_b_rps} | $(ratio "$s_p_rps" "$s_b_rps") |
+| webhook ingest, SQLite: p50 / p99 ms | $(result "$tmp/sqlite.txt" product_p50_ms) / $(result "$tmp/sqlite.txt" product_p99_ms) | $(result "$tmp/sqlite.txt" bare_p50_ms) / $(result "$tmp/sqlite.txt" bare_p99_ms) | |
+| webhook ingest, PostgreSQL: req/s (${CONNECTIONS} connections) | ${p_p_rps} | ${p_b_rps} | $(ratio "$p_p_rps" "$p_b_rps") |
+| webhook ingest, PostgreSQL: p50 / p99 ms | $(result "$tmp/pg.txt" product_p50_ms) / $(result "$tmp/pg.txt" product_p99_ms) | $(result "$tmp/pg.txt" bare_p50_ms) / $(result "$tmp/pg.txt" bare_p99_ms) | |
+| event → email in the sink (SQLite, ${LATENCY_RATE}/s): p50 / p99 ms | $(result "$tmp/latency.txt" latency_p50_ms) / $(result "$tmp/latency.txt" latency_p99_ms) ($(result "$tmp/latency.txt" latency_sent)/$(result "$tmp/latency.txt" latency_accepted) sent) | | |
+| decide, one order event, 44 rules: ns/event | ${decide_ns} | | |
+| release WASM ($(basename "$wasm")): raw / gzip -9 KiB | $((wasm_raw / 1024)) / $((wasm_gzip / 1024)) | | |
+| server RSS (SQLite): idle / end of load / peak under load MiB | ${rss_idle} / ${rss_load} / ${rss_peak} | | |
+EOF

@@ -1,3 +1,4 @@
 //! Shared pieces of the load benchmarks.
 
+pub mod drill;
 pub mod load;

@@ -6,6 +6,8 @@ use std::net::SocketAddr;
 use leptos::config::LeptosOptions;
 use url::Url;
 
+pub use crate::webhooks::RateLimit;
+
 /// Every variable the server reads, with its meaning (printed by `--help`).
 pub const VARIABLES: &[(&str, &str)] = &[
     (
@@ -50,6 +52,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ),
     ("SMS_AUTH_TOKEN", "SMS API token"),
     (
+        "SMS_TIMEOUT_SECONDS",
+        "how long one SMS API request may take; a hang is a transient failure (default 15)",
+    ),
+    (
         "SMS_FROM",
         "the sending number (E.164) or messaging service id",
     ),
@@ -60,6 +66,26 @@ pub const VARIABLES: &[(&str, &str)] = &[
     (
         "DELIVERY_RETRY_SECONDS",
         "delays between delivery attempts, comma-separated (default 10,60,300,900,3600,10800)",
+    ),
+    (
+        "DELIVERY_LEASE_SECONDS",
+        "how long a worker holds claimed messages before another may take them over (default 120; above SMS_TIMEOUT_SECONDS)",
+    ),
+    (
+        "PROCESSING_LEASE_SECONDS",
+        "how long a processor holds claimed webhooks before another may take them over (default 60)",
+    ),
+    (
+        "WEBHOOK_RATE_PER_SECOND",
+        "webhooks admitted per second per endpoint (tenant), per replica; beyond it 429 with Retry-After (default 100)",
+    ),
+    (
+        "WEBHOOK_BURST",
+        "webhooks one endpoint may send at once before the rate applies (default 500)",
+    ),
+    (
+        "SERVER_ROLES",
+        "what this replica runs, comma-separated from web, processor, worker (default all three)",
     ),
     ("RUST_LOG", "log filter (default info)"),
 ];
@@ -86,6 +112,55 @@ pub struct Config {
     pub outbox_sink_dir: std::path::PathBuf,
     /// Delays before each retry of a message whose sending failed.
     pub delivery_retry: Vec<chrono::Duration>,
+    /// How long claimed messages stay with one worker.
+    pub delivery_lease: chrono::Duration,
+    /// How long claimed webhooks stay with one processor.
+    pub processing_lease: chrono::Duration,
+    /// Per-endpoint webhook admission.
+    pub webhook_rate: RateLimit,
+    /// What this replica runs.
+    pub roles: Roles,
+}
+
+/// The parts of the server a replica runs (`SERVER_ROLES`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Roles {
+    /// The pages, the API and the webhook endpoints.
+    pub web: bool,
+    /// Turns stored webhooks into messages (and purges expired sessions).
+    pub processor: bool,
+    /// Sends messages.
+    pub worker: bool,
+}
+
+impl Roles {
+    pub const ALL: Roles = Roles {
+        web: true,
+        processor: true,
+        worker: true,
+    };
+
+    /// `"web,worker"` → those roles.
+    pub fn parse(raw: &str) -> Result<Roles, String> {
+        let mut roles = Roles {
+            web: false,
+            processor: false,
+            worker: false,
+        };
+        for part in raw.split(',').map(str::trim) {
+            match part {
+                "web" => roles.web = true,
+                "processor" => roles.processor = true,
+                "worker" => roles.worker = true,
+                _ => {
+                    return Err(format!(
+                        "SERVER_ROLES must list some of web, processor, worker separated by commas, not {raw:?}"
+                    ));
+                }
+            }
+        }
+        Ok(roles)
+    }
 }
 
 #[derive(Clone)]
@@ -114,6 +189,12 @@ pub const DEFAULT_SMTP_FROM: &str = "notifications@localhost";
 
 pub const DEFAULT_BIGCOMMERCE_API_BASE: &str = "https://api.bigcommerce.com/";
 pub const DEFAULT_PROCESSING_RETRY_SECONDS: &str = "5,30,120,600,1800,3600,7200";
+pub const DEFAULT_DELIVERY_LEASE_SECONDS: i64 = 120;
+pub const DEFAULT_PROCESSING_LEASE_SECONDS: i64 = 60;
+pub const DEFAULT_WEBHOOK_RATE: RateLimit = RateLimit {
+    per_second: 100.0,
+    burst: 500,
+};
 
 /// `"5,30,120"` → those many seconds.
 pub fn parse_seconds_list(name: &str, raw: &str) -> Result<Vec<chrono::Duration>, String> {
@@ -147,6 +228,10 @@ impl Config {
             outbox_sink_dir: "data/outbox".into(),
             delivery_retry: parse_seconds_list("", DEFAULT_DELIVERY_RETRY_SECONDS)
                 .expect("valid default"),
+            delivery_lease: chrono::Duration::seconds(DEFAULT_DELIVERY_LEASE_SECONDS),
+            processing_lease: chrono::Duration::seconds(DEFAULT_PROCESSING_LEASE_SECONDS),
+            webhook_rate: DEFAULT_WEBHOOK_RATE,
+            roles: Roles::ALL,
         }
     }
 
@@ -254,6 +339,57 @@ impl Config {
                 None
             }
         };
+        let whole_seconds = |name: &str, default: i64, errors: &mut Vec<String>| match var(name)
+            .map(|v| v.trim().parse::<i64>())
+        {
+            None => default,
+            Some(Ok(s)) if s > 0 => s,
+            Some(_) => {
+                errors.push(format!("{name} must be a whole number of seconds above 0"));
+                default
+            }
+        };
+        let delivery_lease = whole_seconds(
+            "DELIVERY_LEASE_SECONDS",
+            DEFAULT_DELIVERY_LEASE_SECONDS,
+            &mut errors,
+        );
+        if delivery_lease <= sms_timeout as i64 {
+            errors.push(format!(
+                "DELIVERY_LEASE_SECONDS ({delivery_lease}) must be longer than SMS_TIMEOUT_SECONDS ({sms_timeout}), or a slow send could be taken over and sent twice"
+            ));
+        }
+        let processing_lease = whole_seconds(
+            "PROCESSING_LEASE_SECONDS",
+            DEFAULT_PROCESSING_LEASE_SECONDS,
+            &mut errors,
+        );
+        let per_second = match var("WEBHOOK_RATE_PER_SECOND").map(|v| v.trim().parse::<f64>()) {
+            None => DEFAULT_WEBHOOK_RATE.per_second,
+            Some(Ok(r)) if r.is_finite() && r > 0.0 => r,
+            Some(_) => {
+                errors.push(
+                    "WEBHOOK_RATE_PER_SECOND must be a number above 0, like 100 or 0.5".to_owned(),
+                );
+                DEFAULT_WEBHOOK_RATE.per_second
+            }
+        };
+        let burst = match var("WEBHOOK_BURST").map(|v| v.trim().parse::<u32>()) {
+            None => DEFAULT_WEBHOOK_RATE.burst,
+            Some(Ok(b)) if b > 0 => b,
+            Some(_) => {
+                errors.push("WEBHOOK_BURST must be a whole number above 0".to_owned());
+                DEFAULT_WEBHOOK_RATE.burst
+            }
+        };
+        let roles = match var("SERVER_ROLES").map(|r| Roles::parse(&r)) {
+            None => Roles::ALL,
+            Some(Ok(r)) => r,
+            Some(Err(e)) => {
+                errors.push(e);
+                Roles::ALL
+            }
+        };
         let delivery_raw = var("DELIVERY_RETRY_SECONDS")
             .unwrap_or_else(|| DEFAULT_DELIVERY_RETRY_SECONDS.to_owned());
         let delivery_retry = parse_seconds_list("DELIVERY_RETRY_SECONDS", &delivery_raw)
@@ -286,6 +422,10 @@ impl Config {
                     .unwrap_or_else(|| "data/outbox".to_owned())
                     .into(),
                 delivery_retry,
+                delivery_lease: chrono::Duration::seconds(delivery_lease),
+                processing_lease: chrono::Duration::seconds(processing_lease),
+                webhook_rate: RateLimit { per_second, burst },
+                roles,
             }),
             _ => Err(errors),
         }

@@ -6,6 +6,8 @@ pub mod api;
 pub mod config;
 pub mod delivery;
 pub mod http;
+pub mod maintenance;
+pub mod metrics;
 pub mod processing;
 pub mod retry;
 pub mod shutdown;

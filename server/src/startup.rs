@@ -25,8 +25,8 @@ pub struct Application {
     local_addr: SocketAddr,
     router: Router,
     store: Store,
-    processor: Processor,
-    worker: Worker,
+    processor: Option<Processor>,
+    worker: Option<Worker>,
 }
 
 impl Application {
@@ -35,7 +35,8 @@ impl Application {
         install_tls_provider();
         let local_addr = listener.local_addr()?;
         let store = Store::connect(&config.database_url).await?;
-        tracing::info!(backend = ?store.backend(), "database ready");
+        tracing::info!(backend = ?store.backend(), roles = ?config.roles, "database ready");
+        let metrics = crate::metrics::Metrics::new();
         let wake = Arc::new(Notify::new());
         let delivery_wake = Arc::new(Notify::new());
         let from: lettre::Address = config
@@ -73,9 +74,10 @@ impl Application {
                 delays: config.delivery_retry.clone(),
                 ..RetryPolicy::default()
             },
-            lease: chrono::Duration::seconds(120),
+            lease: config.delivery_lease,
             batch: 16,
             backstop: std::time::Duration::from_secs(2),
+            metrics: metrics.clone(),
         };
         let processor = Processor {
             store: store.clone(),
@@ -85,11 +87,13 @@ impl Application {
                 delays: config.processing_retry.clone(),
                 ..RetryPolicy::default()
             },
-            lease: chrono::Duration::seconds(60),
+            lease: config.processing_lease,
             backstop: std::time::Duration::from_secs(2),
             batch: 32,
             delivery_wake,
         };
+        let roles = config.roles;
+        let webhook_limiter = Arc::new(crate::webhooks::RateLimiter::new(config.webhook_rate));
         let state = AppState {
             store: store.clone(),
             config: Arc::new(config),
@@ -98,14 +102,21 @@ impl Application {
             ingest: crate::webhooks::IngestWriter::spawn(store.clone(), 256),
             email: worker.email.clone(),
             sms: worker.sms.clone(),
+            metrics,
+            webhook_limiter,
+        };
+        let router = if roles.web {
+            crate::http::router(state)
+        } else {
+            crate::http::operations_router(state)
         };
         Ok(Application {
             listener,
             local_addr,
-            router: crate::http::router(state),
+            router,
             store,
-            processor,
-            worker,
+            processor: roles.processor.then_some(processor),
+            worker: roles.worker.then_some(worker),
         })
     }
 
@@ -115,10 +126,22 @@ impl Application {
 
     /// Serves and processes until SIGTERM / Ctrl-C: then stops accepting,
     /// lets the processor finish the event in hand, and closes the pool.
+    /// Only the roles this replica has run (`SERVER_ROLES`); health,
+    /// readiness and metrics are always served.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (trigger, shutdown) = crate::shutdown::channel();
-        let processor = tokio::spawn(self.processor.run(shutdown.clone()));
-        let worker = tokio::spawn(self.worker.run(shutdown));
+        let mut tasks = Vec::new();
+        if let Some(processor) = self.processor {
+            tasks.push(tokio::spawn(crate::maintenance::purge_sessions(
+                self.store.clone(),
+                crate::maintenance::SESSION_PURGE_EVERY,
+                shutdown.clone(),
+            )));
+            tasks.push(tokio::spawn(processor.run(shutdown.clone())));
+        }
+        if let Some(worker) = self.worker {
+            tasks.push(tokio::spawn(worker.run(shutdown)));
+        }
         let served = axum::serve(
             self.listener,
             self.router
@@ -127,8 +150,9 @@ impl Application {
         .with_graceful_shutdown(crate::shutdown::signal())
         .await;
         trigger.stop();
-        let _ = processor.await;
-        let _ = worker.await;
+        for task in tasks {
+            let _ = task.await;
+        }
         self.store.close().await;
         Ok(served?)
     }

@@ -21,6 +21,10 @@ pub struct AppState {
     /// The channels, for test sends (the worker has the same ones).
     pub email: Arc<crate::delivery::EmailTransport>,
     pub sms: Arc<crate::delivery::SmsTransport>,
+    /// Counters and histograms for `/metrics`.
+    pub metrics: crate::metrics::Metrics,
+    /// Per-endpoint webhook admission.
+    pub webhook_limiter: Arc<crate::webhooks::RateLimiter>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

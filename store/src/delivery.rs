@@ -359,6 +359,17 @@ impl Store {
 }
 
 impl Store {
+    /// How many jobs of all merchants are in each state (for metrics).
+    pub async fn all_job_state_counts(&self) -> StoreResult<Vec<(String, i64)>> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as("SELECT state, COUNT(*) FROM outbox_jobs GROUP BY state ORDER BY state")
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+}
+
+impl Store {
     /// Puts a claimed job back without counting the attempt, to go at
     /// `until` (quiet hours).
     pub async fn postpone_job(

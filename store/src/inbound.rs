@@ -131,6 +131,22 @@ type LogRow = (
     Option<i64>,
 );
 
+/// The events with their positions, sorted by their unique key: every
+/// transaction takes the key locks in the same order, so two replicas
+/// storing overlapping batches wait for each other instead of deadlocking
+/// (PostgreSQL would abort one of them).
+fn in_key_order(events: &[NewInboundEvent]) -> Vec<(usize, &NewInboundEvent)> {
+    let mut ordered: Vec<_> = events.iter().enumerate().collect();
+    ordered.sort_by(|(_, a), (_, b)| {
+        (a.merchant_id.as_str(), a.platform.slug(), &a.dedupe_key).cmp(&(
+            b.merchant_id.as_str(),
+            b.platform.slug(),
+            &b.dedupe_key,
+        ))
+    });
+    ordered
+}
+
 impl Store {
     /// Stores several webhooks in one transaction (one disk flush for all:
     /// group commit), in order; each result says stored or duplicate.
@@ -141,8 +157,8 @@ impl Store {
     ) -> StoreResult<Vec<Inserted>> {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let mut results = Vec::with_capacity(events.len());
-            for e in events {
+            let mut results = vec![Inserted::Duplicate; events.len()];
+            for (index, e) in in_key_order(events) {
                 let id = InboundEventId::generate();
                 let inserted = sqlx::query(
                     "INSERT INTO inbound_events (id, merchant_id, platform, dedupe_key, topic, delivery_id, body, received_at, triggered_at, state, next_attempt_at)
@@ -161,7 +177,9 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-                results.push(if inserted == 1 { Inserted::Stored(id) } else { Inserted::Duplicate });
+                if inserted == 1 {
+                    results[index] = Inserted::Stored(id);
+                }
             }
             tx.commit().await?;
             Ok(results)
@@ -342,4 +360,16 @@ fn log_entry(
         attempts,
         processed_at: processed_at.map(from_millis).transpose()?,
     })
+}
+
+impl Store {
+    /// How many webhooks of all merchants are in each processing state
+    /// (`pending` and `retrying` are the queue; for metrics).
+    pub async fn inbound_state_counts(&self) -> StoreResult<Vec<(String, i64)>> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as("SELECT state, COUNT(*) FROM inbound_events GROUP BY state ORDER BY state")
+                .fetch_all(pool)
+                .await?
+        }))
+    }
 }

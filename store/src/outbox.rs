@@ -64,8 +64,14 @@ impl Store {
     ) -> StoreResult<Vec<Applied>> {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let mut results = Vec::with_capacity(items.len());
-            for item in items {
+            let mut results = vec![Applied::NothingToSend; items.len()];
+            // In key order: concurrent batches (other replicas) lock the same
+            // rows in the same order, so they queue instead of deadlocking.
+            let mut ordered: Vec<(usize, &Decided<'_>)> = items.iter().enumerate().collect();
+            ordered.sort_by(|(_, a), (_, b)| {
+                (a.merchant_id.as_str(), document_key(a.event)).cmp(&(b.merchant_id.as_str(), document_key(b.event)))
+            });
+            for (index, item) in ordered {
                 let (source, document_id, status) = document_key(item.event);
                 let event_json = serde_json::to_string(item.event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 let occurred = to_millis(item.event.occurred_at);
@@ -130,7 +136,7 @@ impl Store {
                 .bind(to_millis(now))
                 .execute(&mut *tx)
                 .await?;
-                results.push(applied);
+                results[index] = applied;
             }
             tx.commit().await?;
             Ok(results)

@@ -90,3 +90,18 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Removes sessions that expired at or before `now`; returns how many.
+    /// Run periodically: an expired session already grants nothing, this
+    /// only keeps the table small.
+    pub async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> StoreResult<u64> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+                .bind(to_millis(now))
+                .execute(pool)
+                .await?
+                .rows_affected()
+        }))
+    }
+}

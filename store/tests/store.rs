@@ -490,7 +490,37 @@ async fn login_failures_are_counted_per_key(db: &TestDb) {
     );
 }
 
+async fn expired_sessions_are_purged_and_live_ones_kept(db: &TestDb) {
+    let store = db.store().await;
+    let (_, admin) = merchant(&store, "Maple", "a@maple.example").await;
+    let old = store
+        .create_session(&admin, now() - Duration::hours(3), Duration::hours(1))
+        .await
+        .unwrap();
+    let live = store
+        .create_session(&admin, now(), Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(store.purge_expired_sessions(now()).await.unwrap(), 1);
+    assert_eq!(store.purge_expired_sessions(now()).await.unwrap(), 0);
+    assert!(
+        store
+            .session_principal(&old, now() - Duration::hours(3))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .session_principal(&live, now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
 tests_on_both_backends!(
+    expired_sessions_are_purged_and_live_ones_kept,
     sign_up_creates_a_merchant_and_its_admin,
     sessions_expire_and_end,
     settings_survive_a_restart,

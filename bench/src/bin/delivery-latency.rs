@@ -148,6 +148,12 @@ async fn main() -> anyhow::Result<()> {
         pct(0.99),
         pct(1.0)
     );
+    println!(
+        "RESULT latency_accepted={accepted} latency_sent={} latency_p50_ms={:.1} latency_p99_ms={:.1}",
+        latencies.len(),
+        pct(0.5),
+        pct(0.99)
+    );
     Ok(())
 }
 

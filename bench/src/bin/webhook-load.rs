@@ -149,10 +149,7 @@ async fn main() -> anyhow::Result<()> {
         "| target | max req/s | p50 ms | p99 ms | half-rate req/s | p50 ms | p99 ms | errors |"
     );
     println!("|---|---|---|---|---|---|---|---|");
-    println!(
-        "{}",
-        row("bare axum + one SQLite insert", &bare_max, &bare_half)
-    );
+    println!("{}", row("bare axum + one insert", &bare_max, &bare_half));
     println!(
         "{}",
         row("product /webhooks/events", &product_max, &product_half)
@@ -161,5 +158,15 @@ async fn main() -> anyhow::Result<()> {
         "\nratio product / bare (max throughput): {:.2}",
         product_max.throughput() / bare_max.throughput()
     );
+    // For scripts/bench.sh's summary table.
+    for (name, r) in [("bare", &bare_max), ("product", &product_max)] {
+        println!(
+            "RESULT {name}_rps={:.0} {name}_p50_ms={:.2} {name}_p99_ms={:.2} {name}_errors={}",
+            r.throughput(),
+            r.p50_ms,
+            r.p99_ms,
+            r.errors
+        );
+    }
     Ok(())
 }

@@ -79,6 +79,7 @@ pub struct Worker {
     pub lease: Duration,
     pub batch: i64,
     pub backstop: StdDuration,
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl Worker {
@@ -145,6 +146,14 @@ impl Worker {
             }
             let started = Instant::now();
             let outcome = self.send(&job, &merchant).await;
+            let error_kind = match &outcome {
+                SendOutcome::Sent { .. } => None,
+                SendOutcome::Transient { .. } => Some("transient"),
+                SendOutcome::Permanent { .. } => Some("permanent"),
+                SendOutcome::OptedOut { .. } => Some("opted_out"),
+            };
+            self.metrics
+                .send_finished(&job.channel, started.elapsed().as_secs_f64(), error_kind);
             let now = Utc::now();
             let result = match outcome {
                 SendOutcome::Sent { provider_id } => AttemptResult::Sent { provider_id },
@@ -175,6 +184,15 @@ impl Worker {
                 }
             };
             tracing::info!(merchant = %job.merchant_id, job = %job.id, channel = %job.channel, attempt = job.attempts, ?result, "delivery attempt");
+            self.metrics.attempt_recorded(
+                &job.channel,
+                match &result {
+                    AttemptResult::Sent { .. } => "sent",
+                    AttemptResult::Retry { .. } => "retry",
+                    AttemptResult::Failed { .. } => "failed",
+                    AttemptResult::Dead { .. } => "dead",
+                },
+            );
             if let Err(e) = self
                 .store
                 .record_attempt(&job, &result, started.elapsed(), now)

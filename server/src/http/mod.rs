@@ -14,6 +14,16 @@ use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
 
+/// For a replica without the `web` role: only health, readiness and metrics.
+pub fn operations_router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", axum::routing::get(health::healthz))
+        .route("/readyz", axum::routing::get(health::readyz))
+        .route("/metrics", axum::routing::get(crate::metrics::scrape))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context = app::server_context::ServerContext {
@@ -25,6 +35,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", axum::routing::get(health::healthz))
         .route("/readyz", axum::routing::get(health::readyz))
+        .route("/metrics", axum::routing::get(crate::metrics::scrape))
         .nest("/api/v1", crate::api::router())
         .merge(crate::webhooks::router())
         .leptos_routes_with_context(

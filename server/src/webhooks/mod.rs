@@ -2,16 +2,19 @@
 //! check the shape, store durably, answer. Nothing is stored for a rejected
 //! request; normalising, fetching and deciding happen after the answer.
 
+mod rate_limit;
 pub mod sms;
 mod verify;
 mod writer;
 
+pub use rate_limit::{RateLimit, RateLimiter};
 pub use writer::IngestWriter;
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use chrono::Utc;
@@ -38,7 +41,24 @@ pub enum Rejection {
     UnknownEndpoint,
     Unauthorized(String),
     Malformed(String),
+    TooLarge,
+    /// Over the endpoint's rate: try again after this many seconds.
+    RateLimited(u64),
     Unavailable,
+}
+
+impl Rejection {
+    /// The `reason` label in the metrics.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Rejection::UnknownEndpoint => "unknown_endpoint",
+            Rejection::Unauthorized(_) => "unauthorized",
+            Rejection::Malformed(_) => "malformed",
+            Rejection::TooLarge => "too_large",
+            Rejection::RateLimited(_) => "rate_limited",
+            Rejection::Unavailable => "unavailable",
+        }
+    }
 }
 
 impl IntoResponse for Rejection {
@@ -49,6 +69,21 @@ impl IntoResponse for Rejection {
             }
             Rejection::Unauthorized(m) => (StatusCode::UNAUTHORIZED, m),
             Rejection::Malformed(m) => (StatusCode::BAD_REQUEST, m),
+            Rejection::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("body over {MAX_BODY_BYTES} bytes"),
+            ),
+            Rejection::RateLimited(after) => {
+                let mut response = (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    axum::Json(json!({"error": {"message": format!("too many webhooks for this endpoint: retry after {after} s")}})),
+                )
+                    .into_response();
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(after));
+                return response;
+            }
             Rejection::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "try again shortly".to_owned(),
@@ -62,12 +97,44 @@ async fn receive(
     State(state): State<AppState>,
     Path((platform, endpoint_id)): Path<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<StatusCode, Rejection> {
-    let platform = Platform::from_slug(&platform).ok_or(Rejection::UnknownEndpoint)?;
+    let label = Platform::from_slug(&platform).map_or("unknown", |p| p.slug());
+    let result = admit(&state, &platform, &endpoint_id, &headers, body).await;
+    match &result {
+        Ok(_) => state.metrics.webhook_received(label),
+        Err(rejection) => state.metrics.webhook_rejected(label, rejection.reason()),
+    }
+    result
+}
+
+async fn admit(
+    state: &AppState,
+    platform: &str,
+    endpoint_id: &str,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<StatusCode, Rejection> {
+    let platform = Platform::from_slug(platform).ok_or(Rejection::UnknownEndpoint)?;
+    if let Err(wait) = state
+        .webhook_limiter
+        .check(endpoint_id, std::time::Instant::now())
+    {
+        tracing::debug!(platform = platform.slug(), endpoint = %endpoint_id, "webhook rate limit reached");
+        return Err(Rejection::RateLimited(
+            wait.as_secs_f64().ceil().max(1.0) as u64
+        ));
+    }
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Rejection::TooLarge
+        } else {
+            Rejection::Malformed(e.body_text())
+        }
+    })?;
     let integration = state
         .store
-        .integration_by_endpoint(platform, &endpoint_id)
+        .integration_by_endpoint(platform, endpoint_id)
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "integration lookup failed");
@@ -75,7 +142,7 @@ async fn receive(
         })?
         .ok_or(Rejection::UnknownEndpoint)?;
     let now = Utc::now();
-    let accepted = match verify::verify_and_identify(&integration.config, &headers, &body, now) {
+    let accepted = match verify::verify_and_identify(&integration.config, headers, &body, now) {
         Ok(Some(accepted)) => accepted,
         Ok(None) => return Ok(StatusCode::OK), // WooCommerce's creation ping
         Err(rejection) => {

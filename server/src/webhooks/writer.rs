@@ -47,7 +47,17 @@ async fn run(store: Store, mut rx: mpsc::Receiver<(NewInboundEvent, Reply)>, max
             }
         }
         let (events, replies): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
-        match store.insert_inbound_events(&events, Utc::now()).await {
+        let mut stored = store.insert_inbound_events(&events, Utc::now()).await;
+        // A transaction the database aborted (a conflict with another
+        // replica, a dropped connection) stored nothing: try again briefly.
+        for wait_ms in [20, 100] {
+            if stored.is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(wait_ms)).await;
+            stored = store.insert_inbound_events(&events, Utc::now()).await;
+        }
+        match stored {
             Ok(results) => {
                 for (reply, result) in replies.into_iter().zip(results) {
                     let _ = reply.send(Ok(result));

@@ -19,7 +19,7 @@ use crate::harness::{TestApp, spawn_with};
 use crate::smtp::SmtpServer;
 use crate::webhooks::{merchant_with, post_signed_event, settled};
 
-const SID: &str = "AC0123456789";
+pub(crate) const SID: &str = "AC0123456789";
 
 fn order_body(id: &str, phone: &str) -> Vec<u8> {
     serde_json::to_vec(&json!({
@@ -30,7 +30,7 @@ fn order_body(id: &str, phone: &str) -> Vec<u8> {
     .unwrap()
 }
 
-fn sms_config(api: &MockServer) -> SmsConfig {
+pub(crate) fn sms_config(api: &MockServer) -> SmsConfig {
     SmsConfig {
         api_base: url::Url::parse(&format!("{}/", api.uri())).unwrap(),
         account_sid: SID.to_owned(),
@@ -40,14 +40,14 @@ fn sms_config(api: &MockServer) -> SmsConfig {
     }
 }
 
-async fn deliveries(app: &TestApp) -> Vec<Value> {
+pub(crate) async fn deliveries(app: &TestApp) -> Vec<Value> {
     app.get_json("/api/v1/deliveries").await.1["deliveries"]
         .as_array()
         .cloned()
         .unwrap_or_default()
 }
 
-async fn until<F: Fn(&[Value]) -> bool>(app: &TestApp, done: F) -> Vec<Value> {
+pub(crate) async fn until<F: Fn(&[Value]) -> bool>(app: &TestApp, done: F) -> Vec<Value> {
     for _ in 0..200 {
         let d = deliveries(app).await;
         if done(&d) {

@@ -21,7 +21,18 @@ const SHOPIFY_SECRET: &str = "shpss_test_secret_current";
 /// A merchant with rules for every Shopify, WooCommerce and BigCommerce
 /// status on both channels, plus invoices; returns the webhook URL for `platform`.
 pub(crate) async fn merchant_with(app: &TestApp, platform: &str, body: Value) -> (String, Value) {
-    app.sign_up("Maple", "owner@maple.example").await;
+    merchant_named(app, "Maple", "owner@maple.example", platform, body).await
+}
+
+/// Like [`merchant_with`] for another store; `app` should be a fresh browser.
+pub(crate) async fn merchant_named(
+    app: &TestApp,
+    store: &str,
+    email: &str,
+    platform: &str,
+    body: Value,
+) -> (String, Value) {
+    app.sign_up(store, email).await;
     let mut rules = Vec::new();
     for source in ["shopify", "woocommerce", "bigcommerce", "cto"] {
         for status in [

@@ -118,6 +118,7 @@ fn worker(store: &Store, sink: &std::path::Path, lease: chrono::Duration) -> Wor
         lease,
         batch: 16,
         backstop: Duration::from_millis(100),
+        metrics: Default::default(),
     }
 }
 

@@ -1,0 +1,246 @@
+//! Prometheus metrics (`GET /metrics`, OpenMetrics text): webhooks received
+//! and rejected, the processing queue and the outbox by state (read from the
+//! database at each scrape, so every replica reports the shared totals),
+//! send latency per channel and provider errors.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::{Family, MetricConstructor};
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+use crate::state::AppState;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct PlatformLabels {
+    pub platform: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RejectedLabels {
+    pub platform: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StateLabels {
+    pub state: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ChannelLabels {
+    pub channel: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ProviderErrorLabels {
+    pub channel: String,
+    pub kind: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct AttemptLabels {
+    pub channel: String,
+    pub result: String,
+}
+
+/// Send latency buckets: 1 ms to about 33 s.
+#[derive(Clone)]
+pub struct SendBuckets;
+
+impl MetricConstructor<Histogram> for SendBuckets {
+    fn new_metric(&self) -> Histogram {
+        Histogram::new(exponential_buckets(0.001, 2.0, 16))
+    }
+}
+
+struct Inner {
+    registry: Registry,
+    webhooks_received: Family<PlatformLabels, Counter>,
+    webhooks_rejected: Family<RejectedLabels, Counter>,
+    inbound_events: Family<StateLabels, Gauge>,
+    inbound_queue_depth: Gauge,
+    outbox_jobs: Family<StateLabels, Gauge>,
+    send_seconds: Family<ChannelLabels, Histogram, SendBuckets>,
+    provider_errors: Family<ProviderErrorLabels, Counter>,
+    delivery_attempts: Family<AttemptLabels, Counter>,
+}
+
+/// The process's metrics; cheap to clone (one shared registry).
+#[derive(Clone)]
+pub struct Metrics(Arc<Inner>);
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("notify");
+        let webhooks_received = Family::<PlatformLabels, Counter>::default();
+        registry.register(
+            "webhooks_received",
+            "Webhooks accepted (stored, duplicate or ping) per platform",
+            webhooks_received.clone(),
+        );
+        let webhooks_rejected = Family::<RejectedLabels, Counter>::default();
+        registry.register(
+            "webhooks_rejected",
+            "Webhooks refused, per platform and reason (unknown_endpoint, unauthorized, malformed, too_large, rate_limited, unavailable)",
+            webhooks_rejected.clone(),
+        );
+        let inbound_events = Family::<StateLabels, Gauge>::default();
+        registry.register(
+            "inbound_events",
+            "Stored webhooks per processing state (all replicas, read at scrape)",
+            inbound_events.clone(),
+        );
+        let inbound_queue_depth = Gauge::default();
+        registry.register(
+            "inbound_queue_depth",
+            "Stored webhooks waiting to be processed: pending or retrying (all replicas, read at scrape)",
+            inbound_queue_depth.clone(),
+        );
+        let outbox_jobs = Family::<StateLabels, Gauge>::default();
+        registry.register(
+            "outbox_jobs",
+            "Messages per delivery state (all replicas, read at scrape)",
+            outbox_jobs.clone(),
+        );
+        let send_seconds = Family::new_with_constructor(SendBuckets);
+        registry.register(
+            "send_seconds",
+            "Time one send to the provider took, per channel",
+            send_seconds.clone(),
+        );
+        let provider_errors = Family::<ProviderErrorLabels, Counter>::default();
+        registry.register(
+            "provider_errors",
+            "Failed sends per channel and kind (transient, permanent, opted_out)",
+            provider_errors.clone(),
+        );
+        let delivery_attempts = Family::<AttemptLabels, Counter>::default();
+        registry.register(
+            "delivery_attempts",
+            "Delivery attempts per channel and result (sent, retry, failed, dead)",
+            delivery_attempts.clone(),
+        );
+        Metrics(Arc::new(Inner {
+            registry,
+            webhooks_received,
+            webhooks_rejected,
+            inbound_events,
+            inbound_queue_depth,
+            outbox_jobs,
+            send_seconds,
+            provider_errors,
+            delivery_attempts,
+        }))
+    }
+
+    pub fn webhook_received(&self, platform: &str) {
+        self.0
+            .webhooks_received
+            .get_or_create(&PlatformLabels {
+                platform: platform.to_owned(),
+            })
+            .inc();
+    }
+
+    pub fn webhook_rejected(&self, platform: &str, reason: &str) {
+        self.0
+            .webhooks_rejected
+            .get_or_create(&RejectedLabels {
+                platform: platform.to_owned(),
+                reason: reason.to_owned(),
+            })
+            .inc();
+    }
+
+    /// One send to a provider: how long it took and, when it failed, how.
+    pub fn send_finished(&self, channel: &str, seconds: f64, error_kind: Option<&str>) {
+        self.0
+            .send_seconds
+            .get_or_create(&ChannelLabels {
+                channel: channel.to_owned(),
+            })
+            .observe(seconds);
+        if let Some(kind) = error_kind {
+            self.0
+                .provider_errors
+                .get_or_create(&ProviderErrorLabels {
+                    channel: channel.to_owned(),
+                    kind: kind.to_owned(),
+                })
+                .inc();
+        }
+    }
+
+    pub fn attempt_recorded(&self, channel: &str, result: &str) {
+        self.0
+            .delivery_attempts
+            .get_or_create(&AttemptLabels {
+                channel: channel.to_owned(),
+                result: result.to_owned(),
+            })
+            .inc();
+    }
+
+    /// Reads the queue and outbox counts from the database into the gauges.
+    async fn refresh(&self, store: &notify_store::Store) -> Result<(), notify_store::StoreError> {
+        let inbound = store.inbound_state_counts().await?;
+        let jobs = store.all_job_state_counts().await?;
+        let inner = &self.0;
+        inner.inbound_events.clear();
+        let mut depth = 0;
+        for (state, n) in inbound {
+            if state == "pending" || state == "retrying" {
+                depth += n;
+            }
+            inner
+                .inbound_events
+                .get_or_create(&StateLabels { state })
+                .set(n);
+        }
+        inner.inbound_queue_depth.set(depth);
+        inner.outbox_jobs.clear();
+        for (state, n) in jobs {
+            inner
+                .outbox_jobs
+                .get_or_create(&StateLabels { state })
+                .set(n);
+        }
+        Ok(())
+    }
+
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        encode(&mut out, &self.0.registry).expect("writing to a String cannot fail");
+        out
+    }
+}
+
+/// `GET /metrics`.
+pub async fn scrape(State(state): State<AppState>) -> Response {
+    if let Err(e) = state.metrics.refresh(&state.store).await {
+        tracing::warn!(error = %e, "metrics: reading the queue counts failed");
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response();
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.encode(),
+    )
+        .into_response()
+}

@@ -1,0 +1,306 @@
+//! Operations: `/metrics` moves with traffic, the per-endpoint ingestion
+//! limit keeps one noisy store from starving the others, `SERVER_ROLES`
+//! limits what a replica runs, expired sessions are purged periodically.
+
+use std::time::Duration;
+
+use notify_store::testing::TestDb;
+use notify_store::tests_on_both_backends;
+use serde_json::{Value, json};
+use server::config::{RateLimit, Roles};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::delivery::{sms_config, until};
+use crate::harness::{TestApp, spawn_with};
+use crate::webhooks::{merchant_named, merchant_with, post_signed_event, settled};
+
+fn order(id: &str, status: &str) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "type": "order.status_changed", "source": "cto",
+        "order": {"id": id, "number": id, "status": status, "updated_at": "2026-03-14T10:00:00Z"},
+        "customer": {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "+14155550134"}
+    }))
+    .unwrap()
+}
+
+async fn scrape(app: &TestApp) -> String {
+    let r = reqwest::get(app.url("/metrics")).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/openmetrics-text")
+    );
+    r.text().await.unwrap()
+}
+
+/// The value of the series `name` (with its labels, as printed).
+fn value(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
+        .and_then(|v| v.split(' ').next()?.parse().ok())
+}
+
+async fn metrics_move_with_webhooks_and_deliveries(db: &TestDb) {
+    let api = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"message": "down"})))
+        .mount(&api)
+        .await;
+    let sms = sms_config(&api);
+    let app = spawn_with(db, move |c| {
+        c.sms = Some(sms);
+        c.delivery_retry = vec![chrono::Duration::milliseconds(50)];
+    })
+    .await;
+    let before = scrape(&app).await;
+    assert_eq!(value(&before, "notify_inbound_queue_depth"), Some(0.0));
+    let (url, integration) = merchant_with(&app, "events", json!({})).await;
+    let secret = integration["signing_secret"].as_str().unwrap();
+    let now = chrono::Utc::now().timestamp();
+    assert_eq!(
+        post_signed_event(&url, secret, "msg_m1", now, &order("m1", "ready")).await,
+        200
+    );
+    // Unsigned: refused.
+    let r = reqwest::Client::new()
+        .post(&url)
+        .body(order("m2", "ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    settled(&app).await;
+    // The email goes to the sink; the SMS API fails twice (dead after one retry).
+    until(&app, |d| {
+        d.len() == 2
+            && d.iter()
+                .all(|j| j["state"] == "sent" || j["state"] == "dead")
+    })
+    .await;
+    let text = scrape(&app).await;
+    let expect = [
+        (r#"notify_webhooks_received_total{platform="events"}"#, 1.0),
+        (
+            r#"notify_webhooks_rejected_total{platform="events",reason="unauthorized"}"#,
+            1.0,
+        ),
+        (r#"notify_inbound_events{state="processed"}"#, 1.0),
+        ("notify_inbound_queue_depth", 0.0),
+        (r#"notify_outbox_jobs{state="sent"}"#, 1.0),
+        (r#"notify_outbox_jobs{state="dead"}"#, 1.0),
+        (r#"notify_send_seconds_count{channel="email"}"#, 1.0),
+        (r#"notify_send_seconds_count{channel="sms"}"#, 2.0),
+        (
+            r#"notify_provider_errors_total{channel="sms",kind="transient"}"#,
+            2.0,
+        ),
+        (
+            r#"notify_delivery_attempts_total{channel="email",result="sent"}"#,
+            1.0,
+        ),
+        (
+            r#"notify_delivery_attempts_total{channel="sms",result="dead"}"#,
+            1.0,
+        ),
+    ];
+    for (series, want) in expect {
+        assert_eq!(value(&text, series), Some(want), "{series} in\n{text}");
+    }
+    assert!(text.contains("notify_send_seconds_bucket{"), "{text}");
+}
+
+/// Posts `n` signed events to `url` at once; returns each status with its
+/// Retry-After.
+async fn burst(url: &str, secret: &str, prefix: &str, n: usize) -> Vec<(u16, Option<u64>)> {
+    let key = notify_ingest::signature::standard_webhooks::decode_secret(secret).unwrap();
+    let client = reqwest::Client::new();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..n {
+        let (client, url, key) = (client.clone(), url.to_owned(), key.clone());
+        let id = format!("{prefix}_{i}");
+        tasks.spawn(async move {
+            let ts = chrono::Utc::now().timestamp();
+            let body = order(&id, "ready");
+            let r = client
+                .post(&url)
+                .header("webhook-id", &id)
+                .header("webhook-timestamp", ts.to_string())
+                .header(
+                    "webhook-signature",
+                    notify_ingest::signature::standard_webhooks::sign(&id, ts, &body, &key),
+                )
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let after = r
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok()?.parse().ok());
+            (r.status().as_u16(), after)
+        });
+    }
+    tasks.join_all().await
+}
+
+async fn one_noisy_endpoint_gets_429s_while_another_is_served(db: &TestDb) {
+    let app = spawn_with(db, |c| {
+        c.webhook_rate = RateLimit {
+            per_second: 0.5,
+            burst: 10,
+        };
+    })
+    .await;
+    let (noisy_url, noisy) = merchant_with(&app, "events", json!({})).await;
+    let other = app.new_browser();
+    let (quiet_url, quiet) =
+        merchant_named(&other, "Birch", "owner@birch.example", "events", json!({})).await;
+    let noisy_secret = noisy["signing_secret"].as_str().unwrap();
+    let quiet_secret = quiet["signing_secret"].as_str().unwrap();
+    // The same burst: 60 from the noisy store, 10 from the other.
+    let (noisy_answers, quiet_answers) = tokio::join!(
+        burst(&noisy_url, noisy_secret, "noisy", 60),
+        burst(&quiet_url, quiet_secret, "quiet", 10)
+    );
+    let ok = noisy_answers.iter().filter(|(s, _)| *s == 200).count();
+    assert!((10..=11).contains(&ok), "{noisy_answers:?}");
+    for (status, after) in &noisy_answers {
+        if *status != 200 {
+            assert_eq!(*status, 429);
+            assert!(after.is_some_and(|s| (1..=2).contains(&s)), "{after:?}");
+        }
+    }
+    assert!(
+        quiet_answers.iter().all(|(s, _)| *s == 200),
+        "{quiet_answers:?}"
+    );
+    // Nothing was stored from the refused ones.
+    let events = settled(&app).await;
+    assert_eq!(events.len(), ok);
+    assert_eq!(settled(&other).await.len(), 10);
+    let text = scrape(&app).await;
+    assert_eq!(
+        value(
+            &text,
+            r#"notify_webhooks_rejected_total{platform="events",reason="rate_limited"}"#
+        ),
+        Some((60 - ok) as f64)
+    );
+}
+
+async fn roles_choose_what_a_replica_runs(db: &TestDb) {
+    // A web-only replica stores webhooks but does not process them.
+    let web = spawn_with(db, |c| {
+        c.roles = Roles::parse("web").unwrap();
+    })
+    .await;
+    let (url, integration) = merchant_with(&web, "events", json!({})).await;
+    let secret = integration["signing_secret"].as_str().unwrap();
+    let now = chrono::Utc::now().timestamp();
+    assert_eq!(
+        post_signed_event(&url, secret, "msg_r1", now, &order("r1", "ready")).await,
+        200
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (_, log) = web.get_json("/api/v1/events").await;
+    assert_eq!(log["events"][0]["state"], "pending", "{log}");
+    // A processor + worker replica (no web): health and metrics only.
+    let back = spawn_with(db, |c| {
+        c.roles = Roles::parse("processor, worker").unwrap();
+    })
+    .await;
+    assert_eq!(
+        reqwest::get(back.url("/healthz")).await.unwrap().status(),
+        200
+    );
+    assert_eq!(
+        reqwest::get(back.url("/readyz")).await.unwrap().status(),
+        200
+    );
+    assert_eq!(
+        reqwest::get(back.url("/api/v1/settings"))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        reqwest::Client::new()
+            .post(back.url(url::Url::parse(&url).unwrap().path()))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    // It processes and sends what the web replica stored.
+    let events = settled(&web).await;
+    assert_eq!(events[0]["outcome"], "jobs_created", "{events:?}");
+    let done = until(&web, |d| {
+        d.len() == 2 && d.iter().all(|j| j["state"] == "sent")
+    })
+    .await;
+    assert_eq!(done.len(), 2);
+    let text = scrape(&back).await;
+    assert_eq!(
+        value(&text, r#"notify_outbox_jobs{state="sent"}"#),
+        Some(2.0)
+    );
+    assert!(Roles::parse("web,mailer").is_err());
+}
+
+async fn expired_sessions_are_purged_periodically(db: &TestDb) {
+    let store = db.store().await;
+    let web = spawn_with(db, |c| {
+        c.roles = Roles::parse("web").unwrap();
+    })
+    .await;
+    web.sign_up("Maple", "owner@maple.example").await;
+    let user = store
+        .user_by_email(&notify_core::EmailAddress::parse("owner@maple.example").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let now = chrono::Utc::now();
+    store
+        .create_session(
+            &user,
+            now - chrono::Duration::hours(2),
+            chrono::Duration::hours(1),
+        )
+        .await
+        .unwrap();
+    let (trigger, shutdown) = server::shutdown::channel();
+    let task = tokio::spawn(server::maintenance::purge_sessions(
+        store.clone(),
+        Duration::from_millis(50),
+        shutdown,
+    ));
+    // One more expires while the task runs: the next round takes it.
+    tokio::time::sleep(Duration::from_millis(120)).await;
+    store
+        .create_session(
+            &user,
+            now - chrono::Duration::hours(2),
+            chrono::Duration::hours(1),
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    trigger.stop();
+    task.await.unwrap();
+    // Nothing expired is left; the live session from sign-up still works.
+    assert_eq!(store.purge_expired_sessions(now).await.unwrap(), 0);
+    let (status, _): (u16, Value) = web.get_json("/api/v1/settings").await;
+    assert_eq!(status, 200);
+}
+
+tests_on_both_backends!(
+    metrics_move_with_webhooks_and_deliveries,
+    one_noisy_endpoint_gets_429s_while_another_is_served,
+    roles_choose_what_a_replica_runs,
+    expired_sessions_are_purged_periodically,
+);
