@@ -12,7 +12,7 @@ pub mod server_context;
 pub mod session_cookie;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -49,7 +49,6 @@ pub fn App() -> impl IntoView {
     // (SsrMode::Async): the saved state is on screen without the WASM.
     view! {
         <Stylesheet id="leptos" href="/pkg/customer-notifications.css" />
-        <Title text="Customer Notifications" />
         <Router>
             <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
                 <Route path=path!("/") view=|| view! { <Redirect path=routes::HOME /> } />

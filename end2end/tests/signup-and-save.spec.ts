@@ -20,6 +20,8 @@ test('a new merchant signs up, creates rules, previews them live, saves, and fin
   await expect(page).toHaveURL(new RegExp(`${PAGE}$`));
   await expect(page.locator('[data-hydrated="true"]')).toBeVisible();
   await expect(page.getByText('No order notifications yet')).toBeVisible();
+  await expect(page.getByTestId('getting-started')).toBeVisible();
+  await expect(page).toHaveTitle('Customer Notifications · Back Office');
   await expect(page.getByTestId('save')).toBeDisabled();
 
   // From here on, editing and previewing sends no request at all.
@@ -36,6 +38,7 @@ test('a new merchant signs up, creates rules, previews them live, saves, and fin
   await page.getByTestId('add-order-rule').click();
   await expect(page.getByTestId('rule:order.shopify.delivered')).toBeVisible();
   await expect(shopifyDelivered).toHaveAttribute('data-channels', 'email');
+  await expect(page.getByTestId('getting-started')).toHaveCount(0);
   await expect(page.getByTestId('save-state')).toHaveText('Unsaved changes');
   await expect(page.getByTestId('save')).toBeEnabled();
   // The same trigger cannot be added twice.
@@ -106,6 +109,12 @@ test('warnings from core: a rule that cannot fire, an active rule that sends not
   await page.getByTestId('order.woocommerce.sent_for_processing:remove').click();
   await expect(page.getByTestId('warnings')).not.toContainText('WooCommerce');
   await expect(page.getByTestId('save')).toBeDisabled();
+  // The recommended rules in one click (not saved until Save).
+  await page.getByRole('button', { name: 'Add the recommended rules' }).click();
+  await expect(page.getByTestId('cell:order.shopify.ready')).toHaveAttribute('data-channels', 'email sms');
+  await expect(page.getByTestId('save')).toBeEnabled();
+  await page.getByRole('button', { name: 'Discard' }).click();
+  await expect(page.getByTestId('getting-started')).toBeVisible();
   // Several sources at once; then switch email off on one: it warns.
   await page.getByTestId('add-order-status').selectOption('ready');
   await page.getByTestId('add-source:shopify').check();

@@ -2,6 +2,7 @@
 //! navigation, and the centred card of the sign-in pages.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
 use crate::pages::account::server_fns::LogOut;
@@ -16,10 +17,15 @@ const NAV: [(&str, &str); 4] = [
 
 /// A signed-in page: top bar, section navigation and the page's content.
 #[component]
-pub fn AppLayout(children: Children) -> impl IntoView {
+pub fn AppLayout(
+    /// The browser tab's title.
+    title: &'static str,
+    children: Children,
+) -> impl IntoView {
     let location = use_location();
     let log_out = ServerAction::<LogOut>::new();
     view! {
+        <Title text=format!("{title} · Back Office") />
         <div class="app">
             <header class="topbar">
                 <a class="brand" href=HOME rel="external">
@@ -58,6 +64,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
 #[component]
 pub fn AuthLayout(title: &'static str, lede: &'static str, children: Children) -> impl IntoView {
     view! {
+        <Title text=format!("{title} · Back Office") />
         <main class="auth">
             <div class="auth-card card">
                 <p class="brand">

@@ -16,7 +16,7 @@ pub fn ActivityPage() -> impl IntoView {
     let before = move || query.with(|q| q.get("before").and_then(|b| b.parse::<i64>().ok()));
     let page = Resource::new(before, list_activity);
     view! {
-        <AppLayout>
+        <AppLayout title="Activity">
             <header class="page-header">
                 <div>
                     <p class="breadcrumb">"Settings · Customer Notifications"</p>

@@ -15,7 +15,7 @@ pub fn DeliveryPage() -> impl IntoView {
         delivery_detail,
     );
     view! {
-        <AppLayout>
+        <AppLayout title="Message">
             <p class="breadcrumb"><a href=DELIVERIES>"← Delivery log"</a></p>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {

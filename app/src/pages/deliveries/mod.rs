@@ -38,7 +38,7 @@ pub fn DeliveriesPage() -> impl IntoView {
     let page = Resource::new(filter, list_deliveries);
     let current = move |name: &'static str| query.with(|q| q.get(name)).unwrap_or_default();
     view! {
-        <AppLayout>
+        <AppLayout title="Delivery log">
             <header class="page-header">
                 <div>
                     <p class="breadcrumb">"Settings · Customer Notifications"</p>

@@ -21,7 +21,7 @@ pub fn IntegrationsPage() -> impl IntoView {
     // it survives the cards being redrawn with the reloaded list.
     let revealed = RwSignal::new(None::<String>);
     view! {
-        <AppLayout>
+        <AppLayout title="Integrations">
             <header class="page-header">
                 <div>
                     <p class="breadcrumb">"Settings · Customer Notifications"</p>

@@ -20,7 +20,7 @@ use server_fns::load_settings;
 pub fn NotificationsPage() -> impl IntoView {
     let stored = Resource::new(|| (), |_| load_settings());
     view! {
-        <AppLayout>
+        <AppLayout title="Customer Notifications">
             <Suspense fallback=|| view! { <p class="loading">"Loading your rules…"</p> }>
                 {move || Suspend::new(async move {
                     match stored.await {

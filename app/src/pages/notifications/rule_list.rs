@@ -10,7 +10,25 @@ use crate::components::Switch;
 
 #[component]
 pub fn RuleList(draft: Draft) -> impl IntoView {
+    let empty = move || draft.rules.with(|s| s.is_empty());
+    let recommended = move |_| {
+        draft.rules.set(notify_core::sample::starter_settings());
+    };
     view! {
+        <Show when=empty>
+            <div class="callout info" data-testid="getting-started">
+                <p class="callout-title">"No notifications yet"</p>
+                <p>
+                    "Start from the moments customers most want to hear about (order sent for processing, ready, delivered, cancelled, and closed invoices), "
+                    "then adjust. Nothing is sent until you save."
+                </p>
+                <div class="callout-actions">
+                    <button type="button" class="button primary" on:click=recommended>
+                        "Add the recommended rules"
+                    </button>
+                </div>
+            </div>
+        </Show>
         <section class="card rules" aria-labelledby="order-rules-title">
             <div class="card-title-row">
                 <h2 id="order-rules-title">"Order Notifications"</h2>
