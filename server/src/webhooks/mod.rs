@@ -12,8 +12,7 @@ pub use writer::IngestWriter;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -97,10 +96,10 @@ async fn receive(
     State(state): State<AppState>,
     Path((platform, endpoint_id)): Path<(String, String)>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Result<StatusCode, Rejection> {
     let label = Platform::from_slug(&platform).map_or("unknown", |p| p.slug());
-    let result = admit(&state, &platform, &endpoint_id, &headers, body).await;
+    let result = admit(&state, &platform, &endpoint_id, &headers, request).await;
     match &result {
         Ok(_) => state.metrics.webhook_received(label),
         Err(rejection) => state.metrics.webhook_rejected(label, rejection.reason()),
@@ -113,7 +112,7 @@ async fn admit(
     platform: &str,
     endpoint_id: &str,
     headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Result<StatusCode, Rejection> {
     let platform = Platform::from_slug(platform).ok_or(Rejection::UnknownEndpoint)?;
     if let Err(wait) = state
@@ -125,7 +124,8 @@ async fn admit(
             wait.as_secs_f64().ceil().max(1.0) as u64
         ));
     }
-    let body = body.map_err(|e| {
+    // Read only now: a request over its endpoint's rate costs no body read.
+    let body = Bytes::from_request(request, &()).await.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Rejection::TooLarge
         } else {

@@ -1,7 +1,8 @@
 //! Per-endpoint (per-tenant) ingestion limit: a token bucket for each
 //! webhook endpoint, so one noisy store cannot starve the others. Checked
-//! before anything is read from or written to the database. Each replica
-//! keeps its own buckets (N replicas admit up to N times the rate).
+//! before the body is read and before anything is read from or written to
+//! the database. Each replica keeps its own buckets (N replicas admit up to
+//! N times the rate).
 
 use std::collections::HashMap;
 use std::sync::Mutex;

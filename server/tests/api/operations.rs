@@ -304,3 +304,36 @@ tests_on_both_backends!(
     roles_choose_what_a_replica_runs,
     expired_sessions_are_purged_periodically,
 );
+
+#[test]
+fn bad_scale_and_limit_variables_are_refused_one_message_each() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("DATABASE_URL", "sqlite://unused/never.db")
+        .env("WEBHOOK_RATE_PER_SECOND", "fast")
+        .env("WEBHOOK_BURST", "0")
+        .env("SERVER_ROLES", "web,mailer")
+        .env("DELIVERY_LEASE_SECONDS", "10")
+        .env("SMS_TIMEOUT_SECONDS", "15")
+        .env("PROCESSING_LEASE_SECONDS", "-1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for name in [
+        "WEBHOOK_RATE_PER_SECOND",
+        "WEBHOOK_BURST",
+        "SERVER_ROLES",
+        "DELIVERY_LEASE_SECONDS",
+        "PROCESSING_LEASE_SECONDS",
+    ] {
+        assert_eq!(
+            stderr
+                .lines()
+                .filter(|l| l.starts_with("configuration error: ") && l.contains(name))
+                .count(),
+            1,
+            "{name} in:\n{stderr}"
+        );
+    }
+}
