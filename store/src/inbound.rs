@@ -294,29 +294,24 @@ impl Store {
         rows.into_iter().map(log_entry).collect()
     }
 
-    /// The newest webhook received for each of the merchant's platforms.
+    /// The newest webhook received for each of the merchant's platforms
+    /// (one query; platforms with none are absent).
     pub async fn latest_event_by_platform(
         &self,
         merchant_id: &MerchantId,
     ) -> StoreResult<Vec<EventLogEntry>> {
-        let mut latest = Vec::new();
-        for platform in Platform::ALL {
-            let row: Option<LogRow> = with_pool!(self, pool => {
-                sqlx::query_as(
-                    "SELECT id, platform, topic, delivery_id, received_at, state, outcome, detail, jobs_created, attempts, processed_at
-                     FROM inbound_events WHERE merchant_id = $1 AND platform = $2
-                     ORDER BY received_at DESC, id DESC LIMIT 1",
-                )
-                .bind(merchant_id.as_str())
-                .bind(platform.slug())
-                .fetch_optional(pool)
-                .await?
-            });
-            if let Some(row) = row {
-                latest.push(log_entry(row)?);
-            }
-        }
-        Ok(latest)
+        let rows: Vec<LogRow> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, platform, topic, delivery_id, received_at, state, outcome, detail, jobs_created, attempts, processed_at
+                 FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY platform ORDER BY received_at DESC, id DESC) AS newest
+                       FROM inbound_events WHERE merchant_id = $1) latest
+                 WHERE newest = 1 ORDER BY platform",
+            )
+            .bind(merchant_id.as_str())
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(log_entry).collect()
     }
 
     /// How many inbound events a merchant has (all states); for tests and

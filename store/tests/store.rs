@@ -519,7 +519,59 @@ async fn expired_sessions_are_purged_and_live_ones_kept(db: &TestDb) {
     );
 }
 
+async fn the_newest_webhook_of_each_platform_is_found_in_one_query(db: &TestDb) {
+    use notify_store::inbound::NewInboundEvent;
+    let store = db.store().await;
+    let (maple, _) = merchant(&store, "Maple", "owner@maple.example").await;
+    let (birch, _) = merchant(&store, "Birch", "owner@birch.example").await;
+    let event = |merchant: &notify_store::accounts::Merchant, platform, key: &str, topic: &str| {
+        NewInboundEvent {
+            merchant_id: merchant.id.clone(),
+            platform,
+            dedupe_key: key.to_owned(),
+            topic: topic.to_owned(),
+            delivery_id: None,
+            body: "{}".to_owned(),
+            triggered_at: None,
+        }
+    };
+    assert!(
+        store
+            .latest_event_by_platform(&maple.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    for (minutes, e) in [
+        (0, event(&maple, Platform::Shopify, "a", "orders/create")),
+        (1, event(&maple, Platform::Shopify, "b", "orders/fulfilled")),
+        (
+            2,
+            event(&maple, Platform::Events, "c", "order.status_changed"),
+        ),
+        (3, event(&birch, Platform::Shopify, "d", "orders/cancelled")),
+    ] {
+        store
+            .insert_inbound_events(&[e], now() + Duration::minutes(minutes))
+            .await
+            .unwrap();
+    }
+    let latest = store.latest_event_by_platform(&maple.id).await.unwrap();
+    let seen: Vec<_> = latest
+        .iter()
+        .map(|e| (e.platform, e.topic.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (Platform::Events, "order.status_changed"),
+            (Platform::Shopify, "orders/fulfilled")
+        ]
+    );
+}
+
 tests_on_both_backends!(
+    the_newest_webhook_of_each_platform_is_found_in_one_query,
     expired_sessions_are_purged_and_live_ones_kept,
     sign_up_creates_a_merchant_and_its_admin,
     sessions_expire_and_end,
