@@ -15,6 +15,21 @@ test('a signed webhook for a configured trigger shows up in the delivery log as 
   const webhookUrl = await card.getByTestId('webhook-url').inputValue();
   expect(webhookUrl).toContain('/webhooks/events/');
 
+  // A platform with a secret: a field error at the field, then connected,
+  // the secret shown only masked.
+  const woo = page.getByTestId('integration:woocommerce');
+  await woo.getByLabel('Webhook secret').fill('short');
+  await woo.getByRole('button', { name: 'Connect' }).click();
+  await expect(woo.locator('.field.has-error')).toContainText('must be 8 to 512 characters');
+  await expect(woo).toContainText('Not connected');
+  await woo.getByLabel('Webhook secret').fill('woo_secret_value_9876');
+  await woo.getByRole('button', { name: 'Connect' }).click();
+  await expect(woo).toContainText('Connected');
+  await expect(woo).toContainText('Saved (');
+  await expect(woo).toContainText('9876');
+  await expect(woo).not.toContainText('woo_secret_value');
+  await expect(woo.getByTestId('webhook-url')).toHaveValue(/\/webhooks\/woocommerce\//);
+
   const body = JSON.stringify({
     type: 'order.status_changed',
     source: 'cto',

@@ -80,6 +80,43 @@ impl IntegrationConfig {
         }
     }
 
+    /// What was saved, by the form field it came from
+    /// ([`crate::integration_form::IntegrationForm`]): non-secret values as
+    /// they are, secrets masked.
+    pub fn masked_fields(&self) -> Vec<(&'static str, String)> {
+        let nth = |v: &[Secret], i: usize| v.get(i).map(Secret::masked);
+        let mut fields = Vec::new();
+        match self {
+            IntegrationConfig::Shopify { client_secrets } => {
+                fields.extend(nth(client_secrets, 0).map(|m| ("client_secret", m)));
+                fields.extend(nth(client_secrets, 1).map(|m| ("previous_client_secret", m)));
+            }
+            IntegrationConfig::BigCommerce {
+                store_hash,
+                api_token,
+                hook_secret,
+                client_secret,
+            } => {
+                fields.push(("store_hash", store_hash.clone()));
+                fields.push(("api_token", api_token.masked()));
+                fields.push(("hook_secret", hook_secret.masked()));
+                fields.extend(
+                    client_secret
+                        .as_ref()
+                        .map(|c| ("client_secret", c.masked())),
+                );
+            }
+            IntegrationConfig::WooCommerce { webhook_secret } => {
+                fields.push(("webhook_secret", webhook_secret.masked()));
+            }
+            IntegrationConfig::Events { signing_secrets } => {
+                fields.extend(nth(signing_secrets, 0).map(|m| ("signing_secret", m)));
+                fields.extend(nth(signing_secrets, 1).map(|m| ("previous_signing_secret", m)));
+            }
+        }
+        fields
+    }
+
     /// What a client may see: non-secret fields, and secrets masked.
     pub fn masked(&self) -> serde_json::Value {
         let masked = |v: &[Secret]| v.iter().map(Secret::masked).collect::<Vec<_>>();

@@ -425,6 +425,12 @@ async fn integrations_keep_their_endpoint_and_mask_secrets(db: &TestDb) {
     let masked = updated.config.masked().to_string();
     assert!(!masked.contains("second_secret"), "{masked}");
     assert!(masked.contains("0002"));
+    // By form field, for the Integrations page: the current and the rotated-out secret.
+    let fields = updated.config.masked_fields();
+    let names: Vec<_> = fields.iter().map(|(name, _)| *name).collect();
+    assert_eq!(names, ["client_secret", "previous_client_secret"]);
+    assert!(fields[0].1.contains("0002") && !fields[0].1.contains("second_secret"));
+    assert!(fields[1].1.contains("0001") && !fields[1].1.contains("first_secret"));
     let found = store
         .integration_by_endpoint(Platform::Shopify, created.endpoint_id.as_str())
         .await

@@ -1,18 +1,16 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::outcome;
+use super::FormOutcome;
 use super::server_fns::LogIn;
-use crate::components::field::error_for;
 use crate::components::{AuthLayout, TextField};
 use crate::routes::SIGN_UP;
 
 #[component]
 pub fn LogInPage() -> impl IntoView {
     let action = ServerAction::<LogIn>::new();
-    let result = Memo::new(move |_| outcome(action.value().get()));
-    let error =
-        move |name: &'static str| Signal::derive(move || result.with(|(f, _)| error_for(f, name)));
+    let outcome = FormOutcome::of(move || action.value().get());
+    let error = move |name: &'static str| outcome.field(name);
     let query = use_query_map();
     let next = move || query.with(|q| q.get("next")).unwrap_or_default();
     view! {
@@ -27,7 +25,7 @@ pub fn LogInPage() -> impl IntoView {
                     autocomplete="current-password"
                     error=error("password")
                 />
-                <p class="form-error" role="alert">{move || result.with(|(_, m)| m.clone())}</p>
+                <p class="form-error" role="alert">{move || outcome.message()}</p>
                 <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
                     "Sign in"
                 </button>

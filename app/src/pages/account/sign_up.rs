@@ -1,8 +1,7 @@
 use leptos::prelude::*;
 
-use super::outcome;
+use super::FormOutcome;
 use super::server_fns::SignUp;
-use crate::components::field::error_for;
 use crate::components::{AuthLayout, TextField};
 use crate::routes::LOG_IN;
 
@@ -29,9 +28,8 @@ const TIME_ZONES: [&str; 16] = [
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
-    let result = Memo::new(move |_| outcome(action.value().get()));
-    let error =
-        move |name: &'static str| Signal::derive(move || result.with(|(f, _)| error_for(f, name)));
+    let outcome = FormOutcome::of(move || action.value().get());
+    let error = move |name: &'static str| outcome.field(name);
     view! {
         <AuthLayout
             title="Create your account"
@@ -60,7 +58,7 @@ pub fn SignUpPage() -> impl IntoView {
                         {move || error("time_zone").get().unwrap_or_else(|| "Texts wait for your daytime in this zone.".to_owned())}
                     </p>
                 </div>
-                <p class="form-error" role="alert">{move || result.with(|(_, m)| m.clone())}</p>
+                <p class="form-error" role="alert">{move || outcome.message()}</p>
                 <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
                     "Create account"
                 </button>

@@ -83,7 +83,7 @@ fn IntegrationCard(
             view.as_ref().and_then(|v| {
                 v.saved
                     .iter()
-                    .find(|(n, _)| n == name || n.trim_end_matches('s') == name)
+                    .find(|(n, _)| n == name)
                     .map(|(_, value)| value.clone())
             })
         }

@@ -24,7 +24,7 @@ pub struct IntegrationView {
     pub topics: Vec<String>,
     /// Set once the merchant has connected the platform.
     pub webhook_url: Option<String>,
-    /// Non-secret values and masked secrets, by field name.
+    /// Non-secret values and masked secrets, by form field name.
     pub saved: Vec<(String, String)>,
     pub last_event: Option<LastEvent>,
 }
@@ -65,7 +65,13 @@ pub async fn list_integrations() -> Result<Vec<IntegrationView>, ServerFnError> 
                 webhook_url: integration
                     .map(|i| context.webhook_url(platform.slug(), i.endpoint_id.as_str())),
                 saved: integration
-                    .map(|i| flatten(&i.config.masked()))
+                    .map(|i| {
+                        i.config
+                            .masked_fields()
+                            .into_iter()
+                            .map(|(name, value)| (name.to_owned(), value))
+                            .collect()
+                    })
                     .unwrap_or_default(),
                 last_event: latest
                     .iter()
@@ -93,29 +99,6 @@ fn topics(platform: notify_store::integrations::Platform) -> &'static [&'static 
         Platform::WooCommerce => woocommerce::TOPICS,
         Platform::Events => events::TYPES,
     }
-}
-
-/// `{"store_hash": "abc", "client_secrets": ["ab••••", ...]}` → pairs.
-#[cfg(feature = "ssr")]
-fn flatten(masked: &serde_json::Value) -> Vec<(String, String)> {
-    let Some(fields) = masked.as_object() else {
-        return Vec::new();
-    };
-    fields
-        .iter()
-        .filter_map(|(name, value)| {
-            let shown = match value {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Array(items) => items
-                    .iter()
-                    .filter_map(|v| v.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                _ => return None,
-            };
-            Some((name.clone(), shown))
-        })
-        .collect()
 }
 
 #[server(prefix = "/api", endpoint = "integrations/save")]

@@ -42,13 +42,8 @@ pub fn SaveBar(baseline: RwSignal<Baseline>, draft: Draft, dirty: Memo<bool>) ->
     let status = RwSignal::new(Status::Idle);
     let save = Action::new(move |submission: &Submission| {
         let submission = submission.clone();
-        async move {
-            let rules = submission.settings.rules().collect();
-            (
-                submission.clone(),
-                save_settings(submission.version, rules).await,
-            )
-        }
+        let (version, rules) = (submission.version, submission.settings.rules().collect());
+        async move { (submission, save_settings(version, rules).await) }
     });
     let reload = Action::new(move |_: &()| load_settings());
 
