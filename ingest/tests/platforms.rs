@@ -330,6 +330,17 @@ fn generic_events_for_orders_and_invoices() {
         ["order.status_changed", "invoice.status_changed"]
     );
     let invoice = br#"{"type": "invoice.status_changed", "invoice": {"id": 42, "number": "INV-0042", "status": "closed", "updated_at": "2026-03-14T10:00:00Z", "total": "129.50", "currency": "usd"}, "customer": {"name": "Ada", "email": "ada@example.com"}}"#;
+    // Each listed event type (the Integrations page shows them) is one the
+    // endpoint accepts: here with a body of that type.
+    for (listed, body) in events::TYPES.iter().zip([&order[..], &invoice[..]]) {
+        let body_text = std::str::from_utf8(body).unwrap();
+        assert!(
+            body_text.contains(&format!(r#""type": "{listed}""#)),
+            "{listed}"
+        );
+        assert!(events::normalize(body).is_ok(), "{listed}");
+    }
+    assert_eq!(events::TYPES.len(), 2);
     let e = event(events::normalize(invoice).unwrap());
     let Document::Invoice {
         status,

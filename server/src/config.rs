@@ -300,16 +300,17 @@ impl Config {
                 "SMTP_FROM must be an email address, not {smtp_from:?}"
             ));
         }
-        let sms_timeout = match var("SMS_TIMEOUT_SECONDS").map(|v| v.parse::<u64>()) {
-            None => 15,
+        let whole_seconds = |name: &str, default: i64, errors: &mut Vec<String>| match var(name)
+            .map(|v| v.trim().parse::<i64>())
+        {
+            None => default,
             Some(Ok(s)) if s > 0 => s,
             Some(_) => {
-                errors.push(
-                    "SMS_TIMEOUT_SECONDS must be a whole number of seconds above 0".to_owned(),
-                );
-                15
+                errors.push(format!("{name} must be a whole number of seconds above 0"));
+                default
             }
         };
+        let sms_timeout = whole_seconds("SMS_TIMEOUT_SECONDS", 15, &mut errors) as u64;
         let sms = match (
             var("SMS_ACCOUNT_SID"),
             var("SMS_AUTH_TOKEN"),
@@ -337,16 +338,6 @@ impl Config {
                     "set all of SMS_ACCOUNT_SID, SMS_AUTH_TOKEN and SMS_FROM, or none".to_owned(),
                 );
                 None
-            }
-        };
-        let whole_seconds = |name: &str, default: i64, errors: &mut Vec<String>| match var(name)
-            .map(|v| v.trim().parse::<i64>())
-        {
-            None => default,
-            Some(Ok(s)) if s > 0 => s,
-            Some(_) => {
-                errors.push(format!("{name} must be a whole number of seconds above 0"));
-                default
             }
         };
         let delivery_lease = whole_seconds(

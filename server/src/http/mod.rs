@@ -14,12 +14,17 @@ use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
 
-/// For a replica without the `web` role: only health, readiness and metrics.
-pub fn operations_router(state: AppState) -> Router {
+/// Health, readiness and metrics: served by every replica.
+fn operations_routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", axum::routing::get(health::healthz))
         .route("/readyz", axum::routing::get(health::readyz))
         .route("/metrics", axum::routing::get(crate::metrics::scrape))
+}
+
+/// For a replica without the `web` role: only health, readiness and metrics.
+pub fn operations_router(state: AppState) -> Router {
+    operations_routes()
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -32,10 +37,7 @@ pub fn router(state: AppState) -> Router {
         public_origin: state.config.public_origin(),
     };
     let leptos_options = state.config.leptos.clone();
-    Router::new()
-        .route("/healthz", axum::routing::get(health::healthz))
-        .route("/readyz", axum::routing::get(health::readyz))
-        .route("/metrics", axum::routing::get(crate::metrics::scrape))
+    operations_routes()
         .nest("/api/v1", crate::api::router())
         .merge(crate::webhooks::router())
         .leptos_routes_with_context(

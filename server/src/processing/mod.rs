@@ -261,7 +261,12 @@ impl Processor {
             }
         };
         let mut transaction = transaction;
-        if let Some(phone) = &transaction.customer.phone {
+        // Only a rule that would text needs the opt-out list (decide reads
+        // it for nothing else; the worker checks again before sending).
+        let would_text = rules
+            .rule(transaction.trigger())
+            .is_some_and(|r| r.active && r.sms);
+        if would_text && let Some(phone) = &transaction.customer.phone {
             transaction.customer.sms_opted_out = self
                 .store
                 .is_sms_opted_out(&event.merchant_id, phone.as_e164())

@@ -35,15 +35,7 @@ pub(crate) async fn merchant_named(
     app.sign_up(store, email).await;
     let mut rules = Vec::new();
     for source in ["shopify", "woocommerce", "bigcommerce", "cto"] {
-        for status in [
-            "initiated",
-            "sent_for_processing",
-            "processing",
-            "ready",
-            "delivered",
-            "cancelled",
-            "returned",
-        ] {
+        for status in notify_core::OrderStatus::ALL.map(notify_core::OrderStatus::slug) {
             rules.push(rule(("order", Some(source), status), true, true, true));
         }
     }
