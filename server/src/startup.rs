@@ -75,6 +75,12 @@ impl Application {
                 ..RetryPolicy::default()
             },
             lease: config.delivery_lease,
+            send_timeout: config
+                .sms
+                .as_ref()
+                .map_or(crate::delivery::email::SMTP_TIMEOUT, |sms| {
+                    sms.timeout.max(crate::delivery::email::SMTP_TIMEOUT)
+                }),
             batch: 16,
             backstop: std::time::Duration::from_secs(2),
             metrics: metrics.clone(),

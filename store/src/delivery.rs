@@ -394,6 +394,19 @@ impl Store {
         Ok(())
     }
 
+    /// Puts a claimed job back in the queue unsent, as if never claimed.
+    pub async fn release_job(&self, job: &ClaimedJob) -> StoreResult<()> {
+        with_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE outbox_jobs SET lease_until = NULL, attempts = attempts - 1 WHERE id = $1 AND state IN ('pending', 'retrying')",
+            )
+            .bind(job.id.as_str())
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
     /// Records a test send and says whether the merchant is within its
     /// limit (`max` in the `since` window), in one statement each.
     pub async fn allow_test_send(

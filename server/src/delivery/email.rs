@@ -10,6 +10,9 @@ use notify_core::EmailMessage;
 
 use super::SendOutcome;
 
+/// The longest one SMTP conversation may take.
+pub const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 pub enum EmailTransport {
     Smtp {
         mailer: AsyncSmtpTransport<Tokio1Executor>,
@@ -37,7 +40,7 @@ impl EmailTransport {
     pub fn smtp(smtp_url: &str, from: Address) -> Result<Self, String> {
         let mailer = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
             .map_err(|e| format!("SMTP_URL: {e}"))?
-            .timeout(Some(std::time::Duration::from_secs(20)))
+            .timeout(Some(SMTP_TIMEOUT))
             .build();
         Ok(EmailTransport::Smtp { mailer, from })
     }

@@ -77,6 +77,9 @@ pub struct Worker {
     pub wake: Arc<Notify>,
     pub retry: RetryPolicy,
     pub lease: Duration,
+    /// The longest one send may take (the slower channel's timeout): a job
+    /// is only sent while its lease has at least this much left.
+    pub send_timeout: StdDuration,
     pub batch: i64,
     pub backstop: StdDuration,
     pub metrics: crate::metrics::Metrics,
@@ -86,13 +89,14 @@ impl Worker {
     /// Runs until `shutdown`; the batch in hand is finished first.
     pub async fn run(self, shutdown: Shutdown) {
         loop {
+            let claimed_at = Instant::now();
             match self
                 .store
                 .claim_jobs(Utc::now(), self.lease, self.batch)
                 .await
             {
                 Ok(jobs) if !jobs.is_empty() => {
-                    self.deliver_batch(jobs).await;
+                    self.deliver_batch(jobs, claimed_at).await;
                     continue;
                 }
                 Ok(_) => {}
@@ -106,9 +110,20 @@ impl Worker {
         }
     }
 
-    pub async fn deliver_batch(&self, jobs: Vec<ClaimedJob>) {
+    /// Sends the jobs one after another. A job whose lease could run out
+    /// during its send (the batch took long) goes back to the queue
+    /// unsent: once the lease has run out another worker may claim it, and
+    /// both would send it. The first job is always sent.
+    pub async fn deliver_batch(&self, jobs: Vec<ClaimedJob>, claimed_at: Instant) {
+        let lease = self.lease.to_std().unwrap_or_default();
         let mut merchants: HashMap<MerchantId, Merchant> = HashMap::new();
-        for job in jobs {
+        for (index, job) in jobs.into_iter().enumerate() {
+            if index > 0 && claimed_at.elapsed() + self.send_timeout >= lease {
+                if let Err(e) = self.store.release_job(&job).await {
+                    tracing::error!(job = %job.id, error = %e, "releasing a job failed");
+                }
+                continue;
+            }
             let merchant = match merchants.get(&job.merchant_id) {
                 Some(m) => m.clone(),
                 None => match self.store.merchant(&job.merchant_id).await {

@@ -40,6 +40,11 @@ async fn merchant(store: &Store) -> MerchantId {
 
 /// `n` queued email jobs, one per invoice.
 async fn queue_jobs(store: &Store, merchant_id: &MerchantId, n: usize) {
+    queue_jobs_on(store, merchant_id, n, Channel::Email).await;
+}
+
+/// `n` queued jobs on `channel`, one per invoice.
+async fn queue_jobs_on(store: &Store, merchant_id: &MerchantId, n: usize, channel: Channel) {
     for chunk in (0..n).collect::<Vec<_>>().chunks(200) {
         let events: Vec<NewInboundEvent> = chunk
             .iter()
@@ -75,9 +80,13 @@ async fn queue_jobs(store: &Store, merchant_id: &MerchantId, n: usize) {
         let deliveries: Vec<Vec<Delivery>> = transactions
             .iter()
             .map(|t| {
+                let recipient = match channel {
+                    Channel::Email => Recipient::Email(t.customer.email.clone().unwrap()),
+                    Channel::Sms => Recipient::Sms(t.customer.phone.clone().unwrap()),
+                };
                 vec![Delivery {
                     trigger: t.trigger(),
-                    recipient: Recipient::Email(t.customer.email.clone().unwrap()),
+                    recipient,
                 }]
             })
             .collect();
@@ -99,7 +108,6 @@ async fn queue_jobs(store: &Store, merchant_id: &MerchantId, n: usize) {
             .collect();
         store.apply_decisions(&items, Utc::now()).await.unwrap();
     }
-    let _ = Channel::Email;
 }
 
 fn worker(store: &Store, sink: &std::path::Path, lease: chrono::Duration) -> Worker {
@@ -116,6 +124,7 @@ fn worker(store: &Store, sink: &std::path::Path, lease: chrono::Duration) -> Wor
             jitter: 0.0,
         },
         lease,
+        send_timeout: Duration::from_millis(100),
         batch: 16,
         backstop: Duration::from_millis(100),
         metrics: Default::default(),
@@ -217,7 +226,56 @@ async fn a_worker_that_dies_after_claiming_loses_nothing(db: &TestDb) {
     assert_eq!(duplicates, 5);
 }
 
+/// Sends take 0.7 s, a claim's lease 1.5 s: a batch of six would outlive
+/// its lease, and another worker would claim and send what is left while
+/// the first still sends it. The worker puts back what it cannot send in
+/// time, so each message goes out once.
+async fn a_batch_that_would_outlive_its_lease_sends_nothing_twice(db: &TestDb) {
+    use notify_store::quiet_hours::QuietHours;
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let store = db.store().await;
+    let m = merchant(&store).await;
+    store
+        .set_quiet_hours(&m, QuietHours::new(false, 21 * 60, 8 * 60).unwrap())
+        .await
+        .unwrap();
+    queue_jobs_on(&store, &m, 6, Channel::Sms).await;
+    let api = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_delay(Duration::from_millis(700))
+                .set_body_json(serde_json::json!({"sid": "SM0001", "status": "queued"})),
+        )
+        .mount(&api)
+        .await;
+    server::startup::install_tls_provider();
+    let sms = Arc::new(SmsTransport::api(
+        url::Url::parse(&format!("{}/", api.uri())).unwrap(),
+        "AC0001".to_owned(),
+        notify_store::secret::Secret::new("sms-token-123"),
+        "+14155550100".to_owned(),
+        None,
+        Duration::from_secs(1),
+    ));
+    let sink = tempfile::tempdir().unwrap();
+    let slow = |store: Store| Worker {
+        sms: sms.clone(),
+        send_timeout: Duration::from_secs(1),
+        ..worker(&store, sink.path(), chrono::Duration::milliseconds(1500))
+    };
+    let (trigger, shutdown) = server::shutdown::channel();
+    let wa = tokio::spawn(slow(store.clone()).run(shutdown.clone()));
+    let wb = tokio::spawn(slow(db.store().await).run(shutdown));
+    until_all_sent(&store, &m, 6).await;
+    trigger.stop();
+    let _ = (wa.await, wb.await);
+    assert_eq!(api.received_requests().await.unwrap().len(), 6);
+}
+
 tests_on_both_backends!(
+    a_batch_that_would_outlive_its_lease_sends_nothing_twice,
     two_workers_send_a_thousand_jobs_exactly_once,
     a_worker_that_dies_after_claiming_loses_nothing
 );
