@@ -576,7 +576,42 @@ async fn the_newest_webhook_of_each_platform_is_found_in_one_query(db: &TestDb) 
     );
 }
 
+/// A batch is stored in key order (so replicas never deadlock), but each
+/// answer stays at its request's position.
+async fn batch_answers_keep_their_positions(db: &TestDb) {
+    use notify_store::inbound::{Inserted, NewInboundEvent};
+    let store = db.store().await;
+    let (m, _) = merchant(&store, "Maple", "owner@maple.example").await;
+    let event = |key: &str| NewInboundEvent {
+        merchant_id: m.id.clone(),
+        platform: Platform::Events,
+        dedupe_key: key.to_owned(),
+        topic: format!("topic-{key}"),
+        delivery_id: None,
+        body: "{}".to_owned(),
+        triggered_at: None,
+    };
+    let answers = store
+        .insert_inbound_events(&[event("b"), event("a"), event("b"), event("c")], now())
+        .await
+        .unwrap();
+    let stored: Vec<bool> = answers
+        .iter()
+        .map(|a| matches!(a, Inserted::Stored(_)))
+        .collect();
+    assert_eq!(stored, [true, true, false, true]);
+    let again = store
+        .insert_inbound_events(&[event("d"), event("a")], now())
+        .await
+        .unwrap();
+    assert!(matches!(
+        again[..],
+        [Inserted::Stored(_), Inserted::Duplicate]
+    ));
+}
+
 tests_on_both_backends!(
+    batch_answers_keep_their_positions,
     the_newest_webhook_of_each_platform_is_found_in_one_query,
     expired_sessions_are_purged_and_live_ones_kept,
     sign_up_creates_a_merchant_and_its_admin,

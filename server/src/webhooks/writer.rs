@@ -5,6 +5,7 @@
 
 use chrono::Utc;
 use notify_store::Store;
+use notify_store::StoreError;
 use notify_store::inbound::{Inserted, NewInboundEvent};
 use tokio::sync::{mpsc, oneshot};
 
@@ -48,10 +49,11 @@ async fn run(store: Store, mut rx: mpsc::Receiver<(NewInboundEvent, Reply)>, max
         }
         let (events, replies): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
         let mut stored = store.insert_inbound_events(&events, Utc::now()).await;
-        // A transaction the database aborted (a conflict with another
-        // replica, a dropped connection) stored nothing: try again briefly.
+        // A transaction the database aborted because of another one (a
+        // conflict with another replica) stored nothing: try again briefly.
+        // Other failures (the database down) answer 503 at once.
         for wait_ms in [20, 100] {
-            if stored.is_ok() {
+            if !stored.as_ref().is_err_and(StoreError::is_conflict) {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(wait_ms)).await;
