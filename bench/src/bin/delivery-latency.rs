@@ -12,8 +12,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use notify_ingest::signature::standard_webhooks::{decode_secret, sign};
-use serde_json::{Value, json};
+use notify_bench::drill::percentile;
+use notify_bench::drill::tenant::Tenant;
+use serde_json::json;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -25,39 +26,9 @@ async fn main() -> anyhow::Result<()> {
     let rate: f64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(100.0);
     let seconds: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(10);
 
-    let admin = reqwest::Client::builder().cookie_store(true).build()?;
     let email = format!("latency-{}@bench.example", Utc::now().timestamp_millis());
-    admin
-        .post(format!("{base}/api/v1/merchants"))
-        .header("Origin", &base)
-        .json(&json!({"store_name": "Bench", "email": email, "password": "benchmark password", "time_zone": "UTC"}))
-        .send()
-        .await?
-        .error_for_status()?;
-    let rules = json!({"version": 0, "rules": [{"trigger": {"kind": "invoice", "status": "closed"}, "active": true, "email": true, "sms": false}]});
-    admin
-        .put(format!("{base}/api/v1/settings"))
-        .header("Origin", &base)
-        .json(&rules)
-        .send()
-        .await?
-        .error_for_status()?;
-    let integration: Value = admin
-        .put(format!("{base}/api/v1/integrations/events"))
-        .header("Origin", &base)
-        .json(&json!({}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let path = url::Url::parse(integration["webhook_url"].as_str().unwrap_or_default())?
-        .path()
-        .to_owned();
-    let url = Arc::new(format!("{base}{path}"));
-    let key = Arc::new(
-        decode_secret(integration["signing_secret"].as_str().unwrap_or_default())
-            .unwrap_or_default(),
-    );
+    let rule = json!({"trigger": {"kind": "invoice", "status": "closed"}, "active": true, "email": true, "sms": false});
+    let tenant = Arc::new(Tenant::create_with_rules(&base, "Bench", &email, vec![rule]).await?);
 
     let sent_at: Arc<Mutex<HashMap<String, DateTime<Utc>>>> = Arc::default();
     let client = reqwest::Client::new();
@@ -67,8 +38,7 @@ async fn main() -> anyhow::Result<()> {
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..total {
         tokio::time::sleep_until(start + interval.mul_f64(i as f64)).await;
-        let (client, url, key, sent_at) =
-            (client.clone(), url.clone(), key.clone(), sent_at.clone());
+        let (client, tenant, sent_at) = (client.clone(), tenant.clone(), sent_at.clone());
         tasks.spawn(async move {
             let invoice = format!("lat-{i}");
             let body = serde_json::to_vec(&json!({
@@ -77,15 +47,9 @@ async fn main() -> anyhow::Result<()> {
                 "customer": {"name": "Ada", "email": "ada@example.com"}
             }))
             .expect("json");
-            let id = format!("lat_{i}");
-            let ts = Utc::now().timestamp();
             let now = Utc::now();
-            let ok = client
-                .post(url.as_str())
-                .header("webhook-id", &id)
-                .header("webhook-timestamp", ts.to_string())
-                .header("webhook-signature", sign(&id, ts, &body, &key))
-                .body(body)
+            let ok = tenant
+                .signed(&client, &format!("lat_{i}"), body)
                 .send()
                 .await
                 .is_ok_and(|r| r.status().is_success());
@@ -101,27 +65,16 @@ async fn main() -> anyhow::Result<()> {
     let mut latencies = Vec::new();
     for _ in 0..120 {
         latencies.clear();
-        let mut before: Option<String> = None;
-        loop {
-            let mut page = format!("{base}/api/v1/deliveries?limit=200&state=sent");
-            if let Some(b) = &before {
-                page.push_str(&format!("&before={}", urlencode(b)));
-            }
-            let v: Value = admin.get(&page).send().await?.json().await?;
-            let items = v["deliveries"].as_array().cloned().unwrap_or_default();
-            for d in &items {
-                let (Some(doc), Some(sent)) = (d["document_id"].as_str(), d["sent_at"].as_str())
-                else {
-                    continue;
-                };
-                let sent: DateTime<Utc> = sent.parse()?;
-                if let Some(at) = sent_at.lock().expect("lock").get(doc) {
-                    latencies.push((sent - *at).num_microseconds().unwrap_or(0) as f64 / 1000.0);
-                }
-            }
-            match v["next_before"].as_str() {
-                Some(b) => before = Some(b.to_owned()),
-                None => break,
+        for d in tenant
+            .all("/api/v1/deliveries?state=sent", "deliveries")
+            .await?
+        {
+            let (Some(doc), Some(sent)) = (d["document_id"].as_str(), d["sent_at"].as_str()) else {
+                continue;
+            };
+            let sent: DateTime<Utc> = sent.parse()?;
+            if let Some(at) = sent_at.lock().expect("lock").get(doc) {
+                latencies.push((sent - *at).num_microseconds().unwrap_or(0) as f64 / 1000.0);
             }
         }
         if latencies.len() >= accepted {
@@ -130,12 +83,7 @@ async fn main() -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     latencies.sort_by(|a, b| a.total_cmp(b));
-    let pct = |p: f64| {
-        latencies
-            .get(((latencies.len() as f64 - 1.0) * p).round() as usize)
-            .copied()
-            .unwrap_or(f64::NAN)
-    };
+    let pct = |p: f64| percentile(&latencies, p);
     println!(
         "\nEvent → email handed to the sink, {rate:.0} events/s for {seconds} s (open loop)\n"
     );
@@ -155,8 +103,4 @@ async fn main() -> anyhow::Result<()> {
         pct(0.99)
     );
     Ok(())
-}
-
-fn urlencode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -26,7 +26,22 @@ pub const STATUSES: [&str; 7] = [
 ];
 
 impl Tenant {
+    /// A merchant with rules for every CTO order status on both channels.
     pub async fn create(base: &str, store: &str, email: &str) -> anyhow::Result<Tenant> {
+        let rules: Vec<Value> = STATUSES
+            .iter()
+            .map(|s| json!({"trigger": {"kind": "order", "source": "cto", "status": s}, "active": true, "email": true, "sms": true}))
+            .collect();
+        Self::create_with_rules(base, store, email, rules).await
+    }
+
+    /// A merchant with these rules (JSON API rules).
+    pub async fn create_with_rules(
+        base: &str,
+        store: &str,
+        email: &str,
+        rules: Vec<Value>,
+    ) -> anyhow::Result<Tenant> {
         let admin = reqwest::Client::builder().cookie_store(true).build()?;
         admin
             .post(format!("{base}/api/v1/merchants"))
@@ -35,10 +50,6 @@ impl Tenant {
             .send()
             .await?
             .error_for_status()?;
-        let rules: Vec<Value> = STATUSES
-            .iter()
-            .map(|s| json!({"trigger": {"kind": "order", "source": "cto", "status": s}, "active": true, "email": true, "sms": true}))
-            .collect();
         admin
             .put(format!("{base}/api/v1/settings"))
             .header("Origin", base)
