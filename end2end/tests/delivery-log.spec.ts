@@ -20,7 +20,7 @@ test('a signed webhook for a configured trigger shows up in the delivery log as 
   const woo = page.getByTestId('integration:woocommerce');
   await woo.getByLabel('Webhook secret').fill('short');
   await woo.getByRole('button', { name: 'Connect' }).click();
-  await expect(woo.locator('.field.has-error')).toContainText('must be 8 to 512 characters');
+  await expect(woo.locator('.field.has-error')).toContainText('Must be 8 to 512 characters');
   await expect(woo).toContainText('Not connected');
   await woo.getByLabel('Webhook secret').fill('woo_secret_value_9876');
   await woo.getByRole('button', { name: 'Connect' }).click();
