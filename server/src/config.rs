@@ -43,6 +43,14 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "the address emails are sent from (required with SMTP_URL; default notifications@localhost)",
     ),
     (
+        "SMTP_TIMEOUT_SECONDS",
+        "how long one SMTP conversation may take; a hang is a transient failure (default 20)",
+    ),
+    (
+        "SMTP_MAX_PER_SECOND",
+        "emails one replica hands to the SMTP relay per second at most, like 14 or 0.5 (default: unlimited)",
+    ),
+    (
         "SMS_API_BASE",
         "Twilio-compatible API base URL (default https://api.twilio.com/)",
     ),
@@ -60,6 +68,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "the sending number (E.164) or messaging service id",
     ),
     (
+        "SMS_MAX_PER_SECOND",
+        "texts one replica hands to the SMS API per second at most, like 1 or 30 (default: unlimited); a 429 with Retry-After also pauses the channel",
+    ),
+    (
         "OUTBOX_SINK_DIR",
         "where unsent-by-provider messages are written (default data/outbox)",
     ),
@@ -69,7 +81,11 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ),
     (
         "DELIVERY_LEASE_SECONDS",
-        "how long a worker holds claimed messages before another may take them over (default 120; above SMS_TIMEOUT_SECONDS)",
+        "how long a worker holds claimed messages before another may take them over; renewed while they are being sent (default 120; above SMS_TIMEOUT_SECONDS and SMTP_TIMEOUT_SECONDS)",
+    ),
+    (
+        "DELIVERY_CONCURRENCY",
+        "messages one replica sends at once on each channel: email and SMS each have this many in flight at most (default 32)",
     ),
     (
         "PROCESSING_LEASE_SECONDS",
@@ -112,8 +128,16 @@ pub struct Config {
     pub outbox_sink_dir: std::path::PathBuf,
     /// Delays before each retry of a message whose sending failed.
     pub delivery_retry: Vec<chrono::Duration>,
-    /// How long claimed messages stay with one worker.
+    /// How long claimed messages stay with one worker (renewed while they
+    /// are being sent).
     pub delivery_lease: chrono::Duration,
+    /// Messages in flight at once, per channel.
+    pub delivery_concurrency: usize,
+    /// How long one SMTP conversation may take.
+    pub smtp_timeout: std::time::Duration,
+    /// Sends per second per replica; `None`: unlimited.
+    pub smtp_max_per_second: Option<f64>,
+    pub sms_max_per_second: Option<f64>,
     /// How long claimed webhooks stay with one processor.
     pub processing_lease: chrono::Duration,
     /// Per-endpoint webhook admission.
@@ -190,6 +214,9 @@ pub const DEFAULT_SMTP_FROM: &str = "notifications@localhost";
 pub const DEFAULT_BIGCOMMERCE_API_BASE: &str = "https://api.bigcommerce.com/";
 pub const DEFAULT_PROCESSING_RETRY_SECONDS: &str = "5,30,120,600,1800,3600,7200";
 pub const DEFAULT_DELIVERY_LEASE_SECONDS: i64 = 120;
+pub const DEFAULT_DELIVERY_CONCURRENCY: usize = 32;
+pub const DEFAULT_SMTP_TIMEOUT_SECONDS: i64 = 20;
+pub const DEFAULT_SMS_TIMEOUT_SECONDS: i64 = 15;
 pub const DEFAULT_PROCESSING_LEASE_SECONDS: i64 = 60;
 pub const DEFAULT_WEBHOOK_RATE: RateLimit = RateLimit {
     per_second: 100.0,
@@ -229,6 +256,10 @@ impl Config {
             delivery_retry: parse_seconds_list("", DEFAULT_DELIVERY_RETRY_SECONDS)
                 .expect("valid default"),
             delivery_lease: chrono::Duration::seconds(DEFAULT_DELIVERY_LEASE_SECONDS),
+            delivery_concurrency: DEFAULT_DELIVERY_CONCURRENCY,
+            smtp_timeout: std::time::Duration::from_secs(DEFAULT_SMTP_TIMEOUT_SECONDS as u64),
+            smtp_max_per_second: None,
+            sms_max_per_second: None,
             processing_lease: chrono::Duration::seconds(DEFAULT_PROCESSING_LEASE_SECONDS),
             webhook_rate: DEFAULT_WEBHOOK_RATE,
             roles: Roles::ALL,
@@ -310,7 +341,41 @@ impl Config {
                 default
             }
         };
-        let sms_timeout = whole_seconds("SMS_TIMEOUT_SECONDS", 15, &mut errors) as u64;
+        let sms_timeout = whole_seconds(
+            "SMS_TIMEOUT_SECONDS",
+            DEFAULT_SMS_TIMEOUT_SECONDS,
+            &mut errors,
+        ) as u64;
+        let smtp_timeout = whole_seconds(
+            "SMTP_TIMEOUT_SECONDS",
+            DEFAULT_SMTP_TIMEOUT_SECONDS,
+            &mut errors,
+        ) as u64;
+        let max_rate = |name: &str, errors: &mut Vec<String>| match var(name)
+            .map(|v| v.trim().parse::<f64>())
+        {
+            None => None,
+            Some(Ok(r)) if r.is_finite() && r > 0.0 => Some(r),
+            Some(_) => {
+                errors.push(format!(
+                    "{name} must be a number above 0, like 10 or 0.5 (unset: unlimited)"
+                ));
+                None
+            }
+        };
+        let smtp_max_per_second = max_rate("SMTP_MAX_PER_SECOND", &mut errors);
+        let sms_max_per_second = max_rate("SMS_MAX_PER_SECOND", &mut errors);
+        let delivery_concurrency = match var("DELIVERY_CONCURRENCY")
+            .map(|v| v.trim().parse::<usize>())
+        {
+            None => DEFAULT_DELIVERY_CONCURRENCY,
+            Some(Ok(n)) if (1..=1024).contains(&n) => n,
+            Some(_) => {
+                errors
+                    .push("DELIVERY_CONCURRENCY must be a whole number from 1 to 1024".to_owned());
+                DEFAULT_DELIVERY_CONCURRENCY
+            }
+        };
         let sms = match (
             var("SMS_ACCOUNT_SID"),
             var("SMS_AUTH_TOKEN"),
@@ -345,9 +410,9 @@ impl Config {
             DEFAULT_DELIVERY_LEASE_SECONDS,
             &mut errors,
         );
-        if delivery_lease <= sms_timeout as i64 {
+        if delivery_lease <= sms_timeout.max(smtp_timeout) as i64 {
             errors.push(format!(
-                "DELIVERY_LEASE_SECONDS ({delivery_lease}) must be longer than SMS_TIMEOUT_SECONDS ({sms_timeout}), or a slow send could be taken over and sent twice"
+                "DELIVERY_LEASE_SECONDS ({delivery_lease}) must be longer than SMS_TIMEOUT_SECONDS ({sms_timeout}) and SMTP_TIMEOUT_SECONDS ({smtp_timeout}): a send starts only while its lease covers its whole timeout"
             ));
         }
         let processing_lease = whole_seconds(
@@ -414,6 +479,10 @@ impl Config {
                     .into(),
                 delivery_retry,
                 delivery_lease: chrono::Duration::seconds(delivery_lease),
+                delivery_concurrency,
+                smtp_timeout: std::time::Duration::from_secs(smtp_timeout),
+                smtp_max_per_second,
+                sms_max_per_second,
                 processing_lease: chrono::Duration::seconds(processing_lease),
                 webhook_rate: RateLimit { per_second, burst },
                 roles,

@@ -44,6 +44,11 @@ impl Trigger {
 }
 
 impl Shutdown {
+    /// Whether stopping was asked for already.
+    pub fn is_stopped(&self) -> bool {
+        *self.0.borrow()
+    }
+
     pub async fn wait(&self) {
         let mut rx = self.0.clone();
         let _ = rx.wait_for(|stop| *stop).await;

@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
 use crate::config::Config;
-use crate::delivery::{EmailTransport, SmsTransport, Worker};
+use crate::delivery::{EmailTransport, LaneLimits, SmsTransport, Worker};
 use crate::processing::{BigCommerceClient, Processor, RetryPolicy};
 use crate::state::AppState;
 
@@ -44,7 +44,10 @@ impl Application {
             .parse()
             .map_err(|e| anyhow::anyhow!("SMTP_FROM: {e}"))?;
         let email = match &config.smtp_url {
-            Some(url) => EmailTransport::smtp(url, from).map_err(anyhow::Error::msg)?,
+            Some(url) => {
+                EmailTransport::smtp(url, from, config.delivery_concurrency, config.smtp_timeout)
+                    .map_err(anyhow::Error::msg)?
+            }
             None => EmailTransport::sink(config.outbox_sink_dir.clone(), from),
         };
         let sms = match &config.sms {
@@ -75,13 +78,19 @@ impl Application {
                 ..RetryPolicy::default()
             },
             lease: config.delivery_lease,
-            send_timeout: config
-                .sms
-                .as_ref()
-                .map_or(crate::delivery::email::SMTP_TIMEOUT, |sms| {
-                    sms.timeout.max(crate::delivery::email::SMTP_TIMEOUT)
-                }),
-            batch: 16,
+            email_lane: LaneLimits {
+                concurrency: config.delivery_concurrency,
+                max_per_second: config.smtp_max_per_second,
+                send_timeout: config.smtp_timeout,
+            },
+            sms_lane: LaneLimits {
+                concurrency: config.delivery_concurrency,
+                max_per_second: config.sms_max_per_second,
+                send_timeout: config
+                    .sms
+                    .as_ref()
+                    .map_or(config.smtp_timeout, |sms| sms.timeout),
+            },
             backstop: std::time::Duration::from_secs(2),
             metrics: metrics.clone(),
         };

@@ -3,61 +3,14 @@
 //! attempt is recorded, and each job ends sent, failed (permanent) or dead
 //! (retries used up). The delivery log is read from here.
 
-use chrono::{DateTime, Duration, Utc};
-use notify_core::TransactionEvent;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::cursor::Cursor;
 use crate::db::{Store, with_pool};
-use crate::error::{StoreError, StoreResult};
+use crate::error::StoreResult;
 use crate::ids::{JobId, MerchantId};
 use crate::time::{from_millis, to_millis};
-use crate::tokens::random_token;
-
-#[derive(Debug, Clone)]
-pub struct ClaimedJob {
-    pub id: JobId,
-    pub merchant_id: MerchantId,
-    /// `email` or `sms`.
-    pub channel: String,
-    pub recipient: String,
-    pub event: TransactionEvent,
-    /// Including this one.
-    pub attempts: i64,
-}
-
-/// How one attempt ended, and what becomes of the job.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AttemptResult {
-    Sent {
-        provider_id: Option<String>,
-    },
-    /// Try again at `retry_at`.
-    Retry {
-        error: String,
-        retry_at: DateTime<Utc>,
-    },
-    /// Will not succeed by retrying (invalid address, opted out, ...).
-    Failed {
-        error: String,
-    },
-    /// Transient, but the retries are used up.
-    Dead {
-        error: String,
-    },
-}
-
-impl AttemptResult {
-    fn parts(&self) -> (&'static str, &'static str, Option<&str>, Option<&str>) {
-        // (attempt outcome, job state, provider id, error)
-        match self {
-            AttemptResult::Sent { provider_id } => ("sent", "sent", provider_id.as_deref(), None),
-            AttemptResult::Retry { error, .. } => ("transient", "retrying", None, Some(error)),
-            AttemptResult::Failed { error } => ("permanent", "failed", None, Some(error)),
-            AttemptResult::Dead { error } => ("transient", "dead", None, Some(error)),
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Attempt {
@@ -118,94 +71,9 @@ pub struct DeliveryFilter {
     pub job: Option<JobId>,
 }
 
-const CLAIM: &str = "UPDATE outbox_jobs SET lease_until = $1, attempts = attempts + 1
-     WHERE id IN (SELECT id FROM outbox_jobs
-                  WHERE state IN ('pending', 'retrying') AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
-                  ORDER BY next_attempt_at, created_at LIMIT $3 SKIP_LOCKED)
-     RETURNING id, merchant_id, channel, recipient, event, attempts, created_at";
-
-type ClaimRow = (String, String, String, String, String, i64, i64);
 type AttemptRow = (i64, i64, String, Option<String>, Option<String>, i64);
 
 impl Store {
-    /// Takes up to `limit` due jobs for `lease` (committed before any send).
-    pub async fn claim_jobs(
-        &self,
-        now: DateTime<Utc>,
-        lease: Duration,
-        limit: i64,
-    ) -> StoreResult<Vec<ClaimedJob>> {
-        let sql = self.claim_sql(CLAIM);
-        let mut rows: Vec<ClaimRow> = with_pool!(self, pool => {
-            sqlx::query_as(sql).bind(to_millis(now + lease)).bind(to_millis(now)).bind(limit).fetch_all(pool).await?
-        });
-        rows.sort_by_key(|r| r.6);
-        rows.into_iter()
-            .map(
-                |(id, merchant_id, channel, recipient, event, attempts, _)| {
-                    Ok(ClaimedJob {
-                        event: serde_json::from_str(&event)
-                            .map_err(|e| StoreError::Corrupt(format!("job {id}: {e}")))?,
-                        id: JobId::from_string(id),
-                        merchant_id: MerchantId::from_string(merchant_id),
-                        channel,
-                        recipient,
-                        attempts,
-                    })
-                },
-            )
-            .collect()
-    }
-
-    /// Records an attempt and the job's new state, in one transaction.
-    pub async fn record_attempt(
-        &self,
-        job: &ClaimedJob,
-        result: &AttemptResult,
-        duration: std::time::Duration,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        let (outcome, state, provider_id, error) = result.parts();
-        let next = match result {
-            AttemptResult::Retry { retry_at, .. } => to_millis(*retry_at),
-            _ => to_millis(now),
-        };
-        let sent_at = matches!(result, AttemptResult::Sent { .. }).then(|| to_millis(now));
-        with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query(
-                "INSERT INTO delivery_attempts (id, job_id, attempt, at, outcome, provider_id, error, duration_ms)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(format!("att_{}", random_token(12)))
-            .bind(job.id.as_str())
-            .bind(job.attempts)
-            .bind(to_millis(now))
-            .bind(outcome)
-            .bind(provider_id)
-            .bind(error)
-            .bind(i64::try_from(duration.as_millis()).unwrap_or(i64::MAX))
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "UPDATE outbox_jobs SET state = $2, lease_until = NULL, next_attempt_at = $3, last_error = $4,
-                   provider_id = COALESCE($5, provider_id), sent_at = COALESCE($6, sent_at), updated_at = $7
-                 WHERE id = $1",
-            )
-            .bind(job.id.as_str())
-            .bind(state)
-            .bind(next)
-            .bind(error)
-            .bind(provider_id)
-            .bind(sent_at)
-            .bind(to_millis(now))
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
     /// The merchant's messages, newest first, filtered; `before` pages back.
     pub async fn delivery_log(
         &self,
@@ -370,43 +238,6 @@ impl Store {
 }
 
 impl Store {
-    /// Puts a claimed job back without counting the attempt, to go at
-    /// `until` (quiet hours).
-    pub async fn postpone_job(
-        &self,
-        job: &ClaimedJob,
-        until: DateTime<Utc>,
-        reason: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        with_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE outbox_jobs SET lease_until = NULL, attempts = attempts - 1, next_attempt_at = $2, last_error = $3, updated_at = $4
-                 WHERE id = $1",
-            )
-            .bind(job.id.as_str())
-            .bind(to_millis(until))
-            .bind(reason)
-            .bind(to_millis(now))
-            .execute(pool)
-            .await?;
-        });
-        Ok(())
-    }
-
-    /// Puts a claimed job back in the queue unsent, as if never claimed.
-    pub async fn release_job(&self, job: &ClaimedJob) -> StoreResult<()> {
-        with_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE outbox_jobs SET lease_until = NULL, attempts = attempts - 1 WHERE id = $1 AND state IN ('pending', 'retrying')",
-            )
-            .bind(job.id.as_str())
-            .execute(pool)
-            .await?;
-        });
-        Ok(())
-    }
-
     /// Records a test send and says whether the merchant is within its
     /// limit (`max` in the `since` window), in one statement each.
     pub async fn allow_test_send(

@@ -101,10 +101,22 @@ pub struct EventLogEntry {
     pub processed_at: Option<DateTime<Utc>>,
 }
 
+/// Due, unleased events ranked within their merchant (`turn`) and claimed
+/// by rank, so merchants take turns: one merchant's flood does not hold up
+/// another merchant's webhook. `SKIP_LOCKED` becomes `FOR UPDATE SKIP
+/// LOCKED` on PostgreSQL, where the lease is checked again on the locked row.
 const CLAIM: &str = "UPDATE inbound_events SET lease_until = $1, attempts = attempts + 1
-     WHERE id IN (SELECT id FROM inbound_events
-                  WHERE state IN ('pending', 'retrying') AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
-                  ORDER BY next_attempt_at, received_at LIMIT $3 SKIP_LOCKED)
+     WHERE id IN (
+       SELECT id FROM inbound_events
+       WHERE id IN (
+         SELECT id FROM (
+           SELECT id, next_attempt_at AS due, received_at AS received,
+                  ROW_NUMBER() OVER (PARTITION BY merchant_id ORDER BY next_attempt_at, received_at, id) AS turn
+           FROM inbound_events
+           WHERE state IN ('pending', 'retrying') AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+         ) AS ranked
+         ORDER BY turn, due, received LIMIT $3)
+       AND state IN ('pending', 'retrying') AND (lease_until IS NULL OR lease_until <= $2) SKIP_LOCKED)
      RETURNING id, merchant_id, platform, topic, body, triggered_at, attempts, received_at";
 
 type ClaimRow = (
@@ -188,7 +200,8 @@ impl Store {
 
     /// Takes up to `limit` of the oldest due events for `lease`; another
     /// processor may take them again only after the lease runs out (a
-    /// crashed processor loses nothing). In the order they arrived.
+    /// crashed processor loses nothing). Merchants take turns; the claimed
+    /// events come back in the order they arrived.
     pub async fn claim_inbound_events(
         &self,
         now: DateTime<Utc>,

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod cursor;
 pub mod delivery;
+pub mod delivery_queue;
 pub mod error;
 pub mod ids;
 pub mod inbound;

@@ -5,9 +5,10 @@
 //! webhooks report a transition, it notifies once.
 
 use chrono::{DateTime, Utc};
-use notify_core::{Channel, Delivery, Document, Recipient, TransactionEvent};
+use notify_core::{Channel, Delivery, Document, TransactionEvent};
 
 use crate::db::{Store, with_pool};
+use crate::delivery_queue::recipient_text;
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{InboundEventId, JobId, MerchantId};
 use crate::time::to_millis;
@@ -22,11 +23,10 @@ fn document_key(event: &TransactionEvent) -> (&'static str, &str, &'static str) 
     }
 }
 
-fn recipient_text(r: &Recipient) -> &str {
-    match r {
-        Recipient::Email(e) => e.as_str(),
-        Recipient::Sms(p) => p.as_e164(),
-    }
+/// The merchant and the order or invoice a decision is about.
+fn document_of<'a>(d: &'a Decided<'_>) -> (&'a str, &'static str, &'a str) {
+    let (source, id, _) = document_key(d.event);
+    (d.merchant_id.as_str(), source, id)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +50,14 @@ pub struct Decided<'a> {
     pub silent_detail: &'a str,
 }
 
+/// Where a job stands in its recipient's queue: the batch's time, then
+/// its event's place in the batch (the order the webhooks arrived in, not
+/// the key order the rows are written in). Batches are far smaller than
+/// 1,000 events.
+fn queue_seq(now: DateTime<Utc>, index: usize) -> i64 {
+    to_millis(now) * 1000 + index.min(999) as i64
+}
+
 fn channel_slug(c: Channel) -> &'static str {
     c.slug()
 }
@@ -67,10 +75,12 @@ impl Store {
             let mut results = vec![Applied::NothingToSend; items.len()];
             // In key order: concurrent batches (other replicas) lock the same
             // rows in the same order, so they queue instead of deadlocking.
+            // The key is the order or invoice (not its status), and the sort
+            // is stable: two updates of one order in a batch are applied in
+            // the order they arrived, so Ready then Delivered both notify
+            // (sorted by status, Delivered went first and Ready was stale).
             let mut ordered: Vec<(usize, &Decided<'_>)> = items.iter().enumerate().collect();
-            ordered.sort_by(|(_, a), (_, b)| {
-                (a.merchant_id.as_str(), document_key(a.event)).cmp(&(b.merchant_id.as_str(), document_key(b.event)))
-            });
+            ordered.sort_by(|(_, a), (_, b)| document_of(a).cmp(&document_of(b)));
             for (index, item) in ordered {
                 let (source, document_id, status) = document_key(item.event);
                 let event_json = serde_json::to_string(item.event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -99,8 +109,8 @@ impl Store {
                     for d in item.deliveries {
                         new += sqlx::query(
                             "INSERT INTO outbox_jobs (id, merchant_id, inbound_event_id, source, document_id, status, channel, trigger_key,
-                                                      recipient, event, state, next_attempt_at, created_at)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $11)
+                                                      recipient, event, state, next_attempt_at, created_at, queue_seq)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $11, $12)
                              ON CONFLICT (merchant_id, source, document_id, status, channel) DO NOTHING",
                         )
                         .bind(JobId::generate().as_str())
@@ -114,6 +124,7 @@ impl Store {
                         .bind(recipient_text(&d.recipient))
                         .bind(&event_json)
                         .bind(to_millis(now))
+                        .bind(queue_seq(now, index))
                         .execute(&mut *tx)
                         .await?
                         .rows_affected() as usize;

@@ -67,6 +67,7 @@ pub async fn run(backend: Backend, length: Length) -> anyhow::Result<()> {
         ("DELIVERY_RETRY_SECONDS", "1,2,4,8,16"),
         ("PROCESSING_RETRY_SECONDS", "1,2,4,8,16"),
         ("SMS_TIMEOUT_SECONDS", "3"),
+        ("SMTP_TIMEOUT_SECONDS", "3"),
         ("DELIVERY_LEASE_SECONDS", "5"),
         ("PROCESSING_LEASE_SECONDS", "3"),
         ("WEBHOOK_RATE_PER_SECOND", "100000"),

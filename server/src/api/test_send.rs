@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use chrono::{Duration, Utc};
 use notify_core::sample::{SampleContacts, sample_event};
-use notify_core::{EmailAddress, FieldError, PhoneNumber, Trigger};
+use notify_core::{Channel, EmailAddress, FieldError, PhoneNumber, Trigger};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -39,12 +39,12 @@ pub async fn send(
         }])
     };
     let mut event = sample_event(body.trigger, SampleContacts::ALL);
-    let to = match body.channel.as_str() {
+    let (channel, to) = match body.channel.as_str() {
         "email" => {
             let e = EmailAddress::parse(&body.to)
                 .map_err(|_| field("to", "not a valid email address"))?;
             event.customer.email = Some(e.clone());
-            e.as_str().to_owned()
+            (Channel::Email, e.as_str().to_owned())
         }
         "sms" => {
             let p = PhoneNumber::parse(&body.to, None).map_err(|_| {
@@ -54,7 +54,7 @@ pub async fn send(
                 )
             })?;
             event.customer.phone = Some(p.clone());
-            p.as_e164().to_owned()
+            (Channel::Sms, p.as_e164().to_owned())
         }
         _ => return Err(field("channel", "must be email or sms")),
     };
@@ -78,7 +78,7 @@ pub async fn send(
     let id = format!("test_{}", now.timestamp_millis());
     let message = Message {
         id: &id,
-        channel: &body.channel,
+        channel,
         to: &to,
         event: &event,
     };

@@ -5,13 +5,11 @@ use std::path::PathBuf;
 
 use lettre::message::{Mailbox, MultiPart, header};
 use lettre::transport::smtp::AsyncSmtpTransport;
+use lettre::transport::smtp::PoolConfig;
 use lettre::{Address, AsyncTransport, Message, Tokio1Executor};
 use notify_core::EmailMessage;
 
 use super::SendOutcome;
-
-/// The longest one SMTP conversation may take.
-pub const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
 
 pub enum EmailTransport {
     Smtp {
@@ -36,11 +34,20 @@ pub struct OutgoingEmail<'a> {
 
 impl EmailTransport {
     /// `smtp_url` in lettre's forms: `smtp://host:port`,
-    /// `smtp://user:pass@host:587?tls=required`, `smtps://...`.
-    pub fn smtp(smtp_url: &str, from: Address) -> Result<Self, String> {
+    /// `smtp://user:pass@host:587?tls=required`, `smtps://...`. Up to
+    /// `connections` SMTP connections are kept open and reused (one per
+    /// send in flight); a connection the relay closed is noticed before
+    /// reuse (NOOP) and replaced.
+    pub fn smtp(
+        smtp_url: &str,
+        from: Address,
+        connections: usize,
+        timeout: std::time::Duration,
+    ) -> Result<Self, String> {
         let mailer = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
             .map_err(|e| format!("SMTP_URL: {e}"))?
-            .timeout(Some(SMTP_TIMEOUT))
+            .timeout(Some(timeout))
+            .pool_config(PoolConfig::new().max_size(u32::try_from(connections).unwrap_or(u32::MAX)))
             .build();
         Ok(EmailTransport::Smtp { mailer, from })
     }

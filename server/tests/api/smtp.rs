@@ -18,6 +18,8 @@ pub struct Received {
 pub struct SmtpServer {
     pub port: u16,
     pub received: Arc<Mutex<Vec<Received>>>,
+    /// How many connections it has accepted.
+    pub connections: Arc<std::sync::atomic::AtomicUsize>,
     _task: Arc<StopOnDrop>,
 }
 
@@ -31,26 +33,35 @@ impl Drop for StopOnDrop {
 
 impl SmtpServer {
     pub async fn start(port: u16) -> SmtpServer {
+        Self::start_closing_after(port, usize::MAX).await
+    }
+
+    /// Like [`SmtpServer::start`], but the server closes each connection
+    /// after accepting `messages` messages on it (as relays do).
+    pub async fn start_closing_after(port: u16, messages: usize) -> SmtpServer {
         let listener = TcpListener::bind(("127.0.0.1", port))
             .await
             .expect("bind the SMTP listener");
         let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
-        let store = received.clone();
+        let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (store, accepted) = (received.clone(), connections.clone());
         let task = tokio::spawn(async move {
             loop {
                 let Ok((socket, _)) = listener.accept().await else {
                     return;
                 };
+                accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let store = store.clone();
                 tokio::spawn(async move {
-                    let _ = session(socket, store).await;
+                    let _ = session(socket, store, messages).await;
                 });
             }
         });
         SmtpServer {
             port,
             received,
+            connections,
             _task: Arc::new(StopOnDrop(task)),
         }
     }
@@ -67,7 +78,9 @@ impl SmtpServer {
 async fn session(
     socket: tokio::net::TcpStream,
     store: Arc<Mutex<Vec<Received>>>,
+    close_after: usize,
 ) -> std::io::Result<()> {
+    let mut accepted = 0;
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read).lines();
     write.write_all(b"220 test.local ESMTP\r\n").await?;
@@ -104,6 +117,10 @@ async fn session(
                 data,
             });
             write.write_all(b"250 OK queued as test-1\r\n").await?;
+            accepted += 1;
+            if accepted >= close_after {
+                return Ok(()); // hangs up, as a relay does after its limit
+            }
         } else if upper == "QUIT" {
             write.write_all(b"221 bye\r\n").await?;
             return Ok(());

@@ -1,0 +1,344 @@
+//! One channel's delivery lane: claims due jobs for as many sends as its
+//! budget has room for, sends them concurrently (each in its own task,
+//! paced, cut at the channel's timeout), and hands the outcomes to the
+//! recorder. Email and SMS each have their own lane, so a provider that
+//! hangs on one channel never slows the other.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::{Duration, Utc};
+use notify_core::Channel;
+use notify_store::MerchantId;
+use notify_store::accounts::Merchant;
+use notify_store::delivery_queue::{AttemptResult, ClaimedJob, FinishedAttempt, LeaseHolder};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio::task::JoinSet;
+
+use super::lease::{ClaimTimes, LeaseClock, keep_renewed};
+use super::pacing::Pacer;
+use super::{Message, SendOutcome, Worker, recorder, send_message};
+use crate::shutdown::Shutdown;
+
+/// The most jobs one claim takes (each also needs a free send slot).
+const CLAIM_MAX: usize = 64;
+
+/// What a lane may do: sends in flight at once, sends started per second,
+/// and how long one send may take.
+#[derive(Debug, Clone, Copy)]
+pub struct LaneLimits {
+    pub concurrency: usize,
+    pub max_per_second: Option<f64>,
+    pub send_timeout: StdDuration,
+}
+
+struct Lane {
+    worker: Worker,
+    channel: Channel,
+    limits: LaneLimits,
+    holder: LeaseHolder,
+    clock: Arc<LeaseClock>,
+    pacer: Pacer,
+    wake: Arc<Notify>,
+    finished: mpsc::Sender<FinishedAttempt>,
+}
+
+/// Runs `channel`'s lane until `shutdown`; the sends in flight finish and
+/// are recorded first. `wake` is notified when new jobs may be due.
+pub async fn run(worker: Worker, channel: Channel, wake: Arc<Notify>, shutdown: Shutdown) {
+    let limits = match channel {
+        Channel::Email => worker.email_lane,
+        Channel::Sms => worker.sms_lane,
+    };
+    let lease = worker.lease.to_std().unwrap_or_default();
+    let clock = Arc::new(LeaseClock::new(lease));
+    let holder = LeaseHolder::generate();
+    let (finished, to_record) = mpsc::channel(limits.concurrency * 4);
+    let recorder = tokio::spawn(recorder::run(
+        worker.store.clone(),
+        to_record,
+        clock.clone(),
+        wake.clone(),
+        shutdown.clone(),
+    ));
+    let renewer = tokio::spawn(keep_renewed(
+        worker.store.clone(),
+        holder.clone(),
+        clock.clone(),
+        clock.renew_every(limits.send_timeout),
+        shutdown.clone(),
+    ));
+    let lane = Arc::new(Lane {
+        pacer: Pacer::new(limits.max_per_second),
+        worker,
+        channel,
+        limits,
+        holder,
+        clock,
+        wake,
+        finished,
+    });
+    lane.clone().claim_loop(&shutdown).await;
+    drop(lane); // the recorder stops once every send task has let go of it
+    let _ = recorder.await;
+    let _ = renewer.await;
+}
+
+impl Lane {
+    async fn claim_loop(self: Arc<Self>, shutdown: &Shutdown) {
+        let slots = Arc::new(Semaphore::new(self.limits.concurrency));
+        let mut sends = JoinSet::new();
+        loop {
+            while sends.try_join_next().is_some() {}
+            let first = tokio::select! {
+                permit = slots.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
+                () = shutdown.wait() => break,
+            };
+            let mut permits = vec![first];
+            while permits.len() < CLAIM_MAX {
+                match slots.clone().try_acquire_owned() {
+                    Ok(p) => permits.push(p),
+                    Err(_) => break,
+                }
+            }
+            let asked = Instant::now();
+            let claimed = self
+                .worker
+                .store
+                .claim_jobs(
+                    self.channel,
+                    &self.holder,
+                    Utc::now(),
+                    self.worker.lease,
+                    permits.len() as i64,
+                )
+                .await;
+            match claimed {
+                Ok(jobs) if !jobs.is_empty() => {
+                    let claim = ClaimTimes {
+                        asked,
+                        returned: Instant::now(),
+                    };
+                    self.clock.hold(jobs.len());
+                    let merchants = self.merchants_of(&jobs).await;
+                    for job in jobs {
+                        let permit = permits.pop().expect("one permit per claimed job");
+                        let merchant = merchants.get(&job.merchant_id).cloned();
+                        let (lane, shutdown) = (self.clone(), shutdown.clone());
+                        sends.spawn(async move {
+                            lane.deliver(job, merchant, claim, permit, shutdown).await;
+                        });
+                    }
+                    continue;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::error!(channel = %self.channel.slug(), error = %e, "claiming outbox jobs failed")
+                }
+            }
+            drop(permits);
+            tokio::select! {
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(self.worker.backstop) => {}
+                () = shutdown.wait() => break,
+            }
+        }
+        while sends.join_next().await.is_some() {}
+    }
+
+    /// The merchants of a claim, one query each.
+    async fn merchants_of(&self, jobs: &[ClaimedJob]) -> HashMap<MerchantId, Merchant> {
+        let mut merchants = HashMap::new();
+        for job in jobs {
+            if merchants.contains_key(&job.merchant_id) {
+                continue;
+            }
+            match self.worker.store.merchant(&job.merchant_id).await {
+                Ok(m) => {
+                    merchants.insert(job.merchant_id.clone(), m);
+                }
+                Err(e) => {
+                    tracing::error!(merchant = %job.merchant_id, error = %e, "loading the merchant failed");
+                }
+            }
+        }
+        merchants
+    }
+
+    /// Sends one job when its turn comes, if its lease covers the send;
+    /// otherwise puts it back.
+    async fn deliver(
+        &self,
+        job: ClaimedJob,
+        merchant: Option<Merchant>,
+        claim: ClaimTimes,
+        permit: OwnedSemaphorePermit,
+        shutdown: Shutdown,
+    ) {
+        let Some(merchant) = merchant else {
+            return self.put_back(&job).await;
+        };
+        tokio::select! {
+            () = self.pacer.wait_turn() => {}
+            () = shutdown.wait() => return self.put_back(&job).await,
+        }
+        if !self.clock.covers(claim, self.limits.send_timeout) {
+            // Another worker may take it over before the send could end.
+            return self.put_back(&job).await;
+        }
+        if self.channel == Channel::Sms
+            && let Some(until) = merchant
+                .quiet_hours
+                .holds_until(Utc::now(), merchant.time_zone.tz())
+        {
+            let reason = format!(
+                "waiting for quiet hours to end ({})",
+                until
+                    .with_timezone(&merchant.time_zone.tz())
+                    .format("%H:%M %Z")
+            );
+            tracing::info!(job = %job.id, %until, "SMS held for quiet hours");
+            if let Err(e) = self
+                .worker
+                .store
+                .postpone_job(&job, until, &reason, Utc::now())
+                .await
+            {
+                tracing::error!(job = %job.id, error = %e, "postponing a job failed");
+            }
+            self.clock.let_go(1);
+            return;
+        }
+        let started = Instant::now();
+        let outcome = match tokio::time::timeout(
+            self.limits.send_timeout,
+            self.send(&job, &merchant),
+        )
+        .await
+        {
+            Ok(outcome) => outcome,
+            Err(_) => SendOutcome::Transient {
+                error: format!(
+                    "no answer within {} s",
+                    self.limits.send_timeout.as_secs_f64()
+                ),
+                retry_after: None,
+            },
+        };
+        let duration = started.elapsed();
+        if let SendOutcome::Transient {
+            retry_after: Some(wait),
+            ..
+        } = &outcome
+        {
+            tracing::warn!(channel = %self.channel.slug(), wait_s = wait.as_secs_f64(), "provider asked to slow down: channel paused");
+            self.pacer.pause_for(*wait);
+        }
+        self.worker.metrics.send_finished(
+            self.channel.slug(),
+            duration.as_secs_f64(),
+            outcome.error_kind(),
+        );
+        let now = Utc::now();
+        let result = self.result_of(&job, outcome, now).await;
+        tracing::info!(merchant = %job.merchant_id, job = %job.id, channel = %self.channel.slug(), attempt = job.attempts, ?result, "delivery attempt");
+        self.worker.metrics.attempt_recorded(
+            self.channel.slug(),
+            match &result {
+                AttemptResult::Sent { .. } => "sent",
+                AttemptResult::Retry { .. } => "retry",
+                AttemptResult::Failed { .. } => "failed",
+                AttemptResult::Dead { .. } => "dead",
+            },
+        );
+        let finished = FinishedAttempt {
+            job,
+            result,
+            duration,
+            at: now,
+        };
+        if self.finished.send(finished).await.is_err() {
+            tracing::error!("the delivery recorder stopped before an attempt was recorded");
+        }
+        drop(permit);
+    }
+
+    async fn put_back(&self, job: &ClaimedJob) {
+        if let Err(e) = self.worker.store.release_job(job).await {
+            tracing::error!(job = %job.id, error = %e, "releasing a job failed");
+        }
+        self.clock.let_go(1);
+    }
+
+    async fn send(&self, job: &ClaimedJob, merchant: &Merchant) -> SendOutcome {
+        if self.channel == Channel::Sms {
+            // A STOP that arrived after the job was queued still counts.
+            match self
+                .worker
+                .store
+                .is_sms_opted_out(&job.merchant_id, job.recipient_text())
+                .await
+            {
+                Ok(true) => {
+                    return SendOutcome::Permanent {
+                        error: "the customer replied STOP to your text messages".to_owned(),
+                    };
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    return SendOutcome::Transient {
+                        error: format!("checking opt-outs: {e}"),
+                        retry_after: None,
+                    };
+                }
+            }
+        }
+        let message = Message {
+            id: job.id.as_str(),
+            channel: self.channel,
+            to: job.recipient_text(),
+            event: &job.event,
+        };
+        send_message(&self.worker.email, &self.worker.sms, &message, merchant).await
+    }
+
+    /// What the outcome makes of the job: sent, retried on the schedule (or
+    /// later, when the provider said when), failed, or dead.
+    async fn result_of(
+        &self,
+        job: &ClaimedJob,
+        outcome: SendOutcome,
+        now: chrono::DateTime<Utc>,
+    ) -> AttemptResult {
+        match outcome {
+            SendOutcome::Sent { provider_id } => AttemptResult::Sent { provider_id },
+            SendOutcome::Permanent { error } => AttemptResult::Failed { error },
+            SendOutcome::OptedOut { error } => {
+                if let Err(e) = self
+                    .worker
+                    .store
+                    .set_sms_opt_out(&job.merchant_id, job.recipient_text(), "provider", now)
+                    .await
+                {
+                    tracing::error!(job = %job.id, error = %e, "recording an opt-out failed");
+                }
+                AttemptResult::Failed { error }
+            }
+            SendOutcome::Transient { error, retry_after } => {
+                match self.worker.retry.next_attempt(job.attempts, now) {
+                    Some(at) => {
+                        let provider_at = retry_after
+                            .and_then(|d| Duration::from_std(d).ok())
+                            .map(|d| now + d);
+                        AttemptResult::Retry {
+                            error,
+                            retry_at: provider_at.map_or(at, |p| p.max(at)),
+                        }
+                    }
+                    None => AttemptResult::Dead { error },
+                }
+            }
+        }
+    }
+}

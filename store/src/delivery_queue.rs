@@ -1,0 +1,361 @@
+//! The worker's side of the outbox: claiming due jobs with a lease that
+//! names its holder, renewing it while sends are in flight, and recording
+//! outcomes in groups (one transaction for many messages). Never a
+//! transaction open across a network call.
+//!
+//! What a claim guarantees:
+//! - **Merchants take turns**: due jobs are ranked within their merchant
+//!   and claimed by rank, so one merchant's backlog does not hold up
+//!   another merchant's single message.
+//! - **Per-recipient order**: a job is claimed only when no earlier job
+//!   (in queue order) for the same merchant, channel and recipient is still
+//!   pending or retrying. So two messages to one customer on one channel
+//!   are never in flight together, and a later status of an order never
+//!   goes before an earlier one that is still waiting or retrying.
+//! - **One holder**: a job is claimed only when its lease has run out; the
+//!   holder's token is stored with it, and only the holder can renew,
+//!   release, postpone or record it.
+
+use chrono::{DateTime, Duration, Utc};
+use notify_core::{Channel, EmailAddress, PhoneNumber, Recipient, TransactionEvent};
+
+use crate::db::{Store, with_pool};
+use crate::error::{StoreError, StoreResult};
+use crate::ids::{JobId, MerchantId};
+use crate::time::to_millis;
+use crate::tokens::random_token;
+
+/// Names the holder of a set of leases (one per worker lane and process).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LeaseHolder(String);
+
+impl LeaseHolder {
+    pub fn generate() -> Self {
+        LeaseHolder(format!("lh_{}", random_token(12)))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ClaimedJob {
+    pub id: JobId,
+    pub merchant_id: MerchantId,
+    pub recipient: Recipient,
+    pub event: TransactionEvent,
+    /// Including this one.
+    pub attempts: i64,
+    /// Who holds the lease (only the holder may record the outcome).
+    pub holder: LeaseHolder,
+}
+
+impl ClaimedJob {
+    pub fn channel(&self) -> Channel {
+        self.recipient.channel()
+    }
+
+    /// The address or E.164 number, as stored.
+    pub fn recipient_text(&self) -> &str {
+        recipient_text(&self.recipient)
+    }
+}
+
+pub(crate) fn recipient_text(r: &Recipient) -> &str {
+    match r {
+        Recipient::Email(e) => e.as_str(),
+        Recipient::Sms(p) => p.as_e164(),
+    }
+}
+
+fn parse_recipient(channel: Channel, raw: &str) -> Option<Recipient> {
+    match channel {
+        Channel::Email => EmailAddress::parse(raw).ok().map(Recipient::Email),
+        Channel::Sms => PhoneNumber::parse_e164(raw).ok().map(Recipient::Sms),
+    }
+}
+
+/// The states of an outbox job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobState {
+    Pending,
+    Retrying,
+    Sent,
+    Failed,
+    Dead,
+}
+
+impl JobState {
+    pub const ALL: [JobState; 5] = [
+        JobState::Pending,
+        JobState::Retrying,
+        JobState::Sent,
+        JobState::Failed,
+        JobState::Dead,
+    ];
+
+    pub const fn slug(self) -> &'static str {
+        match self {
+            JobState::Pending => "pending",
+            JobState::Retrying => "retrying",
+            JobState::Sent => "sent",
+            JobState::Failed => "failed",
+            JobState::Dead => "dead",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<JobState> {
+        JobState::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+}
+
+/// How one attempt ended, and what becomes of the job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttemptResult {
+    Sent {
+        provider_id: Option<String>,
+    },
+    /// Try again at `retry_at`.
+    Retry {
+        error: String,
+        retry_at: DateTime<Utc>,
+    },
+    /// Will not succeed by retrying (invalid address, opted out, ...).
+    Failed {
+        error: String,
+    },
+    /// Transient, but the retries are used up.
+    Dead {
+        error: String,
+    },
+}
+
+impl AttemptResult {
+    /// The attempt's outcome as stored in the delivery log.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            AttemptResult::Sent { .. } => "sent",
+            AttemptResult::Retry { .. } | AttemptResult::Dead { .. } => "transient",
+            AttemptResult::Failed { .. } => "permanent",
+        }
+    }
+
+    /// The job's state after this attempt.
+    pub fn job_state(&self) -> JobState {
+        match self {
+            AttemptResult::Sent { .. } => JobState::Sent,
+            AttemptResult::Retry { .. } => JobState::Retrying,
+            AttemptResult::Failed { .. } => JobState::Failed,
+            AttemptResult::Dead { .. } => JobState::Dead,
+        }
+    }
+
+    fn provider_id(&self) -> Option<&str> {
+        match self {
+            AttemptResult::Sent { provider_id } => provider_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    fn error(&self) -> Option<&str> {
+        match self {
+            AttemptResult::Sent { .. } => None,
+            AttemptResult::Retry { error, .. }
+            | AttemptResult::Failed { error }
+            | AttemptResult::Dead { error } => Some(error),
+        }
+    }
+}
+
+/// One finished attempt, to record.
+#[derive(Debug, Clone)]
+pub struct FinishedAttempt {
+    pub job: ClaimedJob,
+    pub result: AttemptResult,
+    pub duration: std::time::Duration,
+    pub at: DateTime<Utc>,
+}
+
+/// Due, unleased jobs on one channel that are first in line for their
+/// recipient, ranked within their merchant (`turn`), claimed by rank.
+/// `SKIP_LOCKED` becomes `FOR UPDATE SKIP LOCKED` on PostgreSQL, where the
+/// lease condition is checked again on the locked row.
+const CLAIM: &str = "UPDATE outbox_jobs SET lease_until = $1, lease_token = $4, attempts = attempts + 1
+     WHERE id IN (
+       SELECT id FROM outbox_jobs
+       WHERE id IN (
+         SELECT id FROM (
+           SELECT j.id AS id, j.next_attempt_at AS due, j.queue_seq AS seq,
+                  ROW_NUMBER() OVER (PARTITION BY j.merchant_id ORDER BY j.next_attempt_at, j.queue_seq, j.id) AS turn
+           FROM outbox_jobs j
+           WHERE j.channel = $5 AND j.state IN ('pending', 'retrying') AND j.next_attempt_at <= $2
+             AND (j.lease_until IS NULL OR j.lease_until <= $2)
+             AND NOT EXISTS (
+               SELECT 1 FROM outbox_jobs e
+               WHERE e.merchant_id = j.merchant_id AND e.channel = j.channel AND e.recipient = j.recipient
+                 AND e.state IN ('pending', 'retrying')
+                 AND (e.queue_seq < j.queue_seq OR (e.queue_seq = j.queue_seq AND e.id < j.id)))
+         ) AS ranked
+         ORDER BY turn, due, seq LIMIT $3)
+       AND state IN ('pending', 'retrying') AND (lease_until IS NULL OR lease_until <= $2) SKIP_LOCKED)
+     RETURNING id, merchant_id, recipient, event, attempts, queue_seq";
+
+type ClaimRow = (String, String, String, String, i64, i64);
+
+impl Store {
+    /// Takes up to `limit` due jobs on `channel` for `lease`, held by
+    /// `holder` (committed before any send), in queue order.
+    pub async fn claim_jobs(
+        &self,
+        channel: Channel,
+        holder: &LeaseHolder,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: i64,
+    ) -> StoreResult<Vec<ClaimedJob>> {
+        let sql = self.claim_sql(CLAIM);
+        let mut rows: Vec<ClaimRow> = with_pool!(self, pool => {
+            sqlx::query_as(sql)
+                .bind(to_millis(now + lease))
+                .bind(to_millis(now))
+                .bind(limit)
+                .bind(holder.as_str())
+                .bind(channel.slug())
+                .fetch_all(pool)
+                .await?
+        });
+        rows.sort_by_key(|r| r.5);
+        rows.into_iter()
+            .map(|(id, merchant_id, recipient, event, attempts, _)| {
+                Ok(ClaimedJob {
+                    recipient: parse_recipient(channel, &recipient).ok_or_else(|| {
+                        StoreError::Corrupt(format!("job {id}: recipient {recipient:?}"))
+                    })?,
+                    event: serde_json::from_str(&event)
+                        .map_err(|e| StoreError::Corrupt(format!("job {id}: {e}")))?,
+                    id: JobId::from_string(id),
+                    merchant_id: MerchantId::from_string(merchant_id),
+                    attempts,
+                    holder: holder.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// Extends every lease `holder` still has to `until`; how many.
+    pub async fn renew_leases(
+        &self,
+        holder: &LeaseHolder,
+        until: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE outbox_jobs SET lease_until = $1 WHERE lease_token = $2 AND state IN ('pending', 'retrying')",
+            )
+            .bind(to_millis(until))
+            .bind(holder.as_str())
+            .execute(pool)
+            .await?
+            .rows_affected()
+        }))
+    }
+
+    /// Records attempts and their jobs' new states, all in one transaction
+    /// (one disk flush for the group). A job whose lease its holder no
+    /// longer has keeps the state its new holder gives it; the attempt is
+    /// still recorded. Returns how many such jobs there were.
+    pub async fn record_attempts(&self, attempts: &[FinishedAttempt]) -> StoreResult<usize> {
+        if attempts.is_empty() {
+            return Ok(0);
+        }
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut lost = 0;
+            for a in attempts {
+                let (provider_id, error) = (a.result.provider_id(), a.result.error());
+                sqlx::query(
+                    "INSERT INTO delivery_attempts (id, job_id, attempt, at, outcome, provider_id, error, duration_ms)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(format!("att_{}", random_token(12)))
+                .bind(a.job.id.as_str())
+                .bind(a.job.attempts)
+                .bind(to_millis(a.at))
+                .bind(a.result.outcome())
+                .bind(provider_id)
+                .bind(error)
+                .bind(i64::try_from(a.duration.as_millis()).unwrap_or(i64::MAX))
+                .execute(&mut *tx)
+                .await?;
+                let next = match &a.result {
+                    AttemptResult::Retry { retry_at, .. } => to_millis(*retry_at),
+                    _ => to_millis(a.at),
+                };
+                let sent_at = matches!(a.result, AttemptResult::Sent { .. }).then(|| to_millis(a.at));
+                let updated = sqlx::query(
+                    "UPDATE outbox_jobs SET state = $2, lease_until = NULL, lease_token = NULL, next_attempt_at = $3, last_error = $4,
+                       provider_id = COALESCE($5, provider_id), sent_at = COALESCE($6, sent_at), updated_at = $7
+                     WHERE id = $1 AND lease_token = $8",
+                )
+                .bind(a.job.id.as_str())
+                .bind(a.result.job_state().slug())
+                .bind(next)
+                .bind(error)
+                .bind(provider_id)
+                .bind(sent_at)
+                .bind(to_millis(a.at))
+                .bind(a.job.holder.as_str())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if updated == 0 {
+                    lost += 1;
+                }
+            }
+            tx.commit().await?;
+            Ok(lost)
+        })
+    }
+
+    /// Puts a claimed job back without counting the attempt, to go at
+    /// `until` (quiet hours).
+    pub async fn postpone_job(
+        &self,
+        job: &ClaimedJob,
+        until: DateTime<Utc>,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        with_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE outbox_jobs SET lease_until = NULL, lease_token = NULL, attempts = attempts - 1, next_attempt_at = $2,
+                   last_error = $3, updated_at = $4
+                 WHERE id = $1 AND lease_token = $5",
+            )
+            .bind(job.id.as_str())
+            .bind(to_millis(until))
+            .bind(reason)
+            .bind(to_millis(now))
+            .bind(job.holder.as_str())
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Puts a claimed job back in the queue unsent, as if never claimed.
+    pub async fn release_job(&self, job: &ClaimedJob) -> StoreResult<()> {
+        with_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE outbox_jobs SET lease_until = NULL, lease_token = NULL, attempts = attempts - 1
+                 WHERE id = $1 AND lease_token = $2 AND state IN ('pending', 'retrying')",
+            )
+            .bind(job.id.as_str())
+            .bind(job.holder.as_str())
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+}
