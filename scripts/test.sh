@@ -21,7 +21,7 @@ else
   cargo test --workspace --exclude frontend --no-fail-fast
 fi
 
-step "drills, short: kill -9 under load, provider outage, bad input, rate limits (SQLite and PostgreSQL)"
+step "drills, short: kill -9 under load, provider outage, bad input, rate limits, fairness (SQLite and PostgreSQL)"
 cargo build -p server -p notify-bench --bin server --bin drill
 SERVER_BIN=target/debug/server target/debug/drill all --short
 

@@ -1,13 +1,13 @@
 //! Fault drills against the real server binary (`SERVER_BIN`, else
 //! target/release/server, else target/debug/server).
 //!
-//! `drill <crash|outage|bad-input|rate-limit|all> [--short] [--sqlite|--postgres]`
+//! `drill <crash|outage|bad-input|rate-limit|fairness|all> [--short] [--sqlite|--postgres]`
 //!
 //! Without a backend flag each drill runs on SQLite and on PostgreSQL
 //! (`TEST_POSTGRES_URL`, default postgres://postgres@127.0.0.1:5432/postgres).
 //! Exits non-zero when a drill finds the product did not hold up.
 
-use notify_bench::drill::{Backend, Length, bad_input, crash, outage, rate_limit};
+use notify_bench::drill::{Backend, Length, bad_input, crash, fairness, outage, rate_limit};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -31,13 +31,14 @@ async fn main() -> anyhow::Result<()> {
         .map(String::as_str)
         .unwrap_or("all");
     let drills: &[&str] = match which {
-        "all" => &["crash", "outage", "bad-input", "rate-limit"],
+        "all" => &["crash", "outage", "bad-input", "rate-limit", "fairness"],
         "crash" => &["crash"],
         "outage" => &["outage"],
         "bad-input" => &["bad-input"],
         "rate-limit" => &["rate-limit"],
+        "fairness" => &["fairness"],
         other => anyhow::bail!(
-            "unknown drill {other:?}: use crash, outage, bad-input, rate-limit or all (options --short, --sqlite, --postgres)"
+            "unknown drill {other:?}: use crash, outage, bad-input, rate-limit, fairness or all (options --short, --sqlite, --postgres)"
         ),
     };
     let mut failed = Vec::new();
@@ -47,6 +48,7 @@ async fn main() -> anyhow::Result<()> {
                 "crash" => crash::run(backend, length).await,
                 "outage" => outage::run(backend, length).await,
                 "bad-input" => bad_input::run(backend, length).await,
+                "fairness" => fairness::run(backend, length).await,
                 _ => rate_limit::run(backend, length).await,
             };
             match result {

@@ -1,10 +1,12 @@
 //! Fault drills against the real server binary: kill -9 under load, a
-//! provider outage, bad input at volume, per-endpoint rate limits. Each
+//! provider outage, bad input at volume, per-endpoint rate limits,
+//! fairness between merchants. Each
 //! prints what it measured and fails (an `Err`) when the product did not
 //! hold up.
 
 pub mod bad_input;
 pub mod crash;
+pub mod fairness;
 pub mod outage;
 pub mod process;
 pub mod rate_limit;

@@ -121,7 +121,7 @@ pub async fn run(backend: Backend, length: Length) -> anyhow::Result<()> {
     let requests = sms.requests();
     for r in &requests {
         let mode = match r.mode {
-            SmsMode::Accept => "accepted",
+            SmsMode::Accept | SmsMode::AcceptAfter(_) => "accepted",
             SmsMode::Fail500 => "500",
             SmsMode::TooMany { .. } => "429",
             SmsMode::Hang => "hung",

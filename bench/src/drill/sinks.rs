@@ -27,6 +27,8 @@ pub struct Email {
 pub struct Smtp {
     pub port: u16,
     pub received: Arc<Mutex<Vec<Email>>>,
+    /// How long it takes to accept a message (a relay across the internet).
+    pub answer_after: Duration,
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
@@ -36,13 +38,14 @@ impl Smtp {
         Smtp {
             port,
             received: Arc::default(),
+            answer_after: Duration::ZERO,
             task: None,
         }
     }
 
     pub async fn up(&mut self) -> anyhow::Result<()> {
         let listener = TcpListener::bind(("127.0.0.1", self.port)).await?;
-        let received = self.received.clone();
+        let (received, delay) = (self.received.clone(), self.answer_after);
         self.task = Some(tokio::spawn(async move {
             loop {
                 let Ok((socket, _)) = listener.accept().await else {
@@ -50,7 +53,7 @@ impl Smtp {
                 };
                 let received = received.clone();
                 tokio::spawn(async move {
-                    let _ = session(socket, received).await;
+                    let _ = session(socket, received, delay).await;
                 });
             }
         }));
@@ -76,6 +79,7 @@ impl Smtp {
 async fn session(
     socket: tokio::net::TcpStream,
     received: Arc<Mutex<Vec<Email>>>,
+    answer_after: Duration,
 ) -> std::io::Result<()> {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read).lines();
@@ -109,6 +113,9 @@ async fn session(
                 subject,
                 at: Instant::now(),
             });
+            if !answer_after.is_zero() {
+                tokio::time::sleep(answer_after).await;
+            }
             write.write_all(b"250 OK queued\r\n").await?;
         } else if upper == "QUIT" {
             write.write_all(b"221 bye\r\n").await?;
@@ -127,8 +134,12 @@ async fn session(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SmsMode {
     Accept,
+    /// Accepts, answering after this many milliseconds.
+    AcceptAfter(u64),
     Fail500,
-    TooMany { retry_after: u64 },
+    TooMany {
+        retry_after: u64,
+    },
     Hang,
 }
 
@@ -206,8 +217,11 @@ async fn message(State(api): State<SmsApi>, body: Bytes) -> Response {
         mode,
         at: Instant::now(),
     });
+    if let SmsMode::AcceptAfter(ms) = mode {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
     match mode {
-        SmsMode::Accept => (
+        SmsMode::Accept | SmsMode::AcceptAfter(_) => (
             StatusCode::CREATED,
             axum::Json(serde_json::json!({"sid": "SMdrill", "status": "queued"})),
         )

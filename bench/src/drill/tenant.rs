@@ -145,12 +145,22 @@ impl Tenant {
 }
 
 /// A generic order event: the customer's email is unique per order
-/// (`c<order>@drill.example`) so each message can be matched to its order.
+/// (`c<order>@drill.example`) so each message can be matched to its order;
+/// so is the phone number, as far as 10,000 numbers go (a customer's texts
+/// go one at a time, so one number for every order would be a queue of one).
 pub fn order_body(order: &str, status: &str) -> Vec<u8> {
     serde_json::to_vec(&json!({
         "type": "order.status_changed", "source": "cto",
         "order": {"id": order, "number": order, "status": status, "updated_at": "2026-03-14T10:00:00Z"},
-        "customer": {"name": "Ada Lovelace", "email": format!("c{order}@drill.example"), "phone": "+14155550134"}
+        "customer": {"name": "Ada Lovelace", "email": format!("c{order}@drill.example"), "phone": phone_of(order)}
     }))
     .expect("json")
+}
+
+/// A valid (fictional, 555) number per order.
+pub fn phone_of(order: &str) -> String {
+    let n = order
+        .bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+    format!("+1415555{:04}", n % 10_000)
 }

@@ -116,6 +116,7 @@ impl Lane {
                 .await;
             match claimed {
                 Ok(jobs) if !jobs.is_empty() => {
+                    tracing::debug!(channel = %self.channel.slug(), claimed = jobs.len(), room = permits.len(), took_ms = asked.elapsed().as_millis() as u64, "claimed");
                     let claim = ClaimTimes {
                         asked,
                         returned: Instant::now(),
