@@ -5,6 +5,9 @@
 #     closed loop, p50/p99 latency, ratio);
 #   - event → message handed to the sink at a sustained rate (p50/p99);
 #   - notify-core `decide` per event (criterion);
+#   - delivery: messages/s one worker replica hands to loopback providers
+#     answering at once and after 200 ms, on SQLite and PostgreSQL, and the
+#     event → provider time of store B while store A has 5,000 queued;
 #   - the release WASM bundle, raw and gzip;
 #   - the server's resident memory idle and under the ingest load.
 #
@@ -102,6 +105,12 @@ decide_ns="$(sed -n 's/.*time: *\[\([^]]*\)\].*/\1/p' "$tmp/decide.txt" | head -
     if (u == "ps") v /= 1000; else if (u == "µs" || u == "us") v *= 1000; else if (u == "ms") v *= 1000000
     printf "%.1f", v }')"
 
+# --- delivery ------------------------------------------------------------
+step "delivery: messages/s to providers answering at once and after 200 ms (SQLite, PostgreSQL)"
+SERVER_BIN=target/release/server target/release/delivery-throughput 1000 0,200 | tee "$tmp/throughput.txt"
+step "delivery: store B's event → provider while store A has 5,000 messages queued"
+SERVER_BIN=target/release/server target/release/drill fairness | tee "$tmp/fairness.txt"
+
 # --- WASM ----------------------------------------------------------------
 wasm="$(ls -S target/site/pkg/*.wasm | head -1)"
 wasm_raw="$(stat -c %s "$wasm")"
@@ -121,6 +130,10 @@ cat <<EOF
 | webhook ingest, PostgreSQL: p50 / p99 ms | $(result "$tmp/pg.txt" product_p50_ms) / $(result "$tmp/pg.txt" product_p99_ms) | $(result "$tmp/pg.txt" bare_p50_ms) / $(result "$tmp/pg.txt" bare_p99_ms) | |
 | event → email in the sink (SQLite, ${LATENCY_RATE}/s): p50 / p99 ms | $(result "$tmp/latency.txt" latency_p50_ms) / $(result "$tmp/latency.txt" latency_p99_ms) ($(result "$tmp/latency.txt" latency_sent)/$(result "$tmp/latency.txt" latency_accepted) sent) | | |
 | decide, one order event, 44 rules: ns/event | ${decide_ns} | | |
+| delivery, one worker replica, providers answering at once: messages/s SQLite / PostgreSQL (goal ≥ 1,000) | $(result "$tmp/throughput.txt" send_rate_sqlite_0ms) / $(result "$tmp/throughput.txt" send_rate_postgresql_0ms) | | |
+| delivery, providers answering after 200 ms: messages/s SQLite / PostgreSQL (goal ≥ 150) | $(result "$tmp/throughput.txt" send_rate_sqlite_200ms) / $(result "$tmp/throughput.txt" send_rate_postgresql_200ms) | | |
+| delivery worker RSS at the end, at once / 200 ms: MiB SQLite; PostgreSQL | $(result "$tmp/throughput.txt" send_rss_sqlite_0ms) / $(result "$tmp/throughput.txt" send_rss_sqlite_200ms); $(result "$tmp/throughput.txt" send_rss_postgresql_0ms) / $(result "$tmp/throughput.txt" send_rss_postgresql_200ms) | | |
+| store B's event → provider while A has 5,000 queued: p50 / p99 ms SQLite; PostgreSQL (goal p99 ≤ 2,000) | $(result "$tmp/fairness.txt" fairness_sqlite_p50_ms) / $(result "$tmp/fairness.txt" fairness_sqlite_p99_ms); $(result "$tmp/fairness.txt" fairness_postgresql_p50_ms) / $(result "$tmp/fairness.txt" fairness_postgresql_p99_ms) | | |
 | release WASM ($(basename "$wasm")): raw / gzip -9 KiB | $((wasm_raw / 1024)) / $((wasm_gzip / 1024)) | | |
 | server RSS (SQLite): idle / end of load / peak under load MiB | ${rss_idle} / ${rss_load} / ${rss_peak} | | |
 EOF

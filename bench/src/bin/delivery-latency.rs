@@ -44,7 +44,8 @@ async fn main() -> anyhow::Result<()> {
             let body = serde_json::to_vec(&json!({
                 "type": "invoice.status_changed",
                 "invoice": {"id": invoice, "number": invoice, "status": "closed", "updated_at": "2026-03-14T10:00:00Z"},
-                "customer": {"name": "Ada", "email": "ada@example.com"}
+                // A customer per invoice: one customer's emails go one at a time.
+                "customer": {"name": "Ada", "email": format!("c{i}@example.com")}
             }))
             .expect("json");
             let now = Utc::now();

@@ -316,6 +316,10 @@ fn bad_scale_and_limit_variables_are_refused_one_message_each() {
         .env("DELIVERY_LEASE_SECONDS", "10")
         .env("SMS_TIMEOUT_SECONDS", "15")
         .env("PROCESSING_LEASE_SECONDS", "-1")
+        .env("DELIVERY_CONCURRENCY", "0")
+        .env("SMTP_MAX_PER_SECOND", "fast")
+        .env("SMS_MAX_PER_SECOND", "-1")
+        .env("SMTP_TIMEOUT_SECONDS", "0")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -326,11 +330,15 @@ fn bad_scale_and_limit_variables_are_refused_one_message_each() {
         "SERVER_ROLES",
         "DELIVERY_LEASE_SECONDS",
         "PROCESSING_LEASE_SECONDS",
+        "DELIVERY_CONCURRENCY",
+        "SMTP_MAX_PER_SECOND",
+        "SMS_MAX_PER_SECOND",
+        "SMTP_TIMEOUT_SECONDS",
     ] {
         assert_eq!(
             stderr
                 .lines()
-                .filter(|l| l.starts_with("configuration error: ") && l.contains(name))
+                .filter(|l| l.starts_with(&format!("configuration error: {name}")))
                 .count(),
             1,
             "{name} in:\n{stderr}"
