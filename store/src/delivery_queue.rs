@@ -203,6 +203,30 @@ const CLAIM: &str = "UPDATE outbox_jobs SET lease_until = $1, lease_token = $4, 
 
 type ClaimRow = (String, String, String, String, i64, i64);
 
+/// The most attempts one pair of statements records (8 values each, well
+/// under both backends' limit on bound values).
+const RECORD_GROUP: usize = 512;
+
+/// `($1, $2, ...), ($9, ...)`: `rows` rows of `columns` numbered values;
+/// `casts` gives some columns (0-based) a type.
+fn placeholders(rows: usize, columns: usize, casts: &[(usize, &str)]) -> String {
+    (0..rows)
+        .map(|row| {
+            let values: Vec<String> = (0..columns)
+                .map(|col| {
+                    let n = row * columns + col + 1;
+                    match casts.iter().find(|(c, _)| *c == col) {
+                        Some((_, ty)) => format!("CAST(${n} AS {ty})"),
+                        None => format!("${n}"),
+                    }
+                })
+                .collect();
+            format!("({})", values.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl Store {
     /// Takes up to `limit` due jobs on `channel` for `lease`, held by
     /// `holder` (committed before any send), in queue order.
@@ -262,59 +286,76 @@ impl Store {
     }
 
     /// Records attempts and their jobs' new states, all in one transaction
-    /// (one disk flush for the group). A job whose lease its holder no
-    /// longer has keeps the state its new holder gives it; the attempt is
-    /// still recorded. Returns how many such jobs there were.
+    /// of two statements (one disk flush and a few round trips for the
+    /// whole group, so the window in which a crash loses a record stays
+    /// short at any rate). A job whose lease its holder no longer has keeps
+    /// the state its new holder gives it; the attempt is still recorded.
+    /// Returns how many such jobs there were.
     pub async fn record_attempts(&self, attempts: &[FinishedAttempt]) -> StoreResult<usize> {
-        if attempts.is_empty() {
+        let mut recorded = 0;
+        for group in attempts.chunks(RECORD_GROUP) {
+            recorded += self.record_group(group).await?;
+        }
+        Ok(attempts.len() - recorded)
+    }
+
+    /// How many jobs of `group` were updated (held by their holder).
+    async fn record_group(&self, group: &[FinishedAttempt]) -> StoreResult<usize> {
+        if group.is_empty() {
             return Ok(0);
         }
+        let insert = format!(
+            "INSERT INTO delivery_attempts (id, job_id, attempt, at, outcome, provider_id, error, duration_ms) VALUES {}",
+            placeholders(group.len(), 8, &[])
+        );
+        // Values carry casts so that PostgreSQL knows their types.
+        let update = format!(
+            "UPDATE outbox_jobs SET state = v.column2, lease_until = NULL, lease_token = NULL, next_attempt_at = v.column3,
+               last_error = v.column4, provider_id = COALESCE(v.column5, outbox_jobs.provider_id),
+               sent_at = COALESCE(v.column6, outbox_jobs.sent_at), updated_at = v.column7
+             FROM (VALUES {}) AS v
+             WHERE outbox_jobs.id = v.column1 AND outbox_jobs.lease_token = v.column8",
+            placeholders(
+                group.len(),
+                8,
+                &[(2, "BIGINT"), (3, "TEXT"), (4, "TEXT"), (5, "BIGINT"), (6, "BIGINT")]
+            )
+        );
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let mut lost = 0;
-            for a in attempts {
-                let (provider_id, error) = (a.result.provider_id(), a.result.error());
-                sqlx::query(
-                    "INSERT INTO delivery_attempts (id, job_id, attempt, at, outcome, provider_id, error, duration_ms)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(format!("att_{}", random_token(12)))
-                .bind(a.job.id.as_str())
-                .bind(a.job.attempts)
-                .bind(to_millis(a.at))
-                .bind(a.result.outcome())
-                .bind(provider_id)
-                .bind(error)
-                .bind(i64::try_from(a.duration.as_millis()).unwrap_or(i64::MAX))
-                .execute(&mut *tx)
-                .await?;
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(insert.as_str()));
+            for a in group {
+                query = query
+                    .bind(format!("att_{}", random_token(12)))
+                    .bind(a.job.id.as_str())
+                    .bind(a.job.attempts)
+                    .bind(to_millis(a.at))
+                    .bind(a.result.outcome())
+                    .bind(a.result.provider_id())
+                    .bind(a.result.error())
+                    .bind(i64::try_from(a.duration.as_millis()).unwrap_or(i64::MAX));
+            }
+            query.execute(&mut *tx).await?;
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(update.as_str()));
+            for a in group {
                 let next = match &a.result {
                     AttemptResult::Retry { retry_at, .. } => to_millis(*retry_at),
                     _ => to_millis(a.at),
                 };
                 let sent_at = matches!(a.result, AttemptResult::Sent { .. }).then(|| to_millis(a.at));
-                let updated = sqlx::query(
-                    "UPDATE outbox_jobs SET state = $2, lease_until = NULL, lease_token = NULL, next_attempt_at = $3, last_error = $4,
-                       provider_id = COALESCE($5, provider_id), sent_at = COALESCE($6, sent_at), updated_at = $7
-                     WHERE id = $1 AND lease_token = $8",
-                )
-                .bind(a.job.id.as_str())
-                .bind(a.result.job_state().slug())
-                .bind(next)
-                .bind(error)
-                .bind(provider_id)
-                .bind(sent_at)
-                .bind(to_millis(a.at))
-                .bind(a.job.holder.as_str())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if updated == 0 {
-                    lost += 1;
-                }
+                query = query
+                    .bind(a.job.id.as_str())
+                    .bind(a.result.job_state().slug())
+                    .bind(next)
+                    .bind(a.result.error())
+                    .bind(a.result.provider_id())
+                    .bind(sent_at)
+                    .bind(to_millis(a.at))
+                    .bind(a.job.holder.as_str());
             }
+            let updated = query.execute(&mut *tx).await?.rows_affected();
             tx.commit().await?;
-            Ok(lost)
+            Ok(updated as usize)
         })
     }
 
