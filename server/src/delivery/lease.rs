@@ -85,7 +85,7 @@ impl LeaseClock {
 }
 
 /// Renews `holder`'s leases every `every` while it holds any, until
-/// `shutdown` and then until it holds none.
+/// `shutdown`, and after it until the last held job is recorded.
 pub async fn keep_renewed(
     store: Store,
     holder: LeaseHolder,
@@ -94,19 +94,33 @@ pub async fn keep_renewed(
     shutdown: Shutdown,
 ) {
     loop {
-        tokio::time::sleep(every).await;
-        if clock.held() == 0 {
-            if shutdown.is_stopped() {
-                return;
+        if shutdown.is_stopped() {
+            // Stopping: keep the sends in hand covered until they are
+            // recorded, then end at once.
+            while clock.held() > 0 {
+                tokio::time::sleep(every.min(Duration::from_millis(50))).await;
+                if clock.held() > 0 {
+                    renew(&store, &holder, &clock).await;
+                }
             }
-            continue;
+            return;
         }
-        let asked = Instant::now();
-        let until = Utc::now() + chrono::Duration::from_std(clock.lease).unwrap_or_default();
-        match store.renew_leases(&holder, until).await {
-            Ok(_) => clock.renewed(asked),
-            Err(e) => tracing::error!(error = %e, "renewing delivery leases failed"),
+        tokio::select! {
+            () = tokio::time::sleep(every) => {}
+            () = shutdown.wait() => continue,
         }
+        if clock.held() > 0 {
+            renew(&store, &holder, &clock).await;
+        }
+    }
+}
+
+async fn renew(store: &Store, holder: &LeaseHolder, clock: &LeaseClock) {
+    let asked = Instant::now();
+    let until = Utc::now() + chrono::Duration::from_std(clock.lease).unwrap_or_default();
+    match store.renew_leases(holder, until).await {
+        Ok(_) => clock.renewed(asked),
+        Err(e) => tracing::error!(error = %e, "renewing delivery leases failed"),
     }
 }
 
