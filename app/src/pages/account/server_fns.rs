@@ -50,6 +50,17 @@ mod session {
         ));
     }
 
+    /// Sends the browser on to `path`; a path that cannot be a `Location`
+    /// header leads to the settings instead of a panic.
+    pub fn redirect(path: &str) {
+        let path = if HeaderValue::from_str(path).is_ok() {
+            path
+        } else {
+            crate::routes::HOME
+        };
+        leptos_axum::redirect(path);
+    }
+
     /// The session this browser had before, if any.
     pub async fn current() -> Option<SessionToken> {
         let headers = leptos_axum::extract::<axum::http::HeaderMap>().await.ok()?;
@@ -123,7 +134,7 @@ pub async fn log_in(
                     .map_err(crate::server_context::internal)?;
             }
             session::start(&context, &token);
-            leptos_axum::redirect(crate::routes::safe_next(next.as_deref()));
+            session::redirect(crate::routes::safe_next(next.as_deref()));
             Ok(AccountResult::SignedIn)
         }
         Err(LoginError::Store(e)) => Err(crate::server_context::internal(e)),
