@@ -10,6 +10,7 @@ use thiserror::Error;
 use crate::accounts::{Merchant, NewMerchant, Password, TimeZone, User, decoy_digest};
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::login_throttle::Limit;
 use crate::sessions::SessionToken;
 
 /// How long a session lasts, and how many failed logins are allowed.
@@ -156,19 +157,25 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(User, SessionToken), LoginError> {
         let account_key = format!("account:{}", email.trim().to_lowercase());
-        let mut keys = vec![account_key.clone()];
+        let mut limits = vec![Limit {
+            key: account_key.clone(),
+            max: policy.max_failures_per_account,
+        }];
         if let Some(ip) = ip {
-            keys.push(format!("ip:{ip}"));
+            limits.push(Limit {
+                key: format!("ip:{ip}"),
+                max: policy.max_failures_per_ip,
+            });
         }
-        let since = now - policy.window;
-        if self.login_failures_since(&keys[0], since).await? >= policy.max_failures_per_account {
+        // Counted as a failure before the password is checked, so attempts
+        // that arrive together cannot all pass the limit; taken back below
+        // if the password was right.
+        let Some(attempt) = self
+            .count_attempt(&limits, now - policy.window, now)
+            .await?
+        else {
             return Err(LoginError::TooManyAttempts);
-        }
-        if let Some(ip_key) = keys.get(1)
-            && self.login_failures_since(ip_key, since).await? >= policy.max_failures_per_ip
-        {
-            return Err(LoginError::TooManyAttempts);
-        }
+        };
         let user = match EmailAddress::parse(email) {
             Ok(address) => self.user_by_email(&address).await?,
             Err(_) => None,
@@ -182,15 +189,13 @@ impl Store {
             .map_err(|_| StoreError::PasswordHash)?;
         match user {
             Some(user) if ok => {
+                self.uncount_attempt(&attempt).await?;
                 self.clear_login_failures(&account_key, now - policy.window)
                     .await?;
                 let token = self.create_session(&user, now, policy.session_ttl).await?;
                 Ok((user, token))
             }
-            _ => {
-                self.record_login_failure(&keys, now).await?;
-                Err(LoginError::InvalidCredentials)
-            }
+            _ => Err(LoginError::InvalidCredentials),
         }
     }
 }

@@ -8,6 +8,7 @@ use notify_core::{
 };
 use notify_store::accounts::{NewMerchant, Password, Role, TimeZone};
 use notify_store::integrations::{IntegrationConfig, Platform};
+use notify_store::login_throttle::Limit;
 use notify_store::secret::Secret;
 use notify_store::settings::SaveOutcome;
 use notify_store::testing::TestDb;
@@ -453,46 +454,78 @@ async fn integrations_keep_their_endpoint_and_mask_secrets(db: &TestDb) {
     );
 }
 
-async fn login_failures_are_counted_per_key(db: &TestDb) {
+fn limits(account_max: i64, ip_max: i64) -> Vec<Limit> {
+    vec![
+        Limit {
+            key: "account:a@x.example".to_owned(),
+            max: account_max,
+        },
+        Limit {
+            key: "ip:127.0.0.1".to_owned(),
+            max: ip_max,
+        },
+    ]
+}
+
+async fn attempts_are_counted_per_key_up_to_each_limit(db: &TestDb) {
     let store = db.store().await;
-    let keys = vec!["account:a@x.example".to_owned(), "ip:127.0.0.1".to_owned()];
+    let since = now() - Duration::minutes(15);
+    let mut counted = Vec::new();
     for i in 0..3 {
-        store
-            .record_login_failure(&keys, now() + Duration::seconds(i))
-            .await
-            .unwrap();
+        counted.push(
+            store
+                .count_attempt(&limits(3, 30), since, now() + Duration::seconds(i))
+                .await
+                .unwrap()
+                .expect("under both limits"),
+        );
     }
-    assert_eq!(
+    // The account's limit is reached: refused, and nothing more is counted.
+    assert!(
         store
-            .login_failures_since("account:a@x.example", now() - Duration::minutes(1))
+            .count_attempt(&limits(3, 30), since, now())
             .await
-            .unwrap(),
-        3
+            .unwrap()
+            .is_none()
     );
-    assert_eq!(
-        store
-            .login_failures_since("ip:127.0.0.1", now() + Duration::seconds(1))
-            .await
-            .unwrap(),
-        1
-    );
+    let count = |key: &'static str, since| {
+        let store = store.clone();
+        async move { store.attempts_since(key, since).await.unwrap() }
+    };
+    assert_eq!(count("account:a@x.example", since).await, 3);
+    assert_eq!(count("ip:127.0.0.1", since).await, 3);
+    assert_eq!(count("ip:127.0.0.1", now() + Duration::seconds(1)).await, 1);
+    // An attempt taken back no longer counts under any key.
+    store.uncount_attempt(&counted[0]).await.unwrap();
+    assert_eq!(count("account:a@x.example", since).await, 2);
+    assert_eq!(count("ip:127.0.0.1", since).await, 2);
     store
         .clear_login_failures("account:a@x.example", now() - Duration::days(1))
         .await
         .unwrap();
+    assert_eq!(count("account:a@x.example", since).await, 0);
+    assert_eq!(count("ip:127.0.0.1", since).await, 2);
+}
+
+/// Check and count are one step: of 50 attempts at once against a limit
+/// of 5, exactly 5 are counted.
+async fn concurrent_attempts_cannot_pass_a_limit_together(db: &TestDb) {
+    let store = db.store().await;
+    let since = now() - Duration::minutes(15);
+    let attempts = (0..50).map(|_| {
+        let store = store.clone();
+        tokio::spawn(async move { store.count_attempt(&limits(5, 30), since, now()).await })
+    });
+    let mut admitted = 0;
+    for attempt in attempts {
+        if attempt.await.unwrap().unwrap().is_some() {
+            admitted += 1;
+        }
+    }
+    assert_eq!(admitted, 5);
     assert_eq!(
-        store
-            .login_failures_since("account:a@x.example", now() - Duration::minutes(1))
-            .await
-            .unwrap(),
-        0
-    );
-    assert_eq!(
-        store
-            .login_failures_since("ip:127.0.0.1", now() - Duration::minutes(1))
-            .await
-            .unwrap(),
-        3
+        store.attempts_since("ip:127.0.0.1", since).await.unwrap(),
+        5
     );
 }
 
@@ -623,5 +656,6 @@ tests_on_both_backends!(
     merchants_never_see_each_others_data,
     api_keys_are_shown_once_and_revocable,
     integrations_keep_their_endpoint_and_mask_secrets,
-    login_failures_are_counted_per_key,
+    attempts_are_counted_per_key_up_to_each_limit,
+    concurrent_attempts_cannot_pass_a_limit_together,
 );

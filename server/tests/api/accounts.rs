@@ -162,6 +162,41 @@ async fn repeated_failures_lock_the_account_for_a_while(db: &TestDb) {
     assert_eq!(s, 429, "{body}");
 }
 
+/// The limit holds for attempts that arrive together: each is counted
+/// before its password is checked.
+async fn concurrent_wrong_passwords_get_no_more_tries_than_the_limit(db: &TestDb) {
+    let app = spawn(db).await;
+    app.sign_up("Maple", "owner@maple.example").await;
+    // Clients first, then all requests at the same moment.
+    let browsers: Vec<_> = (0..50).map(|_| app.new_browser()).collect();
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(browsers.len()));
+    let attempts: Vec<_> = browsers
+        .into_iter()
+        .map(|browser| {
+            let start = start.clone();
+            tokio::spawn(async move {
+                start.wait().await;
+                browser
+                    .send_json(
+                        Method::POST,
+                        "/api/v1/session",
+                        json!({"email": "owner@maple.example", "password": "guess guess guess"}),
+                    )
+                    .await
+                    .0
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for attempt in attempts {
+        statuses.push(attempt.await.unwrap());
+    }
+    let refused = statuses.iter().filter(|&&s| s == 401).count();
+    let limited = statuses.iter().filter(|&&s| s == 429).count();
+    assert!(refused <= 5, "{refused} wrong passwords were checked");
+    assert_eq!(refused + limited, 50, "{statuses:?}");
+}
+
 tests_on_both_backends!(
     sign_up_logs_in_with_a_safe_cookie,
     sign_up_rejects_bad_fields_one_by_one,
@@ -169,6 +204,7 @@ tests_on_both_backends!(
     login_rotates_the_session,
     wrong_user_and_wrong_password_look_the_same,
     repeated_failures_lock_the_account_for_a_while,
+    concurrent_wrong_passwords_get_no_more_tries_than_the_limit,
 );
 
 mod health {
