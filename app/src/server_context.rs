@@ -29,6 +29,14 @@ pub fn context() -> Result<ServerContext, ServerFnError> {
     use_context::<ServerContext>().ok_or_else(|| ServerFnError::new("server context unavailable"))
 }
 
+/// The address the request came from (for per-client limits).
+pub async fn client_ip() -> Option<std::net::IpAddr> {
+    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .ok()
+        .map(|c| c.0.ip())
+}
+
 /// The shared context and the signed-in merchant, or an error (and a 401)
 /// for a caller who is not signed in.
 pub async fn caller() -> Result<(ServerContext, Principal), ServerFnError> {

@@ -84,6 +84,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "webhooks one endpoint may send at once before the rate applies (default 500)",
     ),
     (
+        "SIGN_UPS_PER_IP",
+        "sign-ups accepted from one client IP per 15 minutes; beyond it 429 (default 20)",
+    ),
+    (
         "SERVER_ROLES",
         "what this replica runs, comma-separated from web, processor, worker (default all three)",
     ),
@@ -120,6 +124,8 @@ pub struct Config {
     pub webhook_rate: RateLimit,
     /// What this replica runs.
     pub roles: Roles,
+    /// Sign-ups accepted from one client IP per login window (15 minutes).
+    pub sign_ups_per_ip: i64,
 }
 
 /// The parts of the server a replica runs (`SERVER_ROLES`).
@@ -232,6 +238,7 @@ impl Config {
             processing_lease: chrono::Duration::seconds(DEFAULT_PROCESSING_LEASE_SECONDS),
             webhook_rate: DEFAULT_WEBHOOK_RATE,
             roles: Roles::ALL,
+            sign_ups_per_ip: notify_store::auth::DEFAULT_SIGN_UPS_PER_IP,
         }
     }
 
@@ -381,6 +388,14 @@ impl Config {
                 Roles::ALL
             }
         };
+        let sign_ups_per_ip = match var("SIGN_UPS_PER_IP").map(|v| v.trim().parse::<i64>()) {
+            None => notify_store::auth::DEFAULT_SIGN_UPS_PER_IP,
+            Some(Ok(n)) if n > 0 => n,
+            Some(_) => {
+                errors.push("SIGN_UPS_PER_IP must be a whole number above 0".to_owned());
+                notify_store::auth::DEFAULT_SIGN_UPS_PER_IP
+            }
+        };
         let delivery_raw = var("DELIVERY_RETRY_SECONDS")
             .unwrap_or_else(|| DEFAULT_DELIVERY_RETRY_SECONDS.to_owned());
         let delivery_retry = parse_seconds_list("DELIVERY_RETRY_SECONDS", &delivery_raw)
@@ -417,6 +432,7 @@ impl Config {
                 processing_lease: chrono::Duration::seconds(processing_lease),
                 webhook_rate: RateLimit { per_second, burst },
                 roles,
+                sign_ups_per_ip,
             }),
             _ => Err(errors),
         }

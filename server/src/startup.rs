@@ -100,10 +100,14 @@ impl Application {
         };
         let roles = config.roles;
         let webhook_limiter = Arc::new(crate::webhooks::RateLimiter::new(config.webhook_rate));
+        let auth_policy = AuthPolicy {
+            max_sign_ups_per_ip: config.sign_ups_per_ip,
+            ..AuthPolicy::default()
+        };
         let state = AppState {
             store: store.clone(),
             config: Arc::new(config),
-            auth_policy: AuthPolicy::default(),
+            auth_policy,
             processor_wake: wake,
             ingest: crate::webhooks::IngestWriter::spawn(store.clone(), 256),
             email: worker.email.clone(),

@@ -11,6 +11,7 @@ use crate::accounts::{Merchant, NewMerchant, Password, TimeZone, User, decoy_dig
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::login_throttle::Limit;
+use crate::password_work;
 use crate::sessions::SessionToken;
 
 /// How long a session lasts, and how many failed logins are allowed.
@@ -20,7 +21,11 @@ pub struct AuthPolicy {
     pub window: Duration,
     pub max_failures_per_account: i64,
     pub max_failures_per_ip: i64,
+    /// Sign-ups accepted from one client IP in `window`.
+    pub max_sign_ups_per_ip: i64,
 }
+
+pub const DEFAULT_SIGN_UPS_PER_IP: i64 = 20;
 
 impl Default for AuthPolicy {
     fn default() -> Self {
@@ -29,6 +34,7 @@ impl Default for AuthPolicy {
             window: Duration::minutes(15),
             max_failures_per_account: 5,
             max_failures_per_ip: 30,
+            max_sign_ups_per_ip: DEFAULT_SIGN_UPS_PER_IP,
         }
     }
 }
@@ -47,6 +53,8 @@ pub struct SignUpForm {
 pub enum SignUpError {
     #[error("invalid sign-up")]
     Invalid(Vec<FieldError>),
+    #[error("too many sign-ups from this address; try again later")]
+    TooManyAttempts,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -62,6 +70,13 @@ pub enum LoginError {
     Store(#[from] StoreError),
 }
 
+fn already_exists() -> SignUpError {
+    SignUpError::Invalid(vec![field(
+        "email",
+        "an account with this email already exists",
+    )])
+}
+
 fn field(field: &str, message: impl ToString) -> FieldError {
     FieldError {
         field: field.to_owned(),
@@ -69,17 +84,14 @@ fn field(field: &str, message: impl ToString) -> FieldError {
     }
 }
 
-async fn hash_blocking(password: Password) -> Result<crate::accounts::PasswordDigest, StoreError> {
-    tokio::task::spawn_blocking(move || password.hash())
-        .await
-        .map_err(|_| StoreError::PasswordHash)?
-}
-
 impl Store {
     /// Creates the merchant and its first admin, and logs the admin in.
+    /// Limited per client IP (`ip`), counted once the form is valid; an
+    /// email that already has an account is refused before any hashing.
     pub async fn sign_up(
         &self,
         form: &SignUpForm,
+        ip: Option<IpAddr>,
         policy: &AuthPolicy,
         now: DateTime<Utc>,
     ) -> Result<(Merchant, User, SessionToken), SignUpError> {
@@ -126,7 +138,23 @@ impl Store {
         else {
             return Err(SignUpError::Invalid(errors));
         };
-        let digest = hash_blocking(password).await?;
+        if let Some(ip) = ip {
+            let limit = Limit {
+                key: format!("sign-up:{ip}"),
+                max: policy.max_sign_ups_per_ip,
+            };
+            if self
+                .count_attempt(&[limit], now - policy.window, now)
+                .await?
+                .is_none()
+            {
+                return Err(SignUpError::TooManyAttempts);
+            }
+        }
+        if self.user_by_email(&email).await?.is_some() {
+            return Err(already_exists());
+        }
+        let digest = password_work::run(move || password.hash()).await??;
         let new = NewMerchant {
             store_name,
             time_zone,
@@ -134,12 +162,8 @@ impl Store {
             sender_email,
         };
         let (merchant, user) = match self.create_merchant(&new, &email, digest, now).await {
-            Err(StoreError::AlreadyExists(_)) => {
-                return Err(SignUpError::Invalid(vec![field(
-                    "email",
-                    "an account with this email already exists",
-                )]));
-            }
+            // Signed up by someone else since the check above.
+            Err(StoreError::AlreadyExists(_)) => return Err(already_exists()),
             other => other?,
         };
         let token = self.create_session(&user, now, policy.session_ttl).await?;
@@ -180,13 +204,15 @@ impl Store {
             Ok(address) => self.user_by_email(&address).await?,
             Err(_) => None,
         };
-        let digest = user
-            .as_ref()
-            .map_or_else(|| decoy_digest().clone(), |u| u.password.clone());
+        let digest = user.as_ref().map(|u| u.password.clone());
         let typed = password.to_owned();
-        let ok = tokio::task::spawn_blocking(move || digest.verify(&typed))
-            .await
-            .map_err(|_| StoreError::PasswordHash)?;
+        let ok = password_work::run(move || {
+            digest
+                .as_ref()
+                .unwrap_or_else(|| decoy_digest())
+                .verify(&typed)
+        })
+        .await?;
         match user {
             Some(user) if ok => {
                 self.uncount_attempt(&attempt).await?;

@@ -19,6 +19,7 @@ pub mod integrations;
 pub mod login_throttle;
 pub mod opt_outs;
 pub mod outbox;
+pub mod password_work;
 pub mod principal;
 pub mod quiet_hours;
 pub mod secret;

@@ -64,6 +64,7 @@ fn with_session(
 
 pub async fn sign_up(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<SignUpBody>,
 ) -> Result<Response, ApiError> {
     let form = SignUpForm {
@@ -76,7 +77,7 @@ pub async fn sign_up(
     };
     match state
         .store
-        .sign_up(&form, &state.auth_policy, Utc::now())
+        .sign_up(&form, Some(peer.ip()), &state.auth_policy, Utc::now())
         .await
     {
         Ok((merchant, user, token)) => {
@@ -89,6 +90,9 @@ pub async fn sign_up(
             ))
         }
         Err(SignUpError::Invalid(fields)) => Err(ApiError::Validation(fields)),
+        Err(refused @ SignUpError::TooManyAttempts) => {
+            Err(ApiError::TooManyRequests(refused.to_string()))
+        }
         Err(SignUpError::Store(e)) => Err(e.into()),
     }
 }

@@ -197,6 +197,66 @@ async fn concurrent_wrong_passwords_get_no_more_tries_than_the_limit(db: &TestDb
     assert_eq!(refused + limited, 50, "{statuses:?}");
 }
 
+/// 200 sign-ups at once from one address: the limit's worth are created,
+/// the rest refused with 429 before any hashing; no more passwords are
+/// hashed at once than the machine has cores less one, and the server
+/// keeps answering meanwhile (without the bound: up to 2.1 s here).
+async fn a_sign_up_flood_is_refused_beyond_the_limit_with_hashing_bounded(db: &TestDb) {
+    let app = spawn(db).await;
+    let client = app.new_browser();
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(201));
+    let sign_ups: Vec<_> = (0..200)
+        .map(|i| {
+            let (client, start) = (client.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                client
+                    .sign_up("Flood", &format!("owner{i}@flood.example"))
+                    .await
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    start.wait().await;
+    let health = tokio::spawn(async move {
+        let mut slowest = std::time::Duration::ZERO;
+        for _ in 0..20 {
+            let asked = std::time::Instant::now();
+            let r = reqwest::get(app.url("/healthz")).await.unwrap();
+            assert_eq!(r.status(), 200);
+            slowest = slowest.max(asked.elapsed());
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        slowest
+    });
+    let mut statuses = Vec::new();
+    for sign_up in sign_ups {
+        statuses.push(sign_up.await.unwrap());
+    }
+    let slowest_health = health.await.unwrap();
+    let created = statuses.iter().filter(|&&s| s == 201).count();
+    let limited = statuses.iter().filter(|&&s| s == 429).count();
+    assert_eq!(
+        created as i64,
+        notify_store::auth::DEFAULT_SIGN_UPS_PER_IP,
+        "{statuses:?}"
+    );
+    assert_eq!(created + limited, 200, "{statuses:?}");
+    // Over the whole test process, whatever else ran beside this test: one
+    // core always stays free of hashing (on a machine with more than one).
+    let cores = std::thread::available_parallelism().unwrap().get();
+    let peak = notify_store::password_work::peak_in_flight();
+    assert!(
+        peak <= (cores - 1).max(1),
+        "{peak} hashes ran at once on {cores} cores"
+    );
+    assert!(
+        slowest_health < std::time::Duration::from_secs(1),
+        "/healthz took {slowest_health:?} during the flood"
+    );
+}
+
 tests_on_both_backends!(
     sign_up_logs_in_with_a_safe_cookie,
     sign_up_rejects_bad_fields_one_by_one,
@@ -205,6 +265,7 @@ tests_on_both_backends!(
     wrong_user_and_wrong_password_look_the_same,
     repeated_failures_lock_the_account_for_a_while,
     concurrent_wrong_passwords_get_no_more_tries_than_the_limit,
+    a_sign_up_flood_is_refused_beyond_the_limit_with_hashing_bounded,
 );
 
 mod health {

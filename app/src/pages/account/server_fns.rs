@@ -87,7 +87,12 @@ pub async fn sign_up(
     };
     match context
         .store
-        .sign_up(&form, &context.auth_policy, chrono::Utc::now())
+        .sign_up(
+            &form,
+            crate::server_context::client_ip().await,
+            &context.auth_policy,
+            chrono::Utc::now(),
+        )
         .await
     {
         Ok((merchant, _, token)) => {
@@ -97,6 +102,9 @@ pub async fn sign_up(
             Ok(AccountResult::SignedIn)
         }
         Err(SignUpError::Invalid(fields)) => Ok(AccountResult::Invalid { fields }),
+        Err(refused @ SignUpError::TooManyAttempts) => Ok(AccountResult::Refused {
+            message: refused.to_string(),
+        }),
         Err(SignUpError::Store(e)) => Err(crate::server_context::internal(e)),
     }
 }
@@ -109,10 +117,7 @@ pub async fn log_in(
 ) -> Result<AccountResult, ServerFnError> {
     use notify_store::auth::LoginError;
     let context = crate::server_context::context()?;
-    let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .await
-        .ok()
-        .map(|c| c.0.ip());
+    let peer = crate::server_context::client_ip().await;
     match context
         .store
         .log_in(
