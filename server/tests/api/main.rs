@@ -10,6 +10,7 @@ mod delivery;
 mod isolation;
 mod operations;
 mod pages;
+mod routes;
 mod scale_out;
 mod secrets;
 mod settings;
