@@ -1,9 +1,11 @@
 //! HTTP plumbing: the router, authentication, the cross-site check, errors.
 
 pub mod auth;
+pub mod body_limit;
 pub mod csrf;
 pub mod error;
 pub mod health;
+pub mod server_fn_errors;
 
 use app::{App, shell};
 use axum::Router;
@@ -47,14 +49,19 @@ pub fn router(state: AppState) -> Router {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        // Outermost last: trace → cross-site check → who is asking → pages
-        // that need a signed-in merchant.
+        // Outermost last: trace → body limit → cross-site check → who is
+        // asking → pages that need a signed-in merchant → server functions'
+        // decoding errors as 400.
+        .layer(middleware::from_fn(
+            server_fn_errors::decoding_errors_are_bad_requests,
+        ))
         .layer(middleware::from_fn(auth::pages_need_sign_in))
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             csrf::reject_cross_site,
         ))
+        .layer(middleware::from_fn(body_limit::limit_bodies))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -5,6 +5,7 @@ mod harness;
 mod smtp;
 
 mod accounts;
+mod body_limits;
 mod csrf;
 mod delivery;
 mod isolation;
