@@ -5,6 +5,7 @@ pub mod body_limit;
 pub mod csrf;
 pub mod error;
 pub mod health;
+pub mod security_headers;
 pub mod server_fn_errors;
 
 use app::{App, shell};
@@ -45,13 +46,16 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context.clone()),
+            move || {
+                provide_context(context.clone());
+                security_headers::set_page_policy();
+            },
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        // Outermost last: trace → body limit → cross-site check → who is
-        // asking → pages that need a signed-in merchant → server functions'
-        // decoding errors as 400.
+        // Outermost last: trace → security headers → body limit →
+        // cross-site check → who is asking → pages that need a signed-in
+        // merchant → server functions' decoding errors as 400.
         .layer(middleware::from_fn(
             server_fn_errors::decoding_errors_are_bad_requests,
         ))
@@ -62,6 +66,10 @@ pub fn router(state: AppState) -> Router {
             csrf::reject_cross_site,
         ))
         .layer(middleware::from_fn(body_limit::limit_bodies))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers::add,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

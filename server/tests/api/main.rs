@@ -14,6 +14,7 @@ mod pages;
 mod routes;
 mod scale_out;
 mod secrets;
+mod security_headers;
 mod settings;
 mod shutdown;
 mod webhooks;
