@@ -84,6 +84,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "webhooks one endpoint may send at once before the rate applies (default 500)",
     ),
     (
+        "METRICS_ADDR",
+        "where /metrics is served, apart from the site (default 127.0.0.1:9464; give each replica on one host its own)",
+    ),
+    (
         "SIGN_UPS_PER_IP",
         "sign-ups accepted from one client IP per 15 minutes; beyond it 429 (default 20)",
     ),
@@ -95,6 +99,7 @@ pub const VARIABLES: &[(&str, &str)] = &[
 ];
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/notifications.db";
+pub const DEFAULT_METRICS_ADDR: &str = "127.0.0.1:9464";
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -126,6 +131,9 @@ pub struct Config {
     pub roles: Roles,
     /// Sign-ups accepted from one client IP per login window (15 minutes).
     pub sign_ups_per_ip: i64,
+    /// Where `/metrics` is served; `None` (embedders and tests only): on
+    /// the site's listener.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// The parts of the server a replica runs (`SERVER_ROLES`).
@@ -239,6 +247,7 @@ impl Config {
             webhook_rate: DEFAULT_WEBHOOK_RATE,
             roles: Roles::ALL,
             sign_ups_per_ip: notify_store::auth::DEFAULT_SIGN_UPS_PER_IP,
+            metrics_addr: None,
         }
     }
 
@@ -396,6 +405,16 @@ impl Config {
                 notify_store::auth::DEFAULT_SIGN_UPS_PER_IP
             }
         };
+        let metrics_raw = var("METRICS_ADDR").unwrap_or_else(|| DEFAULT_METRICS_ADDR.to_owned());
+        let metrics_addr = metrics_raw
+            .trim()
+            .parse::<SocketAddr>()
+            .map_err(|_| {
+                errors.push(format!(
+                    "METRICS_ADDR must be an address and port such as 127.0.0.1:9464, not {metrics_raw:?}"
+                ))
+            })
+            .ok();
         let delivery_raw = var("DELIVERY_RETRY_SECONDS")
             .unwrap_or_else(|| DEFAULT_DELIVERY_RETRY_SECONDS.to_owned());
         let delivery_retry = parse_seconds_list("DELIVERY_RETRY_SECONDS", &delivery_raw)
@@ -433,6 +452,7 @@ impl Config {
                 webhook_rate: RateLimit { per_second, burst },
                 roles,
                 sign_ups_per_ip,
+                metrics_addr,
             }),
             _ => Err(errors),
         }

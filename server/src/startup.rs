@@ -24,6 +24,8 @@ pub struct Application {
     listener: TcpListener,
     local_addr: SocketAddr,
     router: Router,
+    /// `/metrics` apart from the site (`METRICS_ADDR`), bound at build.
+    metrics: Option<(TcpListener, Router)>,
     store: Store,
     processor: Option<Processor>,
     worker: Option<Worker>,
@@ -115,6 +117,18 @@ impl Application {
             metrics,
             webhook_limiter,
         };
+        let metrics = match state.config.metrics_addr {
+            Some(addr) => {
+                let listener = TcpListener::bind(addr).await.map_err(|e| {
+                    anyhow::anyhow!(
+                        "METRICS_ADDR: cannot listen on {addr}: {e} (give each replica on one host its own)"
+                    )
+                })?;
+                tracing::info!(addr = %listener.local_addr()?, "metrics listener");
+                Some((listener, crate::http::metrics_router(state.clone())))
+            }
+            None => None,
+        };
         let router = if roles.web {
             crate::http::router(state)
         } else {
@@ -124,6 +138,7 @@ impl Application {
             listener,
             local_addr,
             router,
+            metrics,
             store,
             processor: roles.processor.then_some(processor),
             worker: roles.worker.then_some(worker),
@@ -132,6 +147,13 @@ impl Application {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// Where `/metrics` is served when it has its own listener.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics
+            .as_ref()
+            .and_then(|(listener, _)| listener.local_addr().ok())
     }
 
     /// Serves and processes until SIGTERM / Ctrl-C: then stops accepting,
@@ -150,7 +172,17 @@ impl Application {
             tasks.push(tokio::spawn(processor.run(shutdown.clone())));
         }
         if let Some(worker) = self.worker {
-            tasks.push(tokio::spawn(worker.run(shutdown)));
+            tasks.push(tokio::spawn(worker.run(shutdown.clone())));
+        }
+        if let Some((listener, router)) = self.metrics {
+            tasks.push(tokio::spawn(async move {
+                let served = axum::serve(listener, router)
+                    .with_graceful_shutdown(async move { shutdown.wait().await })
+                    .await;
+                if let Err(e) = served {
+                    tracing::error!(error = %e, "metrics listener failed");
+                }
+            }));
         }
         let served = axum::serve(
             self.listener,

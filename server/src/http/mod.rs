@@ -17,17 +17,33 @@ use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
 
-/// Health, readiness and metrics: served by every replica.
-fn operations_routes() -> Router<AppState> {
-    Router::new()
+/// Health and readiness, served by every replica; metrics too when they
+/// have no listener of their own (`METRICS_ADDR`).
+fn operations_routes(state: &AppState) -> Router<AppState> {
+    let routes = Router::new()
         .route("/healthz", axum::routing::get(health::healthz))
-        .route("/readyz", axum::routing::get(health::readyz))
-        .route("/metrics", axum::routing::get(crate::metrics::scrape))
+        .route("/readyz", axum::routing::get(health::readyz));
+    if state.config.metrics_addr.is_none() {
+        routes.merge(metrics_routes())
+    } else {
+        routes
+    }
+}
+
+fn metrics_routes() -> Router<AppState> {
+    Router::new().route("/metrics", axum::routing::get(crate::metrics::scrape))
+}
+
+/// The `METRICS_ADDR` listener's app: only `/metrics`.
+pub fn metrics_router(state: AppState) -> Router {
+    metrics_routes()
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
 }
 
 /// For a replica without the `web` role: only health, readiness and metrics.
 pub fn operations_router(state: AppState) -> Router {
-    operations_routes()
+    operations_routes(&state)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -40,7 +56,7 @@ pub fn router(state: AppState) -> Router {
         public_origin: state.config.public_origin(),
     };
     let leptos_options = state.config.leptos.clone();
-    operations_routes()
+    operations_routes(&state)
         .nest("/api/v1", crate::api::router())
         .merge(crate::webhooks::router())
         .leptos_routes_with_context(

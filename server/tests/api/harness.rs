@@ -16,6 +16,8 @@ pub struct TestApp {
     pub base: String,
     pub origin: String,
     pub client: Client,
+    /// `http://host:port` of the `/metrics` listener, when it has its own.
+    pub metrics_base: Option<String>,
     _server: Arc<StopOnDrop>,
     /// Where messages go when no provider is configured.
     pub sink: Arc<tempfile::TempDir>,
@@ -55,6 +57,7 @@ pub async fn spawn_with(db: &TestDb, change: impl FnOnce(&mut Config)) -> TestAp
     let app = Application::build(config, listener)
         .await
         .expect("app builds");
+    let metrics_base = app.metrics_addr().map(|addr| format!("http://{addr}"));
     let task = tokio::spawn(async move {
         let _ = app.run_until_stopped().await;
     });
@@ -63,6 +66,7 @@ pub async fn spawn_with(db: &TestDb, change: impl FnOnce(&mut Config)) -> TestAp
         base: origin.clone(),
         origin,
         client: browser(),
+        metrics_base,
         _server: Arc::new(StopOnDrop(task)),
         sink,
     }

@@ -298,7 +298,30 @@ async fn expired_sessions_are_purged_periodically(db: &TestDb) {
     assert_eq!(status, 200);
 }
 
+/// With `METRICS_ADDR`, `/metrics` answers there and not on the site, which
+/// keeps health and readiness (for the balancer).
+async fn metrics_are_served_on_their_own_listener_only(db: &TestDb) {
+    let app = spawn_with(db, |config| {
+        config.metrics_addr = Some("127.0.0.1:0".parse().unwrap());
+    })
+    .await;
+    let metrics = app.metrics_base.clone().expect("a metrics listener");
+    assert_ne!(metrics, app.base);
+    let public = reqwest::get(app.url("/metrics")).await.unwrap();
+    assert_eq!(public.status(), 404);
+    let scraped = reqwest::get(format!("{metrics}/metrics")).await.unwrap();
+    assert_eq!(scraped.status(), 200);
+    let text = scraped.text().await.unwrap();
+    assert!(text.contains("notify_inbound_queue_depth"), "{text}");
+    for path in ["/healthz", "/readyz"] {
+        assert_eq!(reqwest::get(app.url(path)).await.unwrap().status(), 200);
+        let there = reqwest::get(format!("{metrics}{path}")).await.unwrap();
+        assert_eq!(there.status(), 404, "{path} on the metrics listener");
+    }
+}
+
 tests_on_both_backends!(
+    metrics_are_served_on_their_own_listener_only,
     metrics_move_with_webhooks_and_deliveries,
     one_noisy_endpoint_gets_429s_while_another_is_served,
     roles_choose_what_a_replica_runs,
