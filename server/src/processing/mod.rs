@@ -47,7 +47,10 @@ pub struct Processor {
 /// Why processing an event failed this time.
 #[derive(Debug)]
 pub struct ProcessError {
+    /// What the merchant reads in the event log: a stable message.
     pub message: String,
+    /// What only the server log gets (database text, URLs, addresses).
+    pub detail: Option<String>,
     /// Worth trying again later (network trouble, an order not seen yet).
     pub retryable: bool,
 }
@@ -56,20 +59,32 @@ impl ProcessError {
     fn permanent(message: impl Into<String>) -> Self {
         ProcessError {
             message: message.into(),
+            detail: None,
             retryable: false,
         }
     }
     fn transient(message: impl Into<String>) -> Self {
         ProcessError {
             message: message.into(),
+            detail: None,
             retryable: true,
+        }
+    }
+    /// A transient failure whose cause is for the server log only.
+    fn transient_with_detail(message: impl Into<String>, detail: impl ToString) -> Self {
+        ProcessError {
+            detail: Some(detail.to_string()),
+            ..ProcessError::transient(message)
         }
     }
 }
 
+/// What the event log says when the database failed (details: server log).
+const STORAGE_ERROR: &str = "a storage error; it will be retried";
+
 impl From<notify_store::StoreError> for ProcessError {
     fn from(e: notify_store::StoreError) -> Self {
-        ProcessError::transient(format!("database: {e}"))
+        ProcessError::transient_with_detail(STORAGE_ERROR, e)
     }
 }
 
@@ -160,8 +175,8 @@ impl Processor {
             }
             Err(e) => {
                 for (event, ..) in &ready {
-                    self.record_failure(event, ProcessError::transient(format!("database: {e}")))
-                        .await;
+                    let e = ProcessError::transient_with_detail(STORAGE_ERROR, &e);
+                    self.record_failure(event, e).await;
                 }
             }
         }
@@ -173,7 +188,7 @@ impl Processor {
             .retryable
             .then(|| self.retry.next_attempt(event.attempts, now))
             .flatten();
-        tracing::warn!(event = %event.id, error = %e.message, attempts = event.attempts, retry = retry_at.is_some(), "webhook processing failed");
+        tracing::warn!(event = %event.id, error = %e.message, detail = e.detail.as_deref().unwrap_or(""), attempts = event.attempts, retry = retry_at.is_some(), "webhook processing failed");
         log_unrecorded(
             self.store
                 .fail_inbound_event(&event.id, &e.message, retry_at, now)
