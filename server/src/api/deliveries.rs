@@ -64,9 +64,19 @@ pub async fn attempts(
     Auth(who): Auth,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
+    let job = JobId::from_string(id);
+    // Another merchant's message is not found, like every foreign id.
+    if state
+        .store
+        .delivery_entry(&who.merchant_id, &job)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::NotFound);
+    }
     let attempts = state
         .store
-        .delivery_attempts(&who.merchant_id, &JobId::from_string(id))
+        .delivery_attempts(&who.merchant_id, &job)
         .await?;
     Ok(Json(json!({ "attempts": attempts })))
 }

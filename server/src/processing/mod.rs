@@ -79,6 +79,16 @@ impl ProcessError {
     }
 }
 
+/// How far ahead of our clock a platform's event time may be. A time
+/// further ahead (a wrong clock, a forged header) would make every genuine
+/// later update of that order look stale, so it is taken as this.
+pub const MAX_CLOCK_SKEW: chrono::Duration = chrono::Duration::minutes(5);
+
+fn not_after(mut transaction: TransactionEvent, latest: chrono::DateTime<Utc>) -> TransactionEvent {
+    transaction.occurred_at = transaction.occurred_at.min(latest);
+    transaction
+}
+
 /// What the event log says when the database failed (details: server log).
 const STORAGE_ERROR: &str = "a storage error; it will be retried";
 
@@ -268,6 +278,7 @@ impl Processor {
                 ));
             }
         };
+        let transaction = not_after(transaction, Utc::now() + MAX_CLOCK_SKEW);
         let rules = match settings.get(&event.merchant_id) {
             Some(rules) => rules,
             None => {

@@ -55,6 +55,24 @@ async fn sign_up_rejects_bad_fields_one_by_one(db: &TestDb) {
     assert_eq!(again.status(), 422);
 }
 
+/// A right-to-left override in a store or sender name would make messages
+/// read as something else: refused like a control character.
+async fn direction_controls_in_store_and_sender_names_are_refused(db: &TestDb) {
+    let app = spawn(db).await;
+    let (status, body) = app
+        .send_json(Method::POST, "/api/v1/merchants", json!({"store_name": "Maple \u{202E}oC & elpaM", "email": "a@a.example", "password": "correct horse battery", "time_zone": "UTC", "sender_name": "Maple\u{2066}"}))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["store_name", "sender_name"]);
+    assert_eq!(app.get_json("/api/v1/settings").await.0, 401, "no account");
+}
+
 async fn logout_ends_the_session_and_login_starts_a_new_one(db: &TestDb) {
     let app = spawn(db).await;
     app.sign_up("Maple", "owner@maple.example").await;
@@ -260,6 +278,7 @@ async fn a_sign_up_flood_is_refused_beyond_the_limit_with_hashing_bounded(db: &T
 tests_on_both_backends!(
     sign_up_logs_in_with_a_safe_cookie,
     sign_up_rejects_bad_fields_one_by_one,
+    direction_controls_in_store_and_sender_names_are_refused,
     logout_ends_the_session_and_login_starts_a_new_one,
     login_rotates_the_session,
     wrong_user_and_wrong_password_look_the_same,

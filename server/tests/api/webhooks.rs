@@ -776,6 +776,43 @@ async fn event_log_errors_name_no_addresses(db: &TestDb) {
     }
 }
 
+/// An event time far in the future (a wrong clock or a forged header) is
+/// taken as five minutes from now, so a later update still notifies instead
+/// of being judged older than the year 2100. (The later one here is itself
+/// 6 minutes ahead, so the test need not wait out the five minutes: it is
+/// taken as five minutes from its own processing, after the first.)
+async fn a_far_future_event_time_does_not_make_later_updates_stale(db: &TestDb) {
+    let app = spawn(db).await;
+    let (url, _) = merchant_with(&app, "shopify", json!({"client_secret": SHOPIFY_SECRET})).await;
+    let future = shopify_order(
+        json!({"fulfillment_status": "partial"}),
+        "2100-01-01T00:00:00Z",
+    );
+    assert_eq!(
+        post_shopify(
+            &url,
+            "orders/updated",
+            "evt-future",
+            &future,
+            SHOPIFY_SECRET
+        )
+        .await,
+        200
+    );
+    settled(&app).await;
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    let ahead = chrono::Utc::now() + chrono::Duration::minutes(6);
+    let later = shopify_order(delivered(), &ahead.to_rfc3339());
+    assert_eq!(
+        post_shopify(&url, "orders/updated", "evt-later", &later, SHOPIFY_SECRET).await,
+        200
+    );
+    let events = settled(&app).await;
+    assert_eq!(events[0]["outcome"], "jobs_created", "{events:?}");
+    let statuses: Vec<String> = jobs(db).await.into_iter().map(|j| j.0).collect();
+    assert!(statuses.contains(&"delivered".to_owned()), "{statuses:?}");
+}
+
 tests_on_both_backends!(
     every_mapping_row_signed_through_http,
     a_signed_shopify_order_becomes_one_job_per_channel,
@@ -787,4 +824,5 @@ tests_on_both_backends!(
     generic_signed_events_are_verified_and_processed,
     bigcommerce_orders_are_fetched_with_retries,
     event_log_errors_name_no_addresses,
+    a_far_future_event_time_does_not_make_later_updates_stale,
 );
