@@ -298,6 +298,51 @@ async fn expired_sessions_are_purged_periodically(db: &TestDb) {
     assert_eq!(status, 200);
 }
 
+/// A path segment that is not an endpoint id is refused before the rate
+/// limiter: it takes no bucket (the limit here is one request, ever).
+async fn malformed_endpoint_ids_are_refused_before_the_limiter(db: &TestDb) {
+    let app = spawn_with(db, |config| {
+        config.webhook_rate = RateLimit {
+            per_second: 0.001,
+            burst: 1,
+        };
+    })
+    .await;
+    let long = "x".repeat(4096);
+    for id in [
+        "ep_doesnotexist",
+        long.as_str(),
+        "ep_AAAAAAAAAAAAAAAAAAAA%2F",
+    ] {
+        for attempt in 0..3 {
+            let r = reqwest::Client::new()
+                .post(app.url(&format!("/webhooks/events/{id}")))
+                .body("{}")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 404, "{id:.20}, attempt {attempt}");
+        }
+    }
+    // A well-formed id that is no endpoint takes its bucket like a real one.
+    let unknown = "/webhooks/events/ep_AAAAAAAAAAAAAAAAAAAAAA";
+    let statuses = [
+        reqwest::Client::new()
+            .post(app.url(unknown))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        reqwest::Client::new()
+            .post(app.url(unknown))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+    ];
+    assert_eq!(statuses.map(|s| s.as_u16()), [404, 429]);
+}
+
 /// With `METRICS_ADDR`, `/metrics` answers there and not on the site, which
 /// keeps health and readiness (for the balancer).
 async fn metrics_are_served_on_their_own_listener_only(db: &TestDb) {
@@ -321,6 +366,7 @@ async fn metrics_are_served_on_their_own_listener_only(db: &TestDb) {
 }
 
 tests_on_both_backends!(
+    malformed_endpoint_ids_are_refused_before_the_limiter,
     metrics_are_served_on_their_own_listener_only,
     metrics_move_with_webhooks_and_deliveries,
     one_noisy_endpoint_gets_429s_while_another_is_served,
