@@ -84,6 +84,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "webhooks one endpoint may send at once before the rate applies (default 500)",
     ),
     (
+        "TRUSTED_PROXIES",
+        "CIDRs of our own proxies, comma-separated (e.g. 10.0.0.0/8); only from them is X-Forwarded-For believed (default none)",
+    ),
+    (
         "METRICS_ADDR",
         "where /metrics is served, apart from the site (default 127.0.0.1:9464; give each replica on one host its own)",
     ),
@@ -134,6 +138,8 @@ pub struct Config {
     /// Where `/metrics` is served; `None` (embedders and tests only): on
     /// the site's listener.
     pub metrics_addr: Option<SocketAddr>,
+    /// Our own proxies: only from them is `X-Forwarded-For` believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// The parts of the server a replica runs (`SERVER_ROLES`).
@@ -224,6 +230,23 @@ pub fn parse_seconds_list(name: &str, raw: &str) -> Result<Vec<chrono::Duration>
         })
 }
 
+/// `"10.0.0.0/8, 192.0.2.1"` → those networks (a bare address is itself).
+pub fn parse_networks(name: &str, raw: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            part.parse::<ipnet::IpNet>()
+                .or_else(|_| part.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    format!(
+                        "{name} must be CIDRs separated by commas, like 10.0.0.0/8, not {part:?}"
+                    )
+                })
+        })
+        .collect()
+}
+
 impl Config {
     /// Defaults for everything but where to listen and what to connect to
     /// (tests and embedders).
@@ -248,6 +271,7 @@ impl Config {
             roles: Roles::ALL,
             sign_ups_per_ip: notify_store::auth::DEFAULT_SIGN_UPS_PER_IP,
             metrics_addr: None,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -415,6 +439,10 @@ impl Config {
                 ))
             })
             .ok();
+        let trusted_proxies = var("TRUSTED_PROXIES")
+            .map(|raw| parse_networks("TRUSTED_PROXIES", &raw).map_err(|e| errors.push(e)))
+            .unwrap_or(Ok(Vec::new()))
+            .unwrap_or_default();
         let delivery_raw = var("DELIVERY_RETRY_SECONDS")
             .unwrap_or_else(|| DEFAULT_DELIVERY_RETRY_SECONDS.to_owned());
         let delivery_retry = parse_seconds_list("DELIVERY_RETRY_SECONDS", &delivery_raw)
@@ -453,6 +481,7 @@ impl Config {
                 roles,
                 sign_ups_per_ip,
                 metrics_addr,
+                trusted_proxies,
             }),
             _ => Err(errors),
         }

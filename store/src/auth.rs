@@ -19,7 +19,9 @@ use crate::sessions::SessionToken;
 pub struct AuthPolicy {
     pub session_ttl: Duration,
     pub window: Duration,
+    /// Failed logins to one account from one client address.
     pub max_failures_per_account: i64,
+    /// Failed logins from one client address, whatever the account.
     pub max_failures_per_ip: i64,
     /// Sign-ups accepted from one client IP in `window`.
     pub max_sign_ups_per_ip: i64,
@@ -180,7 +182,14 @@ impl Store {
         policy: &AuthPolicy,
         now: DateTime<Utc>,
     ) -> Result<(User, SessionToken), LoginError> {
-        let account_key = format!("account:{}", email.trim().to_lowercase());
+        // Per account *and* client: a stranger's failures do not lock the
+        // merchant out; the per-client limit stops one client trying many
+        // accounts.
+        let account = format!("account:{}", email.trim().to_lowercase());
+        let account_key = match ip {
+            Some(ip) => format!("{account}|ip:{ip}"),
+            None => account,
+        };
         let mut limits = vec![Limit {
             key: account_key.clone(),
             max: policy.max_failures_per_account,

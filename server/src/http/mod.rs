@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod body_limit;
+pub mod client_ip;
 pub mod csrf;
 pub mod error;
 pub mod health;
@@ -70,13 +71,17 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Outermost last: trace → security headers → body limit →
-        // cross-site check → who is asking → pages that need a signed-in
+        // cross-site check → client address → who is asking → pages that need a signed-in
         // merchant → server functions' decoding errors as 400.
         .layer(middleware::from_fn(
             server_fn_errors::decoding_errors_are_bad_requests,
         ))
         .layer(middleware::from_fn(auth::pages_need_sign_in))
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client_ip::resolve,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             csrf::reject_cross_site,

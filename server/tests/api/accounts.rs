@@ -5,7 +5,66 @@ use notify_store::tests_on_both_backends;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::harness::spawn;
+use crate::harness::{TestApp, spawn, spawn_with};
+
+/// A login as forwarded by a proxy for `client`.
+async fn log_in_from(app: &TestApp, client: &str, password: &str) -> u16 {
+    app.call(Method::POST, "/api/v1/session")
+        .header("X-Forwarded-For", client)
+        .json(&json!({"email": "owner@maple.example", "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// Behind our proxy, 30 failures from one client lock out that client for
+/// that account, not the merchant signing in from elsewhere.
+async fn behind_a_trusted_proxy_a_strangers_failures_do_not_lock_the_merchant_out(db: &TestDb) {
+    let app = spawn_with(db, |config| {
+        config.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    app.sign_up("Maple", "owner@maple.example").await;
+    let stranger = app.new_browser();
+    let mut statuses = Vec::new();
+    for _ in 0..30 {
+        // The stranger may write its own X-Forwarded-For: our proxy appends.
+        let forged_then_real = "198.51.100.9, 203.0.113.7";
+        statuses.push(log_in_from(&stranger, forged_then_real, "guess guess guess").await);
+    }
+    assert_eq!(statuses[..5], [401; 5]);
+    assert!(statuses[5..].iter().all(|&s| s == 429), "{statuses:?}");
+    let merchant = app.new_browser();
+    assert_eq!(
+        log_in_from(&merchant, "198.51.100.9", "correct horse battery").await,
+        200
+    );
+    assert_eq!(
+        log_in_from(&stranger, "203.0.113.7", "correct horse battery").await,
+        429,
+        "the stranger's own address stays limited"
+    );
+}
+
+/// Without trusted proxies the header is anyone's to write: ignored.
+async fn without_trusted_proxies_a_forged_forwarded_for_is_ignored(db: &TestDb) {
+    let app = spawn(db).await;
+    app.sign_up("Maple", "owner@maple.example").await;
+    let visitor = app.new_browser();
+    for i in 0..5 {
+        let forged = format!("192.0.2.{i}");
+        assert_eq!(
+            log_in_from(&visitor, &forged, "guess guess guess").await,
+            401
+        );
+    }
+    assert_eq!(
+        log_in_from(&visitor, "192.0.2.200", "correct horse battery").await,
+        429
+    );
+}
 
 async fn sign_up_logs_in_with_a_safe_cookie(db: &TestDb) {
     let app = spawn(db).await;
@@ -284,6 +343,8 @@ tests_on_both_backends!(
     wrong_user_and_wrong_password_look_the_same,
     repeated_failures_lock_the_account_for_a_while,
     concurrent_wrong_passwords_get_no_more_tries_than_the_limit,
+    behind_a_trusted_proxy_a_strangers_failures_do_not_lock_the_merchant_out,
+    without_trusted_proxies_a_forged_forwarded_for_is_ignored,
     a_sign_up_flood_is_refused_beyond_the_limit_with_hashing_bounded,
 );
 
