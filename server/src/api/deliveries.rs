@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use notify_store::delivery::{DeliveryFilter, DeliveryLogEntry};
+use notify_store::delivery::DeliveryFilter;
 use notify_store::ids::JobId;
 use serde::Deserialize;
 use serde_json::json;
@@ -49,7 +49,7 @@ pub async fn list(
         .await?;
     let deliveries: Vec<_> = deliveries
         .into_iter()
-        .map(DeliveryLogEntry::masked)
+        .map(notify_store::merchant_view::delivery)
         .collect();
     let next = next_cursor(&deliveries, limit, |d| {
         Cursor::new(d.created_at, d.id.as_str()).to_string()
@@ -74,9 +74,12 @@ pub async fn attempts(
     {
         return Err(ApiError::NotFound);
     }
-    let attempts = state
+    let attempts: Vec<_> = state
         .store
         .delivery_attempts(&who.merchant_id, &job)
-        .await?;
+        .await?
+        .into_iter()
+        .map(notify_store::merchant_view::attempt)
+        .collect();
     Ok(Json(json!({ "attempts": attempts })))
 }

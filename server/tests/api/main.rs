@@ -9,6 +9,7 @@ mod body_limits;
 mod csrf;
 mod delivery;
 mod isolation;
+mod leaks;
 mod operations;
 mod pages;
 mod routes;
