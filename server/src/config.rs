@@ -84,6 +84,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "webhooks one endpoint may send at once before the rate applies (default 500)",
     ),
     (
+        "RETENTION_DAYS",
+        "days raw webhook bodies and message contents are kept before they are purged; outcomes stay (default 30)",
+    ),
+    (
         "TRUSTED_PROXIES",
         "CIDRs of our own proxies, comma-separated (e.g. 10.0.0.0/8); only from them is X-Forwarded-For believed (default none)",
     ),
@@ -104,6 +108,7 @@ pub const VARIABLES: &[(&str, &str)] = &[
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/notifications.db";
 pub const DEFAULT_METRICS_ADDR: &str = "127.0.0.1:9464";
+pub const DEFAULT_RETENTION_DAYS: i64 = 30;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -140,6 +145,8 @@ pub struct Config {
     pub metrics_addr: Option<SocketAddr>,
     /// Our own proxies: only from them is `X-Forwarded-For` believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How long raw webhook bodies and message contents are kept.
+    pub retention: chrono::Duration,
 }
 
 /// The parts of the server a replica runs (`SERVER_ROLES`).
@@ -272,6 +279,7 @@ impl Config {
             sign_ups_per_ip: notify_store::auth::DEFAULT_SIGN_UPS_PER_IP,
             metrics_addr: None,
             trusted_proxies: Vec::new(),
+            retention: chrono::Duration::days(DEFAULT_RETENTION_DAYS),
         }
     }
 
@@ -443,6 +451,16 @@ impl Config {
             .map(|raw| parse_networks("TRUSTED_PROXIES", &raw).map_err(|e| errors.push(e)))
             .unwrap_or(Ok(Vec::new()))
             .unwrap_or_default();
+        let retention_days = match var("RETENTION_DAYS").map(|v| v.trim().parse::<i64>()) {
+            None => DEFAULT_RETENTION_DAYS,
+            Some(Ok(days)) if (1..=36_500).contains(&days) => days,
+            Some(_) => {
+                errors.push(
+                    "RETENTION_DAYS must be a whole number of days from 1 to 36500".to_owned(),
+                );
+                DEFAULT_RETENTION_DAYS
+            }
+        };
         let delivery_raw = var("DELIVERY_RETRY_SECONDS")
             .unwrap_or_else(|| DEFAULT_DELIVERY_RETRY_SECONDS.to_owned());
         let delivery_retry = parse_seconds_list("DELIVERY_RETRY_SECONDS", &delivery_raw)
@@ -482,6 +500,7 @@ impl Config {
                 sign_ups_per_ip,
                 metrics_addr,
                 trusted_proxies,
+                retention: chrono::Duration::days(retention_days),
             }),
             _ => Err(errors),
         }

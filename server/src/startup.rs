@@ -26,6 +26,8 @@ pub struct Application {
     router: Router,
     /// `/metrics` apart from the site (`METRICS_ADDR`), bound at build.
     metrics: Option<(TcpListener, Router)>,
+    /// How long personal data is kept (`RETENTION_DAYS`).
+    retention: chrono::Duration,
     store: Store,
     processor: Option<Processor>,
     worker: Option<Worker>,
@@ -101,6 +103,7 @@ impl Application {
             delivery_wake,
         };
         let roles = config.roles;
+        let retention = config.retention;
         let webhook_limiter = Arc::new(crate::webhooks::RateLimiter::new(config.webhook_rate));
         let auth_policy = AuthPolicy {
             max_sign_ups_per_ip: config.sign_ups_per_ip,
@@ -139,6 +142,7 @@ impl Application {
             local_addr,
             router,
             metrics,
+            retention,
             store,
             processor: roles.processor.then_some(processor),
             worker: roles.worker.then_some(worker),
@@ -167,6 +171,12 @@ impl Application {
             tasks.push(tokio::spawn(crate::maintenance::purge_sessions(
                 self.store.clone(),
                 crate::maintenance::SESSION_PURGE_EVERY,
+                shutdown.clone(),
+            )));
+            tasks.push(tokio::spawn(crate::maintenance::purge_personal_data(
+                self.store.clone(),
+                self.retention,
+                crate::maintenance::RETENTION_PURGE_EVERY,
                 shutdown.clone(),
             )));
             tasks.push(tokio::spawn(processor.run(shutdown.clone())));

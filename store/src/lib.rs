@@ -23,6 +23,7 @@ pub mod outbox;
 pub mod password_work;
 pub mod principal;
 pub mod quiet_hours;
+pub mod retention;
 pub mod secret;
 pub mod sessions;
 pub mod settings;

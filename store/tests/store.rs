@@ -529,6 +529,78 @@ async fn concurrent_attempts_cannot_pass_a_limit_together(db: &TestDb) {
     );
 }
 
+/// Old webhooks that are finished lose their bodies; old ones still in
+/// progress (pending, retrying) keep them, as do recent ones.
+async fn only_finished_webhooks_past_the_cutoff_lose_their_bodies(db: &TestDb) {
+    use notify_store::inbound::{Inserted, NewInboundEvent, Outcome};
+    use notify_store::retention::Purged;
+    let store = db.store().await;
+    let (maple, _) = merchant(&store, "Maple", "owner@maple.example").await;
+    let event = |key: &str| NewInboundEvent {
+        merchant_id: maple.id.clone(),
+        platform: Platform::Events,
+        dedupe_key: key.to_owned(),
+        topic: "order.status_changed".to_owned(),
+        delivery_id: None,
+        body: "{\"customer\": \"Ada\"}".to_owned(),
+        triggered_at: None,
+    };
+    let old = now() - Duration::days(40);
+    let mut ids = Vec::new();
+    for (key, at) in [
+        ("done", old),
+        ("failing", old),
+        ("pending", old),
+        ("recent", now()),
+    ] {
+        let Inserted::Stored(id) = store
+            .insert_inbound_events(&[event(key)], at)
+            .await
+            .unwrap()[0]
+            .clone()
+        else {
+            panic!("stored");
+        };
+        ids.push(id);
+    }
+    store
+        .finish_inbound_event(&ids[0], Outcome::NoRule, "no rule", old)
+        .await
+        .unwrap();
+    store
+        .fail_inbound_event(&ids[1], "later", Some(now() + Duration::hours(1)), old)
+        .await
+        .unwrap();
+    store
+        .finish_inbound_event(&ids[3], Outcome::NoRule, "no rule", now())
+        .await
+        .unwrap();
+    let purged = store
+        .purge_personal_data(now() - Duration::days(30))
+        .await
+        .unwrap();
+    assert_eq!(
+        purged,
+        Purged {
+            webhook_bodies: 1,
+            message_contents: 0
+        }
+    );
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM inbound_events WHERE body = ''")
+            .await,
+        1
+    );
+    // Again: nothing more to do.
+    assert_eq!(
+        store
+            .purge_personal_data(now() - Duration::days(30))
+            .await
+            .unwrap(),
+        Purged::default()
+    );
+}
+
 async fn expired_sessions_are_purged_and_live_ones_kept(db: &TestDb) {
     let store = db.store().await;
     let (_, admin) = merchant(&store, "Maple", "a@maple.example").await;
@@ -658,4 +730,5 @@ tests_on_both_backends!(
     integrations_keep_their_endpoint_and_mask_secrets,
     attempts_are_counted_per_key_up_to_each_limit,
     concurrent_attempts_cannot_pass_a_limit_together,
+    only_finished_webhooks_past_the_cutoff_lose_their_bodies,
 );

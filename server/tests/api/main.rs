@@ -12,6 +12,7 @@ mod isolation;
 mod leaks;
 mod operations;
 mod pages;
+mod retention;
 mod routes;
 mod scale_out;
 mod secrets;
