@@ -406,3 +406,33 @@ fn bad_scale_and_limit_variables_are_refused_one_message_each() {
         );
     }
 }
+
+#[test]
+fn bad_limit_proxy_metrics_and_retention_variables_are_refused_one_message_each() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("DATABASE_URL", "sqlite://unused/never.db")
+        .env("SIGN_UPS_PER_IP", "0")
+        .env("METRICS_ADDR", "loopback")
+        .env("TRUSTED_PROXIES", "10.0.0.0/8, 10.0.0.0/33, nonsense")
+        .env("RETENTION_DAYS", "0")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for name in [
+        "SIGN_UPS_PER_IP",
+        "METRICS_ADDR",
+        "TRUSTED_PROXIES",
+        "RETENTION_DAYS",
+    ] {
+        assert_eq!(
+            stderr
+                .lines()
+                .filter(|l| l.starts_with("configuration error: ") && l.contains(name))
+                .count(),
+            1,
+            "{name} in:\n{stderr}"
+        );
+    }
+}
