@@ -84,6 +84,14 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "webhooks one endpoint may send at once before the rate applies (default 500)",
     ),
     (
+        "SECRETS_KEY",
+        "32 bytes in base64 that seal integration secrets at rest (default: a key file generated beside the SQLite database, or data/secrets.key, on first run)",
+    ),
+    (
+        "SECRETS_KEY_PREVIOUS",
+        "during a rotation, the key before SECRETS_KEY: it still opens what it sealed; start-up seals everything again under SECRETS_KEY",
+    ),
+    (
         "RETENTION_DAYS",
         "days raw webhook bodies and message contents are kept before they are purged; outcomes stay (default 30)",
     ),
@@ -147,6 +155,9 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How long raw webhook bodies and message contents are kept.
     pub retention: chrono::Duration,
+    /// Seal integration secrets at rest; `None` (embedders and tests only):
+    /// stored as they are.
+    pub secrets_keys: Option<notify_store::sealed::SecretsKeys>,
 }
 
 /// The parts of the server a replica runs (`SERVER_ROLES`).
@@ -237,6 +248,58 @@ pub fn parse_seconds_list(name: &str, raw: &str) -> Result<Vec<chrono::Duration>
         })
 }
 
+/// `SECRETS_KEY` (and `SECRETS_KEY_PREVIOUS`); without it, the key in the
+/// key file beside the SQLite database (or `data/secrets.key`), generated
+/// there on first run.
+fn secrets_keys(
+    current: Option<String>,
+    previous: Option<String>,
+    database_url: &str,
+) -> Result<notify_store::sealed::SecretsKeys, String> {
+    use notify_store::sealed::{SecretsKeys, generate_key, parse_key};
+    let current = match current {
+        Some(raw) => parse_key(&raw).map_err(|e| format!("SECRETS_KEY {e}"))?,
+        None => {
+            let file = key_file(database_url);
+            let raw = match std::fs::read_to_string(&file) {
+                Ok(raw) => raw,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    let raw = generate_key();
+                    write_key_file(&file, &raw)
+                        .map_err(|e| format!("SECRETS_KEY unset and {}: {e}", file.display()))?;
+                    tracing::warn!(file = %file.display(), "SECRETS_KEY unset: generated a key for secrets at rest into this file; keep it with the database (without it the integrations' secrets cannot be read)");
+                    raw
+                }
+                Err(e) => return Err(format!("SECRETS_KEY unset and {}: {e}", file.display())),
+            };
+            parse_key(&raw).map_err(|e| format!("the key in {} {e}", file.display()))?
+        }
+    };
+    let previous = previous
+        .map(|raw| parse_key(&raw).map_err(|e| format!("SECRETS_KEY_PREVIOUS {e}")))
+        .transpose()?;
+    Ok(SecretsKeys::new(&current, previous.as_ref()))
+}
+
+fn key_file(database_url: &str) -> std::path::PathBuf {
+    let beside_sqlite = database_url.strip_prefix("sqlite:").map(|path| {
+        std::path::Path::new(path.trim_start_matches("//")).with_file_name("secrets.key")
+    });
+    beside_sqlite.unwrap_or_else(|| "data/secrets.key".into())
+}
+
+fn write_key_file(file: &std::path::Path, key: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(file)?.write_all(key.as_bytes())
+}
+
 /// `"10.0.0.0/8, 192.0.2.1"` → those networks (a bare address is itself).
 pub fn parse_networks(name: &str, raw: &str) -> Result<Vec<ipnet::IpNet>, String> {
     raw.split(',')
@@ -280,6 +343,7 @@ impl Config {
             metrics_addr: None,
             trusted_proxies: Vec::new(),
             retention: chrono::Duration::days(DEFAULT_RETENTION_DAYS),
+            secrets_keys: None,
         }
     }
 
@@ -466,6 +530,19 @@ impl Config {
         let delivery_retry = parse_seconds_list("DELIVERY_RETRY_SECONDS", &delivery_raw)
             .map_err(|e| errors.push(e))
             .ok();
+        // Last, and only for an otherwise valid configuration: it may write
+        // a key file.
+        let secrets_keys = if errors.is_empty() {
+            secrets_keys(
+                var("SECRETS_KEY"),
+                var("SECRETS_KEY_PREVIOUS"),
+                &database_url,
+            )
+            .map_err(|e| errors.push(e))
+            .ok()
+        } else {
+            None
+        };
         match (
             leptos,
             public_url,
@@ -501,6 +578,7 @@ impl Config {
                 metrics_addr,
                 trusted_proxies,
                 retention: chrono::Duration::days(retention_days),
+                secrets_keys,
             }),
             _ => Err(errors),
         }

@@ -5,7 +5,9 @@ use anyhow::Context;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     if std::env::args().any(|a| a == "--help" || a == "-h") {
-        println!("Customer Notifications server\n\nEnvironment variables:");
+        println!(
+            "Customer Notifications server\n\n  --reseal-secrets   seal every integration's secrets again under SECRETS_KEY (after a rotation) and exit\n\nEnvironment variables:"
+        );
         for (name, meaning) in server::config::VARIABLES {
             println!("  {name:<18} {meaning}");
         }
@@ -21,6 +23,16 @@ async fn main() -> anyhow::Result<()> {
             std::process::exit(2);
         }
     };
+    if std::env::args().any(|a| a == "--reseal-secrets") {
+        // After a key rotation: everything under SECRETS_KEY, then exit.
+        let mut store = notify_store::Store::connect(&config.database_url).await?;
+        if let Some(keys) = config.secrets_keys.clone() {
+            store = store.with_secrets_keys(keys);
+        }
+        let resealed = store.reseal_secrets().await?;
+        println!("{resealed} integration(s) sealed again under SECRETS_KEY");
+        return Ok(());
+    }
     let listener = tokio::net::TcpListener::bind(config.listen_addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen_addr))?;

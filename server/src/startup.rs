@@ -39,6 +39,21 @@ impl Application {
         install_tls_provider();
         let local_addr = listener.local_addr()?;
         let store = Store::connect(&config.database_url).await?;
+        let store = match config.secrets_keys.clone() {
+            Some(keys) => store.with_secrets_keys(keys),
+            None => store,
+        };
+        // A wrong key fails here, not at the first webhook.
+        let resealed = store
+            .reseal_secrets()
+            .await
+            .map_err(|e| anyhow::anyhow!("secrets at rest: {e}"))?;
+        if resealed > 0 {
+            tracing::info!(
+                integrations = resealed,
+                "secrets sealed again under SECRETS_KEY"
+            );
+        }
         tracing::info!(backend = ?store.backend(), roles = ?config.roles, "database ready");
         let metrics = crate::metrics::Metrics::new();
         let wake = Arc::new(Notify::new());

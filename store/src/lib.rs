@@ -24,6 +24,7 @@ pub mod password_work;
 pub mod principal;
 pub mod quiet_hours;
 pub mod retention;
+pub mod sealed;
 pub mod secret;
 pub mod sessions;
 pub mod settings;

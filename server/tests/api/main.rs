@@ -16,6 +16,7 @@ mod retention;
 mod routes;
 mod scale_out;
 mod secrets;
+mod secrets_at_rest;
 mod security_headers;
 mod settings;
 mod shutdown;
