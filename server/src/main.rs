@@ -2,8 +2,32 @@
 
 use anyhow::Context;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// glibc keeps a freed large block for reuse once it has seen one freed,
+/// raising its threshold for mapping large blocks separately: each 19 MiB
+/// password hash then stays in the process (measured: 50 logins took the
+/// server from 39 to 357 MiB). A fixed threshold gives every large block
+/// back when it is freed (the same 50 logins: a 62 MiB peak).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn give_large_blocks_back() {
+    // SAFETY: mallopt only sets an allocator parameter; called before any
+    // other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn give_large_blocks_back() {}
+
+fn main() -> anyhow::Result<()> {
+    give_large_blocks_back();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     if std::env::args().any(|a| a == "--help" || a == "-h") {
         println!(
             "Customer Notifications server\n\n  --reseal-secrets   seal every integration's secrets again under SECRETS_KEY (after a rotation) and exit\n\nEnvironment variables:"
