@@ -60,7 +60,7 @@ result() { { grep -h '^RESULT' "$1" || true; } | tr ' ' '\n' | awk -F= -v k="$2"
 
 start_server() { # addr database-url log
   LEPTOS_SITE_ADDR="$1" PUBLIC_URL="http://$1" DATABASE_URL="$2" \
-    OUTBOX_SINK_DIR="$tmp/outbox-${1##*:}" RUST_LOG=warn \
+    OUTBOX_SINK_DIR="$tmp/outbox-${1##*:}" RUST_LOG=warn METRICS_ADDR=127.0.0.1:0 \
     WEBHOOK_RATE_PER_SECOND=1000000 WEBHOOK_BURST=1000000 \
     target/release/server >"$3" 2>&1 &
 }

@@ -29,6 +29,20 @@ pub fn context() -> Result<ServerContext, ServerFnError> {
     use_context::<ServerContext>().ok_or_else(|| ServerFnError::new("server context unavailable"))
 }
 
+/// The client's address, as the server's router works it out (the peer, or
+/// behind a trusted proxy the address it forwarded for); left in the
+/// request's extensions for per-client limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub std::net::IpAddr);
+
+/// The client's address (for per-client limits).
+pub async fn client_ip() -> Option<std::net::IpAddr> {
+    leptos_axum::extract::<axum::Extension<ClientIp>>()
+        .await
+        .ok()
+        .map(|axum::Extension(ClientIp(ip))| ip)
+}
+
 /// The shared context and the signed-in merchant, or an error (and a 401)
 /// for a caller who is not signed in.
 pub async fn caller() -> Result<(ServerContext, Principal), ServerFnError> {

@@ -10,6 +10,14 @@ pub enum TextError {
     TooLong { max: usize },
     #[error("must not contain control characters")]
     ControlCharacter,
+    #[error("must not contain characters that change the text's direction")]
+    DirectionControl,
+}
+
+/// Embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): in a
+/// name shown to customers they can make it read as something else.
+pub(crate) fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Trims `input`, collapses inner runs of whitespace to one space, and checks

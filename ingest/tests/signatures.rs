@@ -93,6 +93,22 @@ fn standard_webhooks_accepts_any_listed_signature_and_any_key() {
     assert_eq!(verify(&h, BODY, &[new], now), Err(SignatureError::Mismatch));
 }
 
+/// Timestamps at the ends of the range are stale, not an overflow.
+#[test]
+fn standard_webhooks_extreme_timestamps_are_stale() {
+    let key = b"key".to_vec();
+    let now = 1_800_000_000;
+    for ts in [i64::MIN, i64::MIN + 1, -1, i64::MAX] {
+        let sig = signed(&key, "evt_1", ts, BODY);
+        let h = parse(Some("evt_1"), Some(&ts.to_string()), Some(&sig)).unwrap();
+        assert_eq!(
+            verify(&h, BODY, std::slice::from_ref(&key), now),
+            Err(SignatureError::StaleTimestamp),
+            "{ts}"
+        );
+    }
+}
+
 #[test]
 fn standard_webhooks_rejects_stale_tampered_and_missing() {
     let key = b"key".to_vec();

@@ -100,6 +100,30 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "webhooks one endpoint may send at once before the rate applies (default 500)",
     ),
     (
+        "SECRETS_KEY",
+        "32 bytes in base64 that seal integration secrets at rest (default: a key file generated beside the SQLite database, or data/secrets.key, on first run)",
+    ),
+    (
+        "SECRETS_KEY_PREVIOUS",
+        "during a rotation, the key before SECRETS_KEY: it still opens what it sealed; start-up seals everything again under SECRETS_KEY",
+    ),
+    (
+        "RETENTION_DAYS",
+        "days raw webhook bodies and message contents are kept before they are purged; outcomes stay (default 30)",
+    ),
+    (
+        "TRUSTED_PROXIES",
+        "CIDRs of our own proxies, comma-separated (e.g. 10.0.0.0/8); only from them is X-Forwarded-For believed (default none)",
+    ),
+    (
+        "METRICS_ADDR",
+        "where /metrics is served, apart from the site (default 127.0.0.1:9464; give each replica on one host its own)",
+    ),
+    (
+        "SIGN_UPS_PER_IP",
+        "sign-ups accepted from one client IP per 15 minutes; beyond it 429 (default 20)",
+    ),
+    (
         "SERVER_ROLES",
         "what this replica runs, comma-separated from web, processor, worker (default all three)",
     ),
@@ -107,6 +131,8 @@ pub const VARIABLES: &[(&str, &str)] = &[
 ];
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/notifications.db";
+pub const DEFAULT_METRICS_ADDR: &str = "127.0.0.1:9464";
+pub const DEFAULT_RETENTION_DAYS: i64 = 30;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -144,6 +170,18 @@ pub struct Config {
     pub webhook_rate: RateLimit,
     /// What this replica runs.
     pub roles: Roles,
+    /// Sign-ups accepted from one client IP per login window (15 minutes).
+    pub sign_ups_per_ip: i64,
+    /// Where `/metrics` is served; `None` (embedders and tests only): on
+    /// the site's listener.
+    pub metrics_addr: Option<SocketAddr>,
+    /// Our own proxies: only from them is `X-Forwarded-For` believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How long raw webhook bodies and message contents are kept.
+    pub retention: chrono::Duration,
+    /// Seal integration secrets at rest; `None` (embedders and tests only):
+    /// stored as they are.
+    pub secrets_keys: Option<notify_store::sealed::SecretsKeys>,
 }
 
 /// The parts of the server a replica runs (`SERVER_ROLES`).
@@ -237,6 +275,75 @@ pub fn parse_seconds_list(name: &str, raw: &str) -> Result<Vec<chrono::Duration>
         })
 }
 
+/// `SECRETS_KEY` (and `SECRETS_KEY_PREVIOUS`); without it, the key in the
+/// key file beside the SQLite database (or `data/secrets.key`), generated
+/// there on first run.
+fn secrets_keys(
+    current: Option<String>,
+    previous: Option<String>,
+    database_url: &str,
+) -> Result<notify_store::sealed::SecretsKeys, String> {
+    use notify_store::sealed::{SecretsKeys, generate_key, parse_key};
+    let current = match current {
+        Some(raw) => parse_key(&raw).map_err(|e| format!("SECRETS_KEY {e}"))?,
+        None => {
+            let file = key_file(database_url);
+            let raw = match std::fs::read_to_string(&file) {
+                Ok(raw) => raw,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    let raw = generate_key();
+                    write_key_file(&file, &raw)
+                        .map_err(|e| format!("SECRETS_KEY unset and {}: {e}", file.display()))?;
+                    tracing::warn!(file = %file.display(), "SECRETS_KEY unset: generated a key for secrets at rest into this file; keep it with the database (without it the integrations' secrets cannot be read)");
+                    raw
+                }
+                Err(e) => return Err(format!("SECRETS_KEY unset and {}: {e}", file.display())),
+            };
+            parse_key(&raw).map_err(|e| format!("the key in {} {e}", file.display()))?
+        }
+    };
+    let previous = previous
+        .map(|raw| parse_key(&raw).map_err(|e| format!("SECRETS_KEY_PREVIOUS {e}")))
+        .transpose()?;
+    Ok(SecretsKeys::new(&current, previous.as_ref()))
+}
+
+fn key_file(database_url: &str) -> std::path::PathBuf {
+    let beside_sqlite = database_url.strip_prefix("sqlite:").map(|path| {
+        std::path::Path::new(path.trim_start_matches("//")).with_file_name("secrets.key")
+    });
+    beside_sqlite.unwrap_or_else(|| "data/secrets.key".into())
+}
+
+fn write_key_file(file: &std::path::Path, key: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(file)?.write_all(key.as_bytes())
+}
+
+/// `"10.0.0.0/8, 192.0.2.1"` → those networks (a bare address is itself).
+pub fn parse_networks(name: &str, raw: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            part.parse::<ipnet::IpNet>()
+                .or_else(|_| part.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    format!(
+                        "{name} must be CIDRs separated by commas, like 10.0.0.0/8, not {part:?}"
+                    )
+                })
+        })
+        .collect()
+}
+
 impl Config {
     /// Defaults for everything but where to listen and what to connect to
     /// (tests and embedders).
@@ -263,6 +370,11 @@ impl Config {
             processing_lease: chrono::Duration::seconds(DEFAULT_PROCESSING_LEASE_SECONDS),
             webhook_rate: DEFAULT_WEBHOOK_RATE,
             roles: Roles::ALL,
+            sign_ups_per_ip: notify_store::auth::DEFAULT_SIGN_UPS_PER_IP,
+            metrics_addr: None,
+            trusted_proxies: Vec::new(),
+            retention: chrono::Duration::days(DEFAULT_RETENTION_DAYS),
+            secrets_keys: None,
         }
     }
 
@@ -446,11 +558,56 @@ impl Config {
                 Roles::ALL
             }
         };
+        let sign_ups_per_ip = match var("SIGN_UPS_PER_IP").map(|v| v.trim().parse::<i64>()) {
+            None => notify_store::auth::DEFAULT_SIGN_UPS_PER_IP,
+            Some(Ok(n)) if n > 0 => n,
+            Some(_) => {
+                errors.push("SIGN_UPS_PER_IP must be a whole number above 0".to_owned());
+                notify_store::auth::DEFAULT_SIGN_UPS_PER_IP
+            }
+        };
+        let metrics_raw = var("METRICS_ADDR").unwrap_or_else(|| DEFAULT_METRICS_ADDR.to_owned());
+        let metrics_addr = metrics_raw
+            .trim()
+            .parse::<SocketAddr>()
+            .map_err(|_| {
+                errors.push(format!(
+                    "METRICS_ADDR must be an address and port such as 127.0.0.1:9464, not {metrics_raw:?}"
+                ))
+            })
+            .ok();
+        let trusted_proxies = var("TRUSTED_PROXIES")
+            .map(|raw| parse_networks("TRUSTED_PROXIES", &raw).map_err(|e| errors.push(e)))
+            .unwrap_or(Ok(Vec::new()))
+            .unwrap_or_default();
+        let retention_days = match var("RETENTION_DAYS").map(|v| v.trim().parse::<i64>()) {
+            None => DEFAULT_RETENTION_DAYS,
+            Some(Ok(days)) if (1..=36_500).contains(&days) => days,
+            Some(_) => {
+                errors.push(
+                    "RETENTION_DAYS must be a whole number of days from 1 to 36500".to_owned(),
+                );
+                DEFAULT_RETENTION_DAYS
+            }
+        };
         let delivery_raw = var("DELIVERY_RETRY_SECONDS")
             .unwrap_or_else(|| DEFAULT_DELIVERY_RETRY_SECONDS.to_owned());
         let delivery_retry = parse_seconds_list("DELIVERY_RETRY_SECONDS", &delivery_raw)
             .map_err(|e| errors.push(e))
             .ok();
+        // Last, and only for an otherwise valid configuration: it may write
+        // a key file.
+        let secrets_keys = if errors.is_empty() {
+            secrets_keys(
+                var("SECRETS_KEY"),
+                var("SECRETS_KEY_PREVIOUS"),
+                &database_url,
+            )
+            .map_err(|e| errors.push(e))
+            .ok()
+        } else {
+            None
+        };
         match (
             leptos,
             public_url,
@@ -486,6 +643,11 @@ impl Config {
                 processing_lease: chrono::Duration::seconds(processing_lease),
                 webhook_rate: RateLimit { per_second, burst },
                 roles,
+                sign_ups_per_ip,
+                metrics_addr,
+                trusted_proxies,
+                retention: chrono::Duration::days(retention_days),
+                secrets_keys,
             }),
             _ => Err(errors),
         }

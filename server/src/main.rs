@@ -2,10 +2,36 @@
 
 use anyhow::Context;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// glibc keeps a freed large block for reuse once it has seen one freed,
+/// raising its threshold for mapping large blocks separately: each 19 MiB
+/// password hash then stays in the process (measured: 50 logins took the
+/// server from 39 to 357 MiB). A fixed threshold gives every large block
+/// back when it is freed (the same 50 logins: a 62 MiB peak).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn give_large_blocks_back() {
+    // SAFETY: mallopt only sets an allocator parameter; called before any
+    // other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn give_large_blocks_back() {}
+
+fn main() -> anyhow::Result<()> {
+    give_large_blocks_back();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     if std::env::args().any(|a| a == "--help" || a == "-h") {
-        println!("Customer Notifications server\n\nEnvironment variables:");
+        println!(
+            "Customer Notifications server\n\n  --reseal-secrets   seal every integration's secrets again under SECRETS_KEY (after a rotation) and exit\n\nEnvironment variables:"
+        );
         for (name, meaning) in server::config::VARIABLES {
             println!("  {name:<18} {meaning}");
         }
@@ -21,6 +47,16 @@ async fn main() -> anyhow::Result<()> {
             std::process::exit(2);
         }
     };
+    if std::env::args().any(|a| a == "--reseal-secrets") {
+        // After a key rotation: everything under SECRETS_KEY, then exit.
+        let mut store = notify_store::Store::connect(&config.database_url).await?;
+        if let Some(keys) = config.secrets_keys.clone() {
+            store = store.with_secrets_keys(keys);
+        }
+        let resealed = store.reseal_secrets().await?;
+        println!("{resealed} integration(s) sealed again under SECRETS_KEY");
+        return Ok(());
+    }
     let listener = tokio::net::TcpListener::bind(config.listen_addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen_addr))?;

@@ -24,6 +24,10 @@ pub struct Application {
     listener: TcpListener,
     local_addr: SocketAddr,
     router: Router,
+    /// `/metrics` apart from the site (`METRICS_ADDR`), bound at build.
+    metrics: Option<(TcpListener, Router)>,
+    /// How long personal data is kept (`RETENTION_DAYS`).
+    retention: chrono::Duration,
     store: Store,
     processor: Option<Processor>,
     worker: Option<Worker>,
@@ -35,6 +39,21 @@ impl Application {
         install_tls_provider();
         let local_addr = listener.local_addr()?;
         let store = Store::connect(&config.database_url).await?;
+        let store = match config.secrets_keys.clone() {
+            Some(keys) => store.with_secrets_keys(keys),
+            None => store,
+        };
+        // A wrong key fails here, not at the first webhook.
+        let resealed = store
+            .reseal_secrets()
+            .await
+            .map_err(|e| anyhow::anyhow!("secrets at rest: {e}"))?;
+        if resealed > 0 {
+            tracing::info!(
+                integrations = resealed,
+                "secrets sealed again under SECRETS_KEY"
+            );
+        }
         tracing::info!(backend = ?store.backend(), roles = ?config.roles, "database ready");
         let metrics = crate::metrics::Metrics::new();
         let wake = Arc::new(Notify::new());
@@ -108,17 +127,34 @@ impl Application {
             delivery_wake,
         };
         let roles = config.roles;
+        let retention = config.retention;
         let webhook_limiter = Arc::new(crate::webhooks::RateLimiter::new(config.webhook_rate));
+        let auth_policy = AuthPolicy {
+            max_sign_ups_per_ip: config.sign_ups_per_ip,
+            ..AuthPolicy::default()
+        };
         let state = AppState {
             store: store.clone(),
             config: Arc::new(config),
-            auth_policy: AuthPolicy::default(),
+            auth_policy,
             processor_wake: wake,
             ingest: crate::webhooks::IngestWriter::spawn(store.clone(), 256),
             email: worker.email.clone(),
             sms: worker.sms.clone(),
             metrics,
             webhook_limiter,
+        };
+        let metrics = match state.config.metrics_addr {
+            Some(addr) => {
+                let listener = TcpListener::bind(addr).await.map_err(|e| {
+                    anyhow::anyhow!(
+                        "METRICS_ADDR: cannot listen on {addr}: {e} (give each replica on one host its own)"
+                    )
+                })?;
+                tracing::info!(addr = %listener.local_addr()?, "metrics listener");
+                Some((listener, crate::http::metrics_router(state.clone())))
+            }
+            None => None,
         };
         let router = if roles.web {
             crate::http::router(state)
@@ -129,6 +165,8 @@ impl Application {
             listener,
             local_addr,
             router,
+            metrics,
+            retention,
             store,
             processor: roles.processor.then_some(processor),
             worker: roles.worker.then_some(worker),
@@ -137,6 +175,13 @@ impl Application {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// Where `/metrics` is served when it has its own listener.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics
+            .as_ref()
+            .and_then(|(listener, _)| listener.local_addr().ok())
     }
 
     /// Serves and processes until SIGTERM / Ctrl-C: then stops accepting,
@@ -152,10 +197,26 @@ impl Application {
                 crate::maintenance::SESSION_PURGE_EVERY,
                 shutdown.clone(),
             )));
+            tasks.push(tokio::spawn(crate::maintenance::purge_personal_data(
+                self.store.clone(),
+                self.retention,
+                crate::maintenance::RETENTION_PURGE_EVERY,
+                shutdown.clone(),
+            )));
             tasks.push(tokio::spawn(processor.run(shutdown.clone())));
         }
         if let Some(worker) = self.worker {
-            tasks.push(tokio::spawn(worker.run(shutdown)));
+            tasks.push(tokio::spawn(worker.run(shutdown.clone())));
+        }
+        if let Some((listener, router)) = self.metrics {
+            tasks.push(tokio::spawn(async move {
+                let served = axum::serve(listener, router)
+                    .with_graceful_shutdown(async move { shutdown.wait().await })
+                    .await;
+                if let Err(e) = served {
+                    tracing::error!(error = %e, "metrics listener failed");
+                }
+            }));
         }
         let served = axum::serve(
             self.listener,

@@ -10,6 +10,8 @@ use thiserror::Error;
 use crate::accounts::{Merchant, NewMerchant, Password, TimeZone, User, decoy_digest};
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::login_throttle::Limit;
+use crate::password_work;
 use crate::sessions::SessionToken;
 
 /// How long a session lasts, and how many failed logins are allowed.
@@ -17,9 +19,15 @@ use crate::sessions::SessionToken;
 pub struct AuthPolicy {
     pub session_ttl: Duration,
     pub window: Duration,
+    /// Failed logins to one account from one client address.
     pub max_failures_per_account: i64,
+    /// Failed logins from one client address, whatever the account.
     pub max_failures_per_ip: i64,
+    /// Sign-ups accepted from one client IP in `window`.
+    pub max_sign_ups_per_ip: i64,
 }
+
+pub const DEFAULT_SIGN_UPS_PER_IP: i64 = 20;
 
 impl Default for AuthPolicy {
     fn default() -> Self {
@@ -28,6 +36,7 @@ impl Default for AuthPolicy {
             window: Duration::minutes(15),
             max_failures_per_account: 5,
             max_failures_per_ip: 30,
+            max_sign_ups_per_ip: DEFAULT_SIGN_UPS_PER_IP,
         }
     }
 }
@@ -46,6 +55,8 @@ pub struct SignUpForm {
 pub enum SignUpError {
     #[error("invalid sign-up")]
     Invalid(Vec<FieldError>),
+    #[error("too many sign-ups from this address; try again later")]
+    TooManyAttempts,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -61,6 +72,13 @@ pub enum LoginError {
     Store(#[from] StoreError),
 }
 
+fn already_exists() -> SignUpError {
+    SignUpError::Invalid(vec![field(
+        "email",
+        "an account with this email already exists",
+    )])
+}
+
 fn field(field: &str, message: impl ToString) -> FieldError {
     FieldError {
         field: field.to_owned(),
@@ -68,17 +86,14 @@ fn field(field: &str, message: impl ToString) -> FieldError {
     }
 }
 
-async fn hash_blocking(password: Password) -> Result<crate::accounts::PasswordDigest, StoreError> {
-    tokio::task::spawn_blocking(move || password.hash())
-        .await
-        .map_err(|_| StoreError::PasswordHash)?
-}
-
 impl Store {
     /// Creates the merchant and its first admin, and logs the admin in.
+    /// Limited per client IP (`ip`), counted once the form is valid; an
+    /// email that already has an account is refused before any hashing.
     pub async fn sign_up(
         &self,
         form: &SignUpForm,
+        ip: Option<IpAddr>,
         policy: &AuthPolicy,
         now: DateTime<Utc>,
     ) -> Result<(Merchant, User, SessionToken), SignUpError> {
@@ -125,7 +140,23 @@ impl Store {
         else {
             return Err(SignUpError::Invalid(errors));
         };
-        let digest = hash_blocking(password).await?;
+        if let Some(ip) = ip {
+            let limit = Limit {
+                key: format!("sign-up:{ip}"),
+                max: policy.max_sign_ups_per_ip,
+            };
+            if self
+                .count_attempt(&[limit], now - policy.window, now)
+                .await?
+                .is_none()
+            {
+                return Err(SignUpError::TooManyAttempts);
+            }
+        }
+        if self.user_by_email(&email).await?.is_some() {
+            return Err(already_exists());
+        }
+        let digest = password_work::run(move || password.hash()).await??;
         let new = NewMerchant {
             store_name,
             time_zone,
@@ -133,12 +164,8 @@ impl Store {
             sender_email,
         };
         let (merchant, user) = match self.create_merchant(&new, &email, digest, now).await {
-            Err(StoreError::AlreadyExists(_)) => {
-                return Err(SignUpError::Invalid(vec![field(
-                    "email",
-                    "an account with this email already exists",
-                )]));
-            }
+            // Signed up by someone else since the check above.
+            Err(StoreError::AlreadyExists(_)) => return Err(already_exists()),
             other => other?,
         };
         let token = self.create_session(&user, now, policy.session_ttl).await?;
@@ -155,42 +182,55 @@ impl Store {
         policy: &AuthPolicy,
         now: DateTime<Utc>,
     ) -> Result<(User, SessionToken), LoginError> {
-        let account_key = format!("account:{}", email.trim().to_lowercase());
-        let mut keys = vec![account_key.clone()];
+        // Per account *and* client: a stranger's failures do not lock the
+        // merchant out; the per-client limit stops one client trying many
+        // accounts.
+        let account = format!("account:{}", email.trim().to_lowercase());
+        let account_key = match ip {
+            Some(ip) => format!("{account}|ip:{ip}"),
+            None => account,
+        };
+        let mut limits = vec![Limit {
+            key: account_key.clone(),
+            max: policy.max_failures_per_account,
+        }];
         if let Some(ip) = ip {
-            keys.push(format!("ip:{ip}"));
+            limits.push(Limit {
+                key: format!("ip:{ip}"),
+                max: policy.max_failures_per_ip,
+            });
         }
-        let since = now - policy.window;
-        if self.login_failures_since(&keys[0], since).await? >= policy.max_failures_per_account {
+        // Counted as a failure before the password is checked, so attempts
+        // that arrive together cannot all pass the limit; taken back below
+        // if the password was right.
+        let Some(attempt) = self
+            .count_attempt(&limits, now - policy.window, now)
+            .await?
+        else {
             return Err(LoginError::TooManyAttempts);
-        }
-        if let Some(ip_key) = keys.get(1)
-            && self.login_failures_since(ip_key, since).await? >= policy.max_failures_per_ip
-        {
-            return Err(LoginError::TooManyAttempts);
-        }
+        };
         let user = match EmailAddress::parse(email) {
             Ok(address) => self.user_by_email(&address).await?,
             Err(_) => None,
         };
-        let digest = user
-            .as_ref()
-            .map_or_else(|| decoy_digest().clone(), |u| u.password.clone());
+        let digest = user.as_ref().map(|u| u.password.clone());
         let typed = password.to_owned();
-        let ok = tokio::task::spawn_blocking(move || digest.verify(&typed))
-            .await
-            .map_err(|_| StoreError::PasswordHash)?;
+        let ok = password_work::run(move || {
+            digest
+                .as_ref()
+                .unwrap_or_else(|| decoy_digest())
+                .verify(&typed)
+        })
+        .await?;
         match user {
             Some(user) if ok => {
+                self.uncount_attempt(&attempt).await?;
                 self.clear_login_failures(&account_key, now - policy.window)
                     .await?;
                 let token = self.create_session(&user, now, policy.session_ttl).await?;
                 Ok((user, token))
             }
-            _ => {
-                self.record_login_failure(&keys, now).await?;
-                Err(LoginError::InvalidCredentials)
-            }
+            _ => Err(LoginError::InvalidCredentials),
         }
     }
 }

@@ -38,6 +38,8 @@ pub(crate) use with_pool;
 #[derive(Clone)]
 pub struct Store {
     pub(crate) db: Db,
+    /// Seals integration settings at rest; `None`: stored as they are.
+    pub(crate) keys: Option<crate::sealed::SecretsKeys>,
 }
 
 impl std::fmt::Debug for Store {
@@ -60,6 +62,7 @@ impl Store {
                 .await?;
             Store {
                 db: Db::Postgres(pool),
+                keys: None,
             }
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
@@ -84,6 +87,7 @@ impl Store {
                 .await?;
             Store {
                 db: Db::Sqlite(pool),
+                keys: None,
             }
         } else {
             return Err(StoreError::Url(
@@ -102,6 +106,13 @@ impl Store {
             Backend::Sqlite => sql.replace(" SKIP_LOCKED", ""),
             Backend::Postgres => sql.replace(" SKIP_LOCKED", " FOR UPDATE SKIP LOCKED"),
         })
+    }
+
+    /// Integration settings are sealed with `keys` from now on (and opened
+    /// with them).
+    pub fn with_secrets_keys(mut self, keys: crate::sealed::SecretsKeys) -> Self {
+        self.keys = Some(keys);
+        self
     }
 
     pub fn backend(&self) -> Backend {

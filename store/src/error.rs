@@ -16,6 +16,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("password hashing failed")]
     PasswordHash,
+    #[error(transparent)]
+    WrongSecretsKey(#[from] crate::sealed::WrongKey),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -49,3 +49,45 @@ id_type!(
     EndpointId,
     "ep"
 );
+
+/// Characters of the random part of an id (base64url of 16 bytes).
+const RANDOM_CHARS: usize = 22;
+
+impl EndpointId {
+    /// Whether `s` has the shape of an endpoint id (`ep_` and 22 base64url
+    /// characters). Anything else is no endpoint, known without a lookup.
+    pub fn is_well_formed(s: &str) -> bool {
+        s.strip_prefix("ep_").is_some_and(|random| {
+            random.len() == RANDOM_CHARS
+                && random
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_endpoint_ids_are_well_formed_and_others_are_not() {
+        for _ in 0..100 {
+            assert!(EndpointId::is_well_formed(EndpointId::generate().as_str()));
+        }
+        for other in [
+            "",
+            "ep_",
+            "ep_unknown",
+            "mer_AAAAAAAAAAAAAAAAAAAAAA",
+            "ep_AAAAAAAAAAAAAAAAAAAAA",
+            "ep_AAAAAAAAAAAAAAAAAAAAAAA",
+            "ep_AAAAAAAAAAAAAAAAAAAA/A",
+            "ep_AAAAAAAAAAAAAAAAAAAA%2",
+            "ep_AAAAAAAAAAAAAAAAAAAAé",
+        ] {
+            assert!(!EndpointId::is_well_formed(other), "{other:?}");
+        }
+        assert!(!EndpointId::is_well_formed(&"x".repeat(4096)));
+    }
+}

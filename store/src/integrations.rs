@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::{Store, with_pool};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{EndpointId, MerchantId};
+use crate::sealed::{self, Opened};
 use crate::secret::Secret;
 use crate::time::{from_millis, to_millis};
 
@@ -235,7 +236,65 @@ pub struct Integration {
 
 type IntegrationRow = (String, String, String, i64, i64);
 
-fn from_row(
+impl Store {
+    /// Settings as stored: sealed for the merchant when the store has keys.
+    fn seal(&self, settings: String, merchant_id: &MerchantId) -> String {
+        match &self.keys {
+            Some(keys) => keys.seal(&settings, merchant_id.as_str()),
+            None => settings,
+        }
+    }
+
+    fn open(&self, settings: &str, merchant_id: &str) -> StoreResult<Opened> {
+        match &self.keys {
+            Some(keys) => Ok(keys.open(settings, merchant_id)?),
+            None if sealed::is_sealed(settings) => Err(sealed::WrongKey.into()),
+            None => Ok(Opened {
+                plain: settings.to_owned(),
+                needs_resealing: false,
+            }),
+        }
+    }
+
+    fn integration_from_row(
+        &self,
+        (endpoint_id, merchant_id, settings, created_at, updated_at): IntegrationRow,
+    ) -> StoreResult<Integration> {
+        let settings = self.open(&settings, &merchant_id)?.plain;
+        from_opened_row((endpoint_id, merchant_id, settings, created_at, updated_at))
+    }
+
+    /// Opens every integration's settings (start-up: a wrong key fails
+    /// here, not at the first webhook) and seals again under the current
+    /// key those stored before sealing or under the previous key. Returns
+    /// how many were sealed again.
+    pub async fn reseal_secrets(&self) -> StoreResult<usize> {
+        let rows: Vec<(String, String, String)> = with_pool!(self, pool => {
+            sqlx::query_as("SELECT endpoint_id, merchant_id, settings FROM integrations")
+                .fetch_all(pool)
+                .await?
+        });
+        let mut resealed = 0;
+        for (endpoint_id, merchant_id, settings) in rows {
+            let opened = self.open(&settings, &merchant_id)?;
+            if !opened.needs_resealing || self.keys.is_none() {
+                continue;
+            }
+            let settings = self.seal(opened.plain, &MerchantId::from_string(merchant_id));
+            with_pool!(self, pool => {
+                sqlx::query("UPDATE integrations SET settings = $2 WHERE endpoint_id = $1")
+                    .bind(&endpoint_id)
+                    .bind(&settings)
+                    .execute(pool)
+                    .await?;
+            });
+            resealed += 1;
+        }
+        Ok(resealed)
+    }
+}
+
+fn from_opened_row(
     (endpoint_id, merchant_id, settings, created_at, updated_at): IntegrationRow,
 ) -> StoreResult<Integration> {
     let stored: Stored = serde_json::from_str(&settings)
@@ -261,6 +320,7 @@ impl Store {
         let platform = config.platform().slug();
         let settings = serde_json::to_string(&Stored::from(config))
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let settings = self.seal(settings, merchant_id);
         let row: IntegrationRow = with_pool!(self, pool => {
             sqlx::query_as(
                 "INSERT INTO integrations (endpoint_id, merchant_id, platform, settings, created_at, updated_at)
@@ -276,7 +336,7 @@ impl Store {
             .fetch_one(pool)
             .await?
         });
-        from_row(row)
+        self.integration_from_row(row)
     }
 
     pub async fn integration(
@@ -294,7 +354,7 @@ impl Store {
             .fetch_optional(pool)
             .await?
         });
-        row.map(from_row).transpose()
+        row.map(|row| self.integration_from_row(row)).transpose()
     }
 
     pub async fn integrations(&self, merchant_id: &MerchantId) -> StoreResult<Vec<Integration>> {
@@ -307,7 +367,9 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        rows.into_iter().map(from_row).collect()
+        rows.into_iter()
+            .map(|row| self.integration_from_row(row))
+            .collect()
     }
 
     /// For webhook ingestion: the integration behind a webhook URL.
@@ -326,7 +388,7 @@ impl Store {
             .fetch_optional(pool)
             .await?
         });
-        row.map(from_row).transpose()
+        row.map(|row| self.integration_from_row(row)).transpose()
     }
 }
 

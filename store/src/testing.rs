@@ -68,6 +68,17 @@ impl TestDb {
         }
     }
 
+    /// The number a `SELECT COUNT(*) ...` of this database gives (for tests
+    /// that check what is stored, not what is shown).
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        let store = self.store().await;
+        let count = crate::db::with_pool!(store, pool => {
+            sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await
+        });
+        store.close().await;
+        count.expect("a COUNT query")
+    }
+
     pub async fn store(&self) -> Store {
         Store::connect(&self.url)
             .await

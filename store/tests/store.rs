@@ -8,6 +8,7 @@ use notify_core::{
 };
 use notify_store::accounts::{NewMerchant, Password, Role, TimeZone};
 use notify_store::integrations::{IntegrationConfig, Platform};
+use notify_store::login_throttle::Limit;
 use notify_store::secret::Secret;
 use notify_store::settings::SaveOutcome;
 use notify_store::testing::TestDb;
@@ -453,46 +454,150 @@ async fn integrations_keep_their_endpoint_and_mask_secrets(db: &TestDb) {
     );
 }
 
-async fn login_failures_are_counted_per_key(db: &TestDb) {
+fn limits(account_max: i64, ip_max: i64) -> Vec<Limit> {
+    vec![
+        Limit {
+            key: "account:a@x.example".to_owned(),
+            max: account_max,
+        },
+        Limit {
+            key: "ip:127.0.0.1".to_owned(),
+            max: ip_max,
+        },
+    ]
+}
+
+async fn attempts_are_counted_per_key_up_to_each_limit(db: &TestDb) {
     let store = db.store().await;
-    let keys = vec!["account:a@x.example".to_owned(), "ip:127.0.0.1".to_owned()];
+    let since = now() - Duration::minutes(15);
+    let mut counted = Vec::new();
     for i in 0..3 {
-        store
-            .record_login_failure(&keys, now() + Duration::seconds(i))
-            .await
-            .unwrap();
+        counted.push(
+            store
+                .count_attempt(&limits(3, 30), since, now() + Duration::seconds(i))
+                .await
+                .unwrap()
+                .expect("under both limits"),
+        );
     }
-    assert_eq!(
+    // The account's limit is reached: refused, and nothing more is counted.
+    assert!(
         store
-            .login_failures_since("account:a@x.example", now() - Duration::minutes(1))
+            .count_attempt(&limits(3, 30), since, now())
             .await
-            .unwrap(),
-        3
+            .unwrap()
+            .is_none()
     );
-    assert_eq!(
-        store
-            .login_failures_since("ip:127.0.0.1", now() + Duration::seconds(1))
-            .await
-            .unwrap(),
-        1
-    );
+    let count = |key: &'static str, since| {
+        let store = store.clone();
+        async move { store.attempts_since(key, since).await.unwrap() }
+    };
+    assert_eq!(count("account:a@x.example", since).await, 3);
+    assert_eq!(count("ip:127.0.0.1", since).await, 3);
+    assert_eq!(count("ip:127.0.0.1", now() + Duration::seconds(1)).await, 1);
+    // An attempt taken back no longer counts under any key.
+    store.uncount_attempt(&counted[0]).await.unwrap();
+    assert_eq!(count("account:a@x.example", since).await, 2);
+    assert_eq!(count("ip:127.0.0.1", since).await, 2);
     store
         .clear_login_failures("account:a@x.example", now() - Duration::days(1))
         .await
         .unwrap();
+    assert_eq!(count("account:a@x.example", since).await, 0);
+    assert_eq!(count("ip:127.0.0.1", since).await, 2);
+}
+
+/// Check and count are one step: of 50 attempts at once against a limit
+/// of 5, exactly 5 are counted.
+async fn concurrent_attempts_cannot_pass_a_limit_together(db: &TestDb) {
+    let store = db.store().await;
+    let since = now() - Duration::minutes(15);
+    let attempts = (0..50).map(|_| {
+        let store = store.clone();
+        tokio::spawn(async move { store.count_attempt(&limits(5, 30), since, now()).await })
+    });
+    let mut admitted = 0;
+    for attempt in attempts {
+        if attempt.await.unwrap().unwrap().is_some() {
+            admitted += 1;
+        }
+    }
+    assert_eq!(admitted, 5);
     assert_eq!(
-        store
-            .login_failures_since("account:a@x.example", now() - Duration::minutes(1))
+        store.attempts_since("ip:127.0.0.1", since).await.unwrap(),
+        5
+    );
+}
+
+/// Old webhooks that are finished lose their bodies; old ones still in
+/// progress (pending, retrying) keep them, as do recent ones.
+async fn only_finished_webhooks_past_the_cutoff_lose_their_bodies(db: &TestDb) {
+    use notify_store::inbound::{Inserted, NewInboundEvent, Outcome};
+    use notify_store::retention::Purged;
+    let store = db.store().await;
+    let (maple, _) = merchant(&store, "Maple", "owner@maple.example").await;
+    let event = |key: &str| NewInboundEvent {
+        merchant_id: maple.id.clone(),
+        platform: Platform::Events,
+        dedupe_key: key.to_owned(),
+        topic: "order.status_changed".to_owned(),
+        delivery_id: None,
+        body: "{\"customer\": \"Ada\"}".to_owned(),
+        triggered_at: None,
+    };
+    let old = now() - Duration::days(40);
+    let mut ids = Vec::new();
+    for (key, at) in [
+        ("done", old),
+        ("failing", old),
+        ("pending", old),
+        ("recent", now()),
+    ] {
+        let Inserted::Stored(id) = store
+            .insert_inbound_events(&[event(key)], at)
             .await
-            .unwrap(),
-        0
+            .unwrap()[0]
+            .clone()
+        else {
+            panic!("stored");
+        };
+        ids.push(id);
+    }
+    store
+        .finish_inbound_event(&ids[0], Outcome::NoRule, "no rule", old)
+        .await
+        .unwrap();
+    store
+        .fail_inbound_event(&ids[1], "later", Some(now() + Duration::hours(1)), old)
+        .await
+        .unwrap();
+    store
+        .finish_inbound_event(&ids[3], Outcome::NoRule, "no rule", now())
+        .await
+        .unwrap();
+    let purged = store
+        .purge_personal_data(now() - Duration::days(30))
+        .await
+        .unwrap();
+    assert_eq!(
+        purged,
+        Purged {
+            webhook_bodies: 1,
+            message_contents: 0
+        }
     );
     assert_eq!(
+        db.count("SELECT COUNT(*) FROM inbound_events WHERE body = ''")
+            .await,
+        1
+    );
+    // Again: nothing more to do.
+    assert_eq!(
         store
-            .login_failures_since("ip:127.0.0.1", now() - Duration::minutes(1))
+            .purge_personal_data(now() - Duration::days(30))
             .await
             .unwrap(),
-        3
+        Purged::default()
     );
 }
 
@@ -623,5 +728,7 @@ tests_on_both_backends!(
     merchants_never_see_each_others_data,
     api_keys_are_shown_once_and_revocable,
     integrations_keep_their_endpoint_and_mask_secrets,
-    login_failures_are_counted_per_key,
+    attempts_are_counted_per_key_up_to_each_limit,
+    concurrent_attempts_cannot_pass_a_limit_together,
+    only_finished_webhooks_past_the_cutoff_lose_their_bodies,
 );

@@ -67,7 +67,7 @@ pub fn verify(
     keys: &[Vec<u8>],
     now_unix: i64,
 ) -> Result<(), SignatureError> {
-    if (now_unix - headers.timestamp).abs() > TOLERANCE_SECONDS {
+    if now_unix.abs_diff(headers.timestamp) > TOLERANCE_SECONDS.unsigned_abs() {
         return Err(SignatureError::StaleTimestamp);
     }
     if keys.is_empty() {

@@ -1,12 +1,11 @@
 //! Sign-up, login and logout.
 
-use std::net::SocketAddr;
-
-use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use app::server_context::ClientIp;
+use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use chrono::Utc;
 use notify_store::accounts::{Merchant, User};
 use notify_store::auth::{LoginError, SignUpError, SignUpForm};
@@ -48,6 +47,10 @@ fn account_json(merchant: &Merchant, user: &User) -> serde_json::Value {
     })
 }
 
+fn ip(client: Option<Extension<ClientIp>>) -> Option<std::net::IpAddr> {
+    client.map(|Extension(ClientIp(ip))| ip)
+}
+
 fn with_session(
     state: &AppState,
     status: StatusCode,
@@ -64,6 +67,7 @@ fn with_session(
 
 pub async fn sign_up(
     State(state): State<AppState>,
+    client: Option<Extension<ClientIp>>,
     ApiJson(body): ApiJson<SignUpBody>,
 ) -> Result<Response, ApiError> {
     let form = SignUpForm {
@@ -76,7 +80,7 @@ pub async fn sign_up(
     };
     match state
         .store
-        .sign_up(&form, &state.auth_policy, Utc::now())
+        .sign_up(&form, ip(client), &state.auth_policy, Utc::now())
         .await
     {
         Ok((merchant, user, token)) => {
@@ -89,13 +93,16 @@ pub async fn sign_up(
             ))
         }
         Err(SignUpError::Invalid(fields)) => Err(ApiError::Validation(fields)),
+        Err(refused @ SignUpError::TooManyAttempts) => {
+            Err(ApiError::TooManyRequests(refused.to_string()))
+        }
         Err(SignUpError::Store(e)) => Err(e.into()),
     }
 }
 
 pub async fn log_in(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: Option<Extension<ClientIp>>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Response, ApiError> {
@@ -105,7 +112,7 @@ pub async fn log_in(
         .log_in(
             &body.email,
             &body.password,
-            Some(peer.ip()),
+            ip(client),
             &state.auth_policy,
             now,
         )

@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use notify_store::delivery::{DeliveryFilter, DeliveryLogEntry};
+use notify_store::delivery::DeliveryFilter;
 use notify_store::ids::JobId;
 use serde::Deserialize;
 use serde_json::json;
@@ -49,7 +49,7 @@ pub async fn list(
         .await?;
     let deliveries: Vec<_> = deliveries
         .into_iter()
-        .map(DeliveryLogEntry::masked)
+        .map(notify_store::merchant_view::delivery)
         .collect();
     let next = next_cursor(&deliveries, limit, |d| {
         Cursor::new(d.created_at, d.id.as_str()).to_string()
@@ -64,9 +64,22 @@ pub async fn attempts(
     Auth(who): Auth,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let attempts = state
+    let job = JobId::from_string(id);
+    // Another merchant's message is not found, like every foreign id.
+    if state
         .store
-        .delivery_attempts(&who.merchant_id, &JobId::from_string(id))
-        .await?;
+        .delivery_entry(&who.merchant_id, &job)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::NotFound);
+    }
+    let attempts: Vec<_> = state
+        .store
+        .delivery_attempts(&who.merchant_id, &job)
+        .await?
+        .into_iter()
+        .map(notify_store::merchant_view::attempt)
+        .collect();
     Ok(Json(json!({ "attempts": attempts })))
 }

@@ -21,6 +21,8 @@ pub enum ApiError {
     },
     Validation(Vec<FieldError>),
     TooManyRequests(String),
+    /// A body over the limit for its kind of route (in bytes).
+    PayloadTooLarge(usize),
     Internal(String),
 }
 
@@ -76,6 +78,10 @@ impl IntoResponse for ApiError {
             ApiError::TooManyRequests(message) => (
                 StatusCode::TOO_MANY_REQUESTS,
                 json!({"code": "too_many_requests", "message": message}),
+            ),
+            ApiError::PayloadTooLarge(limit) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                json!({"code": "too_large", "message": format!("the body is over {limit} bytes")}),
             ),
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");

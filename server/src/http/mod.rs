@@ -1,9 +1,13 @@
 //! HTTP plumbing: the router, authentication, the cross-site check, errors.
 
 pub mod auth;
+pub mod body_limit;
+pub mod client_ip;
 pub mod csrf;
 pub mod error;
 pub mod health;
+pub mod security_headers;
+pub mod server_fn_errors;
 
 use app::{App, shell};
 use axum::Router;
@@ -14,17 +18,33 @@ use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
 
-/// Health, readiness and metrics: served by every replica.
-fn operations_routes() -> Router<AppState> {
-    Router::new()
+/// Health and readiness, served by every replica; metrics too when they
+/// have no listener of their own (`METRICS_ADDR`).
+fn operations_routes(state: &AppState) -> Router<AppState> {
+    let routes = Router::new()
         .route("/healthz", axum::routing::get(health::healthz))
-        .route("/readyz", axum::routing::get(health::readyz))
-        .route("/metrics", axum::routing::get(crate::metrics::scrape))
+        .route("/readyz", axum::routing::get(health::readyz));
+    if state.config.metrics_addr.is_none() {
+        routes.merge(metrics_routes())
+    } else {
+        routes
+    }
+}
+
+fn metrics_routes() -> Router<AppState> {
+    Router::new().route("/metrics", axum::routing::get(crate::metrics::scrape))
+}
+
+/// The `METRICS_ADDR` listener's app: only `/metrics`.
+pub fn metrics_router(state: AppState) -> Router {
+    metrics_routes()
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
 }
 
 /// For a replica without the `web` role: only health, readiness and metrics.
 pub fn operations_router(state: AppState) -> Router {
-    operations_routes()
+    operations_routes(&state)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -37,23 +57,39 @@ pub fn router(state: AppState) -> Router {
         public_origin: state.config.public_origin(),
     };
     let leptos_options = state.config.leptos.clone();
-    operations_routes()
+    operations_routes(&state)
         .nest("/api/v1", crate::api::router())
         .merge(crate::webhooks::router())
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context.clone()),
+            move || {
+                provide_context(context.clone());
+                security_headers::set_page_policy();
+            },
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        // Outermost last: trace → cross-site check → who is asking → pages
-        // that need a signed-in merchant.
+        // Outermost last: trace → security headers → body limit →
+        // cross-site check → client address → who is asking → pages that need a signed-in
+        // merchant → server functions' decoding errors as 400.
+        .layer(middleware::from_fn(
+            server_fn_errors::decoding_errors_are_bad_requests,
+        ))
         .layer(middleware::from_fn(auth::pages_need_sign_in))
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            client_ip::resolve,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             csrf::reject_cross_site,
+        ))
+        .layer(middleware::from_fn(body_limit::limit_bodies))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers::add,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -41,7 +41,7 @@ impl BigCommerceClient {
             .base
             .join(&format!("stores/{store_hash}/v2/orders/{order_id}"))
             .map_err(|e| ProcessError::permanent(format!("BigCommerce URL: {e}")))?;
-        let mut last_error = String::new();
+        let mut last_error = ProcessError::transient("BigCommerce was not asked");
         for attempt in 0..=self.pauses.len() {
             if attempt > 0 {
                 tokio::time::sleep(self.pauses[attempt - 1]).await;
@@ -56,9 +56,10 @@ impl BigCommerceClient {
             match response {
                 Ok(r) if r.status().is_success() => {
                     return r.bytes().await.map(|b| b.to_vec()).map_err(|e| {
-                        ProcessError::transient(format!(
-                            "BigCommerce order {order_id}: reading the answer: {e}"
-                        ))
+                        ProcessError::transient_with_detail(
+                            format!("BigCommerce order {order_id}: its answer could not be read"),
+                            e,
+                        )
                     });
                 }
                 Ok(r) if r.status() == StatusCode::NOT_FOUND => {
@@ -76,10 +77,10 @@ impl BigCommerceClient {
                     if r.status().is_server_error()
                         || r.status() == StatusCode::TOO_MANY_REQUESTS =>
                 {
-                    last_error = format!(
+                    last_error = ProcessError::transient(format!(
                         "BigCommerce answered {} for order {order_id}",
                         r.status().as_u16()
-                    );
+                    ));
                 }
                 Ok(r) => {
                     return Err(ProcessError::permanent(format!(
@@ -87,9 +88,14 @@ impl BigCommerceClient {
                         r.status().as_u16()
                     )));
                 }
-                Err(e) => last_error = format!("BigCommerce order {order_id}: {e}"),
+                Err(e) => {
+                    last_error = ProcessError::transient_with_detail(
+                        format!("BigCommerce order {order_id}: the API could not be reached"),
+                        e,
+                    )
+                }
             }
         }
-        Err(ProcessError::transient(last_error))
+        Err(last_error)
     }
 }

@@ -47,7 +47,10 @@ pub struct Processor {
 /// Why processing an event failed this time.
 #[derive(Debug)]
 pub struct ProcessError {
+    /// What the merchant reads in the event log: a stable message.
     pub message: String,
+    /// What only the server log gets (database text, URLs, addresses).
+    pub detail: Option<String>,
     /// Worth trying again later (network trouble, an order not seen yet).
     pub retryable: bool,
 }
@@ -56,20 +59,42 @@ impl ProcessError {
     fn permanent(message: impl Into<String>) -> Self {
         ProcessError {
             message: message.into(),
+            detail: None,
             retryable: false,
         }
     }
     fn transient(message: impl Into<String>) -> Self {
         ProcessError {
             message: message.into(),
+            detail: None,
             retryable: true,
+        }
+    }
+    /// A transient failure whose cause is for the server log only.
+    fn transient_with_detail(message: impl Into<String>, detail: impl ToString) -> Self {
+        ProcessError {
+            detail: Some(detail.to_string()),
+            ..ProcessError::transient(message)
         }
     }
 }
 
+/// How far ahead of our clock a platform's event time may be. A time
+/// further ahead (a wrong clock, a forged header) would make every genuine
+/// later update of that order look stale, so it is taken as this.
+pub const MAX_CLOCK_SKEW: chrono::Duration = chrono::Duration::minutes(5);
+
+fn not_after(mut transaction: TransactionEvent, latest: chrono::DateTime<Utc>) -> TransactionEvent {
+    transaction.occurred_at = transaction.occurred_at.min(latest);
+    transaction
+}
+
+/// What the event log says when the database failed (details: server log).
+const STORAGE_ERROR: &str = "a storage error; it will be retried";
+
 impl From<notify_store::StoreError> for ProcessError {
     fn from(e: notify_store::StoreError) -> Self {
-        ProcessError::transient(format!("database: {e}"))
+        ProcessError::transient_with_detail(STORAGE_ERROR, e)
     }
 }
 
@@ -160,8 +185,8 @@ impl Processor {
             }
             Err(e) => {
                 for (event, ..) in &ready {
-                    self.record_failure(event, ProcessError::transient(format!("database: {e}")))
-                        .await;
+                    let e = ProcessError::transient_with_detail(STORAGE_ERROR, &e);
+                    self.record_failure(event, e).await;
                 }
             }
         }
@@ -173,7 +198,7 @@ impl Processor {
             .retryable
             .then(|| self.retry.next_attempt(event.attempts, now))
             .flatten();
-        tracing::warn!(event = %event.id, error = %e.message, attempts = event.attempts, retry = retry_at.is_some(), "webhook processing failed");
+        tracing::warn!(event = %event.id, error = %e.message, detail = e.detail.as_deref().unwrap_or(""), attempts = event.attempts, retry = retry_at.is_some(), "webhook processing failed");
         log_unrecorded(
             self.store
                 .fail_inbound_event(&event.id, &e.message, retry_at, now)
@@ -253,6 +278,7 @@ impl Processor {
                 ));
             }
         };
+        let transaction = not_after(transaction, Utc::now() + MAX_CLOCK_SKEW);
         let rules = match settings.get(&event.merchant_id) {
             Some(rules) => rules,
             None => {

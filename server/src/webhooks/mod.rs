@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use chrono::Utc;
+use notify_store::ids::EndpointId;
 use notify_store::inbound::{Inserted, NewInboundEvent};
 use notify_store::integrations::Platform;
 use serde_json::json;
@@ -115,6 +116,10 @@ async fn admit(
     request: Request,
 ) -> Result<StatusCode, Rejection> {
     let platform = Platform::from_slug(platform).ok_or(Rejection::UnknownEndpoint)?;
+    // Not even the shape of an endpoint id: no bucket, no lookup.
+    if !EndpointId::is_well_formed(endpoint_id) {
+        return Err(Rejection::UnknownEndpoint);
+    }
     if let Err(wait) = state
         .webhook_limiter
         .check(endpoint_id, std::time::Instant::now())

@@ -4,62 +4,10 @@
 use notify_store::testing::TestDb;
 use notify_store::tests_on_both_backends;
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::harness::{TestApp, rule, spawn};
-
-/// Every state-changing route and server function, with a valid body.
-fn state_changing(key_id: &str) -> Vec<(Method, String, Value)> {
-    let settings =
-        json!({"version": 0, "rules": [rule(("invoice", None, "closed"), true, true, true)]});
-    vec![
-        (
-            Method::POST,
-            "/api/v1/merchants".into(),
-            json!({"store_name": "Evil", "email": "evil@evil.example", "password": "correct horse battery", "time_zone": "UTC"}),
-        ),
-        (
-            Method::POST,
-            "/api/v1/session".into(),
-            json!({"email": "owner@maple.example", "password": "correct horse battery"}),
-        ),
-        (Method::DELETE, "/api/v1/session".into(), json!({})),
-        (Method::PUT, "/api/v1/settings".into(), settings.clone()),
-        (
-            Method::POST,
-            "/api/v1/api-keys".into(),
-            json!({"name": "evil"}),
-        ),
-        (
-            Method::DELETE,
-            format!("/api/v1/api-keys/{key_id}"),
-            json!({}),
-        ),
-        (
-            Method::PUT,
-            "/api/v1/integrations/woocommerce".into(),
-            json!({"webhook_secret": "evil-secret-123"}),
-        ),
-        (Method::PUT, "/api/v1/integrations/events".into(), json!({})),
-        (
-            Method::PUT,
-            "/api/v1/quiet-hours".into(),
-            json!({"enabled": false, "start": "21:00", "end": "08:00"}),
-        ),
-        (
-            Method::POST,
-            "/api/v1/test-send".into(),
-            json!({"trigger": {"kind": "invoice", "status": "closed"}, "channel": "email", "to": "me@maple.example"}),
-        ),
-        (Method::POST, "/api/settings/save".into(), settings),
-        (Method::POST, "/api/settings/load".into(), json!({})),
-        (
-            Method::POST,
-            "/api/deliveries/list".into(),
-            json!({"query": {}}),
-        ),
-    ]
-}
+use crate::harness::{TestApp, spawn};
+use crate::routes::state_changing;
 
 async fn signed_in_with_a_key(db: &TestDb) -> (TestApp, String) {
     let app = spawn(db).await;
@@ -90,42 +38,32 @@ async fn assert_nothing_changed(app: &TestApp) {
 
 async fn a_foreign_origin_is_refused_everywhere(db: &TestDb) {
     let (app, key_id) = signed_in_with_a_key(db).await;
-    for (method, path, body) in state_changing(&key_id) {
-        let r = app
-            .client
-            .request(method.clone(), app.url(&path))
+    for route in state_changing(&key_id) {
+        let r = route
+            .request(&app.client, &app.base)
             .header("Origin", "https://evil.example")
             .header("Sec-Fetch-Site", "cross-site")
-            .json(&body)
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 403, "{method} {path}");
+        assert_eq!(r.status(), 403, "{route}");
     }
     assert_nothing_changed(&app).await;
 }
 
 async fn a_request_without_origin_is_refused_everywhere(db: &TestDb) {
     let (app, key_id) = signed_in_with_a_key(db).await;
-    for (method, path, body) in state_changing(&key_id) {
-        let r = app
-            .client
-            .request(method.clone(), app.url(&path))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 403, "{method} {path}");
+    for route in state_changing(&key_id) {
+        let r = route.request(&app.client, &app.base).send().await.unwrap();
+        assert_eq!(r.status(), 403, "{route}");
         // Same-site but not same-origin (another subdomain) is not enough.
-        let r = app
-            .client
-            .request(method.clone(), app.url(&path))
+        let r = route
+            .request(&app.client, &app.base)
             .header("Sec-Fetch-Site", "same-site")
-            .json(&body)
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 403, "{method} {path} same-site");
+        assert_eq!(r.status(), 403, "{route} same-site");
     }
     assert_nothing_changed(&app).await;
 }

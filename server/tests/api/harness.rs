@@ -16,6 +16,8 @@ pub struct TestApp {
     pub base: String,
     pub origin: String,
     pub client: Client,
+    /// `http://host:port` of the `/metrics` listener, when it has its own.
+    pub metrics_base: Option<String>,
     _server: Arc<StopOnDrop>,
     /// Where messages go when no provider is configured.
     pub sink: Arc<tempfile::TempDir>,
@@ -35,6 +37,14 @@ pub async fn spawn(db: &TestDb) -> TestApp {
 
 /// Like [`spawn`], with changes to the configuration.
 pub async fn spawn_with(db: &TestDb, change: impl FnOnce(&mut Config)) -> TestApp {
+    try_spawn_with(db, change).await.expect("app builds")
+}
+
+/// Like [`spawn_with`], for a configuration the app may refuse.
+pub async fn try_spawn_with(
+    db: &TestDb,
+    change: impl FnOnce(&mut Config),
+) -> anyhow::Result<TestApp> {
     logs(); // capture this process's logs from the start
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -52,20 +62,20 @@ pub async fn spawn_with(db: &TestDb, change: impl FnOnce(&mut Config)) -> TestAp
     let sink = Arc::new(tempfile::tempdir().expect("a folder for the outbox sink"));
     config.outbox_sink_dir = sink.path().to_owned();
     change(&mut config);
-    let app = Application::build(config, listener)
-        .await
-        .expect("app builds");
+    let app = Application::build(config, listener).await?;
+    let metrics_base = app.metrics_addr().map(|addr| format!("http://{addr}"));
     let task = tokio::spawn(async move {
         let _ = app.run_until_stopped().await;
     });
     let origin = format!("http://{addr}");
-    TestApp {
+    Ok(TestApp {
         base: origin.clone(),
         origin,
         client: browser(),
+        metrics_base,
         _server: Arc::new(StopOnDrop(task)),
         sink,
-    }
+    })
 }
 
 pub fn browser() -> Client {

@@ -7,6 +7,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::harness::{rule, spawn};
+use crate::webhooks::{merchant_named, post_signed_event, settled};
 
 async fn one_merchant_cannot_see_or_touch_anothers_data(db: &TestDb) {
     let app = spawn(db).await;
@@ -100,4 +101,55 @@ async fn one_merchant_cannot_see_or_touch_anothers_data(db: &TestDb) {
     );
 }
 
-tests_on_both_backends!(one_merchant_cannot_see_or_touch_anothers_data);
+/// Another merchant's message is "not found" on its page and in the API,
+/// as every other foreign id is (not an empty list of attempts).
+async fn another_merchants_message_is_not_found(db: &TestDb) {
+    let app = spawn(db).await;
+    let b = app.new_browser();
+    let (url, integration) =
+        merchant_named(&b, "Beta", "b@beta.example", "events", json!({})).await;
+    let body = serde_json::to_vec(&json!({
+        "type": "order.status_changed", "source": "cto",
+        "order": {"id": "o1", "status": "ready", "updated_at": "2026-03-14T10:00:00Z"},
+        "customer": {"name": "Ada", "email": "ada@example.com"}
+    }))
+    .unwrap();
+    let secret = integration["signing_secret"].as_str().unwrap();
+    let now = chrono::Utc::now().timestamp();
+    assert_eq!(
+        post_signed_event(&url, secret, "msg_1", now, &body).await,
+        200
+    );
+    settled(&b).await;
+    let (_, log) = b.get_json("/api/v1/deliveries").await;
+    let job = log["deliveries"][0]["id"].as_str().unwrap().to_owned();
+    let api = format!("/api/v1/deliveries/{job}");
+    let page = format!("/deliveries/{job}");
+    assert_eq!(b.get_json(&api).await.0, 200);
+    assert_eq!(
+        b.call(Method::GET, &page).send().await.unwrap().status(),
+        200
+    );
+
+    let a = app.new_browser();
+    a.sign_up("Alpha", "a@alpha.example").await;
+    let (status, answer) = a.get_json(&api).await;
+    assert_eq!(status, 404, "{answer}");
+    let r = a.call(Method::GET, &page).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("There is no such message.")
+    );
+    let (status, detail) = a
+        .send_json(Method::POST, "/api/deliveries/detail", json!({"id": job}))
+        .await;
+    assert_eq!((status, detail), (200, json!(null)));
+}
+
+tests_on_both_backends!(
+    one_merchant_cannot_see_or_touch_anothers_data,
+    another_merchants_message_is_not_found,
+);

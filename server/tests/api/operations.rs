@@ -298,7 +298,76 @@ async fn expired_sessions_are_purged_periodically(db: &TestDb) {
     assert_eq!(status, 200);
 }
 
+/// A path segment that is not an endpoint id is refused before the rate
+/// limiter: it takes no bucket (the limit here is one request, ever).
+async fn malformed_endpoint_ids_are_refused_before_the_limiter(db: &TestDb) {
+    let app = spawn_with(db, |config| {
+        config.webhook_rate = RateLimit {
+            per_second: 0.001,
+            burst: 1,
+        };
+    })
+    .await;
+    let long = "x".repeat(4096);
+    for id in [
+        "ep_doesnotexist",
+        long.as_str(),
+        "ep_AAAAAAAAAAAAAAAAAAAA%2F",
+    ] {
+        for attempt in 0..3 {
+            let r = reqwest::Client::new()
+                .post(app.url(&format!("/webhooks/events/{id}")))
+                .body("{}")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 404, "{id:.20}, attempt {attempt}");
+        }
+    }
+    // A well-formed id that is no endpoint takes its bucket like a real one.
+    let unknown = "/webhooks/events/ep_AAAAAAAAAAAAAAAAAAAAAA";
+    let statuses = [
+        reqwest::Client::new()
+            .post(app.url(unknown))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        reqwest::Client::new()
+            .post(app.url(unknown))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+    ];
+    assert_eq!(statuses.map(|s| s.as_u16()), [404, 429]);
+}
+
+/// With `METRICS_ADDR`, `/metrics` answers there and not on the site, which
+/// keeps health and readiness (for the balancer).
+async fn metrics_are_served_on_their_own_listener_only(db: &TestDb) {
+    let app = spawn_with(db, |config| {
+        config.metrics_addr = Some("127.0.0.1:0".parse().unwrap());
+    })
+    .await;
+    let metrics = app.metrics_base.clone().expect("a metrics listener");
+    assert_ne!(metrics, app.base);
+    let public = reqwest::get(app.url("/metrics")).await.unwrap();
+    assert_eq!(public.status(), 404);
+    let scraped = reqwest::get(format!("{metrics}/metrics")).await.unwrap();
+    assert_eq!(scraped.status(), 200);
+    let text = scraped.text().await.unwrap();
+    assert!(text.contains("notify_inbound_queue_depth"), "{text}");
+    for path in ["/healthz", "/readyz"] {
+        assert_eq!(reqwest::get(app.url(path)).await.unwrap().status(), 200);
+        let there = reqwest::get(format!("{metrics}{path}")).await.unwrap();
+        assert_eq!(there.status(), 404, "{path} on the metrics listener");
+    }
+}
+
 tests_on_both_backends!(
+    malformed_endpoint_ids_are_refused_before_the_limiter,
+    metrics_are_served_on_their_own_listener_only,
     metrics_move_with_webhooks_and_deliveries,
     one_noisy_endpoint_gets_429s_while_another_is_served,
     roles_choose_what_a_replica_runs,
@@ -339,6 +408,36 @@ fn bad_scale_and_limit_variables_are_refused_one_message_each() {
             stderr
                 .lines()
                 .filter(|l| l.starts_with(&format!("configuration error: {name}")))
+                .count(),
+            1,
+            "{name} in:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn bad_limit_proxy_metrics_and_retention_variables_are_refused_one_message_each() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("DATABASE_URL", "sqlite://unused/never.db")
+        .env("SIGN_UPS_PER_IP", "0")
+        .env("METRICS_ADDR", "loopback")
+        .env("TRUSTED_PROXIES", "10.0.0.0/8, 10.0.0.0/33, nonsense")
+        .env("RETENTION_DAYS", "0")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for name in [
+        "SIGN_UPS_PER_IP",
+        "METRICS_ADDR",
+        "TRUSTED_PROXIES",
+        "RETENTION_DAYS",
+    ] {
+        assert_eq!(
+            stderr
+                .lines()
+                .filter(|l| l.starts_with("configuration error: ") && l.contains(name))
                 .count(),
             1,
             "{name} in:\n{stderr}"

@@ -146,6 +146,40 @@ async fn the_login_form_refuses_wrong_passwords_and_returns_to_the_page_asked_fo
     assert!(sets_session(&back));
 }
 
+/// Crafted `?next=` values that browsers would follow to another site, or
+/// that cannot be a header: every one signs in and lands on the settings.
+async fn logging_in_never_leads_off_the_site(db: &TestDb) {
+    let app = spawn(db).await;
+    app.sign_up("Maple", "owner@maple.example").await;
+    for next in [
+        "/\t/evil.example/x",
+        "/\n/evil.example",
+        "/\r\n/evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "/%09/evil.example",
+        "/%2F/evil.example",
+        "/%5Cevil.example",
+        "%2F%2Fevil.example",
+        "https://evil.example/",
+        "/\u{85}/evil.example",
+    ] {
+        let response = post_form(
+            &app.new_browser_without_redirects(),
+            "/api/account/log-in",
+            &[
+                ("email", "owner@maple.example"),
+                ("password", "correct horse battery"),
+                ("next", next),
+            ],
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::FOUND, "{next:?}");
+        assert_eq!(location(&response), HOME, "{next:?}");
+        assert!(sets_session(&response), "{next:?}");
+    }
+}
+
 async fn signing_out_ends_the_session(db: &TestDb) {
     let app = spawn(db).await;
     app.sign_up("Maple", "owner@maple.example").await;
@@ -191,6 +225,7 @@ tests_on_both_backends!(
     signed_out_visitors_are_sent_to_the_login_page,
     the_sign_up_form_starts_a_session_and_opens_the_settings,
     the_login_form_refuses_wrong_passwords_and_returns_to_the_page_asked_for,
+    logging_in_never_leads_off_the_site,
     signing_out_ends_the_session,
     the_server_renders_the_saved_rules_without_the_wasm,
 );

@@ -21,6 +21,7 @@ async fn sigterm_stops_the_server_gracefully() {
         )
         .env("OUTBOX_SINK_DIR", dir.path().join("outbox"))
         .env("RUST_LOG", "warn")
+        .env("METRICS_ADDR", "127.0.0.1:0")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

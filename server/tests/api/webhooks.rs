@@ -739,6 +739,80 @@ async fn every_mapping_row_signed_through_http(db: &TestDb) {
     assert_eq!(queued, expected);
 }
 
+/// The event log tells the merchant what failed in stable words; where the
+/// API was and how the connection failed go to the server log only.
+async fn event_log_errors_name_no_addresses(db: &TestDb) {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let base = url::Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap();
+    let app = spawn_with(db, move |c| c.bigcommerce_api_base = base).await;
+    let (url, _) = merchant_with(&app, "bigcommerce", json!({"store_hash": "abc123", "api_token": "bc-token-123456", "hook_secret": "hook-secret-123"})).await;
+    let hook = json!({"scope": "store/order/statusUpdated", "store_id": "1", "hash": "h1",
+        "data": {"type": "order", "id": 250, "status": {"previous_status_id": 2, "new_status_id": 10}}});
+    let r = reqwest::Client::new()
+        .post(&url)
+        .header("X-Notify-Hook-Secret", "hook-secret-123")
+        .json(&hook)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let mut detail = String::new();
+    for _ in 0..200 {
+        let (_, log) = app.get_json("/api/v1/events").await;
+        detail = log["events"][0]["detail"].as_str().unwrap_or("").to_owned();
+        if !detail.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        detail,
+        "BigCommerce order 250: the API could not be reached"
+    );
+    for leak in ["127.0.0.1", &port.to_string(), "http", "abc123/v2"] {
+        assert!(!detail.contains(leak), "{detail}");
+    }
+}
+
+/// An event time far in the future (a wrong clock or a forged header) is
+/// taken as five minutes from now, so a later update still notifies instead
+/// of being judged older than the year 2100. (The later one here is itself
+/// 6 minutes ahead, so the test need not wait out the five minutes: it is
+/// taken as five minutes from its own processing, after the first.)
+async fn a_far_future_event_time_does_not_make_later_updates_stale(db: &TestDb) {
+    let app = spawn(db).await;
+    let (url, _) = merchant_with(&app, "shopify", json!({"client_secret": SHOPIFY_SECRET})).await;
+    let future = shopify_order(
+        json!({"fulfillment_status": "partial"}),
+        "2100-01-01T00:00:00Z",
+    );
+    assert_eq!(
+        post_shopify(
+            &url,
+            "orders/updated",
+            "evt-future",
+            &future,
+            SHOPIFY_SECRET
+        )
+        .await,
+        200
+    );
+    settled(&app).await;
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    let ahead = chrono::Utc::now() + chrono::Duration::minutes(6);
+    let later = shopify_order(delivered(), &ahead.to_rfc3339());
+    assert_eq!(
+        post_shopify(&url, "orders/updated", "evt-later", &later, SHOPIFY_SECRET).await,
+        200
+    );
+    let events = settled(&app).await;
+    assert_eq!(events[0]["outcome"], "jobs_created", "{events:?}");
+    let statuses: Vec<String> = jobs(db).await.into_iter().map(|j| j.0).collect();
+    assert!(statuses.contains(&"delivered".to_owned()), "{statuses:?}");
+}
+
 tests_on_both_backends!(
     every_mapping_row_signed_through_http,
     a_signed_shopify_order_becomes_one_job_per_channel,
@@ -749,4 +823,6 @@ tests_on_both_backends!(
     woocommerce_ping_is_answered_and_orders_are_processed,
     generic_signed_events_are_verified_and_processed,
     bigcommerce_orders_are_fetched_with_retries,
+    event_log_errors_name_no_addresses,
+    a_far_future_event_time_does_not_make_later_updates_stale,
 );

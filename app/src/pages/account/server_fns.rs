@@ -50,6 +50,17 @@ mod session {
         ));
     }
 
+    /// Sends the browser on to `path`; a path that cannot be a `Location`
+    /// header leads to the settings instead of a panic.
+    pub fn redirect(path: &str) {
+        let path = if HeaderValue::from_str(path).is_ok() {
+            path
+        } else {
+            crate::routes::HOME
+        };
+        leptos_axum::redirect(path);
+    }
+
     /// The session this browser had before, if any.
     pub async fn current() -> Option<SessionToken> {
         let headers = leptos_axum::extract::<axum::http::HeaderMap>().await.ok()?;
@@ -76,7 +87,12 @@ pub async fn sign_up(
     };
     match context
         .store
-        .sign_up(&form, &context.auth_policy, chrono::Utc::now())
+        .sign_up(
+            &form,
+            crate::server_context::client_ip().await,
+            &context.auth_policy,
+            chrono::Utc::now(),
+        )
         .await
     {
         Ok((merchant, _, token)) => {
@@ -86,6 +102,9 @@ pub async fn sign_up(
             Ok(AccountResult::SignedIn)
         }
         Err(SignUpError::Invalid(fields)) => Ok(AccountResult::Invalid { fields }),
+        Err(refused @ SignUpError::TooManyAttempts) => Ok(AccountResult::Refused {
+            message: refused.to_string(),
+        }),
         Err(SignUpError::Store(e)) => Err(crate::server_context::internal(e)),
     }
 }
@@ -98,10 +117,7 @@ pub async fn log_in(
 ) -> Result<AccountResult, ServerFnError> {
     use notify_store::auth::LoginError;
     let context = crate::server_context::context()?;
-    let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .await
-        .ok()
-        .map(|c| c.0.ip());
+    let peer = crate::server_context::client_ip().await;
     match context
         .store
         .log_in(
@@ -123,7 +139,7 @@ pub async fn log_in(
                     .map_err(crate::server_context::internal)?;
             }
             session::start(&context, &token);
-            leptos_axum::redirect(crate::routes::safe_next(next.as_deref()));
+            session::redirect(crate::routes::safe_next(next.as_deref()));
             Ok(AccountResult::SignedIn)
         }
         Err(LoginError::Store(e)) => Err(crate::server_context::internal(e)),

@@ -6,6 +6,14 @@ use crate::components::format::{StateBadge, short_time, trigger_label};
 use crate::components::{AppLayout, LoadError};
 use crate::routes::DELIVERIES;
 
+/// Rendered on the server: the page answers 404, like the API.
+fn not_found_status() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+}
+
 /// One message: where it went, its state, and every attempt.
 #[component]
 pub fn DeliveryPage() -> impl IntoView {
@@ -21,7 +29,10 @@ pub fn DeliveryPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match detail.await {
                         Err(error) => view! { <LoadError error /> }.into_any(),
-                        Ok(None) => view! { <p class="empty">"There is no such message."</p> }.into_any(),
+                        Ok(None) => {
+                            not_found_status();
+                            view! { <p class="empty">"There is no such message."</p> }.into_any()
+                        }
                         Ok(Some(d)) => {
                             let m = d.delivery;
                             view! {

@@ -76,7 +76,7 @@ pub async fn list_deliveries(query: DeliveryQuery) -> Result<DeliveryList, Serve
 #[cfg(feature = "ssr")]
 impl From<notify_store::delivery::DeliveryLogEntry> for DeliveryRow {
     fn from(entry: notify_store::delivery::DeliveryLogEntry) -> Self {
-        let e = entry.masked();
+        let e = notify_store::merchant_view::delivery(entry);
         DeliveryRow {
             id: e.id.to_string(),
             trigger_key: e.trigger_key,
@@ -129,6 +129,7 @@ pub async fn delivery_detail(id: String) -> Result<Option<MessageDetail>, Server
         .await
         .map_err(crate::server_context::internal)?
         .into_iter()
+        .map(notify_store::merchant_view::attempt)
         .map(|a| AttemptRow {
             attempt: a.attempt,
             at: a.at.to_rfc3339(),

@@ -1,0 +1,49 @@
+//! Personal data that expires: raw webhook bodies (customers' names,
+//! addresses, orders) and the order snapshots messages were made from,
+//! once older than the retention period and finished with. What happened
+//! stays: outcomes, counts, states, attempts, for the event and delivery
+//! logs. The newest snapshot of each order (`documents`) is kept: a later
+//! status of that order is told from it.
+
+use chrono::{DateTime, Utc};
+
+use crate::db::{Store, with_pool};
+use crate::error::StoreResult;
+use crate::time::to_millis;
+
+/// How many rows lost their personal data in one purge.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub webhook_bodies: u64,
+    pub message_contents: u64,
+}
+
+impl Store {
+    /// Empties the bodies of webhooks received before `before` that are
+    /// processed or failed for good, and the contents of messages created
+    /// before it that are sent, failed or dead. Work in progress is kept.
+    pub async fn purge_personal_data(&self, before: DateTime<Utc>) -> StoreResult<Purged> {
+        Ok(with_pool!(self, pool => {
+            let webhook_bodies = sqlx::query(
+                "UPDATE inbound_events SET body = '' WHERE received_at < $1
+                 AND state IN ('processed', 'failed') AND body <> ''",
+            )
+            .bind(to_millis(before))
+            .execute(pool)
+            .await?
+            .rows_affected();
+            let message_contents = sqlx::query(
+                "UPDATE outbox_jobs SET event = '{}' WHERE created_at < $1
+                 AND state IN ('sent', 'failed', 'dead') AND event <> '{}'",
+            )
+            .bind(to_millis(before))
+            .execute(pool)
+            .await?
+            .rows_affected();
+            Purged {
+                webhook_bodies,
+                message_contents,
+            }
+        }))
+    }
+}
