@@ -64,9 +64,13 @@ async fn run(backend: Backend, orders: usize, delay_ms: u64) -> anyhow::Result<(
         ("WEBHOOK_RATE_PER_SECOND", "1000000"),
         ("WEBHOOK_BURST", "1000000"),
     ];
+    let metrics_addr = format!("127.0.0.1:{}", free_port()?);
     let with_roles = |roles: &str| {
         let mut vars = env(&common);
-        vars.extend(env(&[("SERVER_ROLES", roles)]));
+        vars.extend(env(&[
+            ("SERVER_ROLES", roles),
+            ("METRICS_ADDR", &metrics_addr),
+        ]));
         vars.extend(sms.env());
         vars
     };
@@ -94,7 +98,8 @@ async fn run(backend: Backend, orders: usize, delay_ms: u64) -> anyhow::Result<(
     anyhow::ensure!(accepted == orders, "{accepted}/{orders} webhooks accepted");
     let messages = orders * 2;
     let deadline = Instant::now() + Duration::from_secs(300);
-    while pending(&client, &web.base).await? < messages as u64 {
+    let metrics = format!("http://{metrics_addr}");
+    while pending(&client, &metrics).await? < messages as u64 {
         anyhow::ensure!(Instant::now() < deadline, "jobs were not queued in time");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
@@ -127,7 +132,8 @@ async fn run(backend: Backend, orders: usize, delay_ms: u64) -> anyhow::Result<(
     Ok(((times.len() - 1) as f64 / span, rss))
 }
 
-/// `notify_outbox_jobs{state="pending"}` from the server's metrics.
+/// `notify_outbox_jobs{state="pending"}` from the server's metrics
+/// listener at `base`.
 async fn pending(client: &reqwest::Client, base: &str) -> anyhow::Result<u64> {
     let text = client
         .get(format!("{base}/metrics"))

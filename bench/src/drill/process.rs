@@ -200,6 +200,8 @@ fn spawn(
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("PUBLIC_URL", format!("http://127.0.0.1:{port}"))
         .env("RUST_LOG", "warn")
+        // Metrics on a port of their own per server (several may run at once).
+        .env("METRICS_ADDR", "127.0.0.1:0")
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .stdin(Stdio::null())
         .stdout(out.try_clone()?)
