@@ -187,6 +187,21 @@ fn sent_files(dir: &std::path::Path) -> Vec<String> {
     }
 }
 
+/// Runs `workers` until the merchant's `n` jobs are all sent, then stops
+/// them (each finishes what it has in hand).
+async fn send_all(store: &Store, merchant_id: &MerchantId, n: i64, workers: Vec<Worker>) {
+    let (trigger, shutdown) = server::shutdown::channel();
+    let tasks: Vec<_> = workers
+        .into_iter()
+        .map(|w| tokio::spawn(w.run(shutdown.clone())))
+        .collect();
+    until_all_sent(store, merchant_id, n).await;
+    trigger.stop();
+    for task in tasks {
+        let _ = task.await;
+    }
+}
+
 async fn until_all_sent(store: &Store, merchant_id: &MerchantId, n: i64) {
     for _ in 0..600 {
         if store.job_state_counts(merchant_id).await.unwrap() == vec![("sent".to_owned(), n)] {
@@ -205,15 +220,16 @@ async fn two_workers_send_a_thousand_jobs_exactly_once(db: &TestDb) {
     let m = merchant(&store).await;
     queue_jobs(&store, &m, 1000).await;
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (trigger, shutdown) = server::shutdown::channel();
-    let wa =
-        tokio::spawn(worker(&store, a.path(), chrono::Duration::seconds(60)).run(shutdown.clone()));
-    let wb = tokio::spawn(
-        worker(&db.store().await, b.path(), chrono::Duration::seconds(60)).run(shutdown),
-    );
-    until_all_sent(&store, &m, 1000).await;
-    trigger.stop();
-    let _ = (wa.await, wb.await);
+    send_all(
+        &store,
+        &m,
+        1000,
+        vec![
+            worker(&store, a.path(), chrono::Duration::seconds(60)),
+            worker(&db.store().await, b.path(), chrono::Duration::seconds(60)),
+        ],
+    )
+    .await;
     let (sa, sb): (HashSet<_>, HashSet<_>) = (
         sent_files(a.path()).into_iter().collect(),
         sent_files(b.path()).into_iter().collect(),
@@ -269,11 +285,13 @@ async fn a_worker_that_dies_after_claiming_loses_nothing(db: &TestDb) {
     }
     // A healthy worker finishes everything once the leases run out.
     let sink = tempfile::tempdir().unwrap();
-    let (trigger, shutdown) = server::shutdown::channel();
-    let w = tokio::spawn(worker(&store, sink.path(), chrono::Duration::seconds(60)).run(shutdown));
-    until_all_sent(&store, &m, 20).await;
-    trigger.stop();
-    let _ = w.await;
+    send_all(
+        &store,
+        &m,
+        20,
+        vec![worker(&store, sink.path(), chrono::Duration::seconds(60))],
+    )
+    .await;
     let sent: HashSet<_> = sent_files(sink.path()).into_iter().collect();
     assert_eq!(sent.len(), 20, "nothing lost");
     // The duplicates are exactly the messages the provider accepted before
@@ -405,15 +423,17 @@ async fn a_batch_that_would_outlive_its_lease_sends_nothing_twice(db: &TestDb) {
         send_timeout: Duration::from_secs(2),
     };
     let lease = chrono::Duration::milliseconds(2500);
-    let (trigger, shutdown) = server::shutdown::channel();
-    let wa = tokio::spawn(
-        SmsApi::worker(&server, &store, sink.path(), lease, lane).run(shutdown.clone()),
-    );
     let other = db.store().await;
-    let wb = tokio::spawn(SmsApi::worker(&server, &other, sink.path(), lease, lane).run(shutdown));
-    until_all_sent(&store, &m, 16).await;
-    trigger.stop();
-    let _ = (wa.await, wb.await);
+    send_all(
+        &store,
+        &m,
+        16,
+        vec![
+            SmsApi::worker(&server, &store, sink.path(), lease, lane),
+            SmsApi::worker(&server, &other, sink.path(), lease, lane),
+        ],
+    )
+    .await;
     let arrivals = api.arrivals();
     assert_eq!(arrivals.len(), 16);
     assert!(per_recipient(&arrivals).values().all(|n| *n == 1));
@@ -529,11 +549,7 @@ async fn smtp_connections_are_reused_and_replaced_when_closed(db: &TestDb) {
         max_per_second: None,
         send_timeout: Duration::from_secs(10),
     };
-    let (trigger, shutdown) = server::shutdown::channel();
-    let task = tokio::spawn(w.run(shutdown));
-    until_all_sent(&store, &m, 40).await;
-    trigger.stop();
-    let _ = task.await;
+    send_all(&store, &m, 40, vec![w]).await;
     assert_eq!(smtp.messages().len(), 40);
     let connections = smtp.connections.load(std::sync::atomic::Ordering::SeqCst);
     // 40 messages at 5 per connection: 8 connections at least; one per
@@ -566,20 +582,19 @@ async fn texts_are_paced_to_the_providers_rate(db: &TestDb) {
         max_per_second: Some(5.0),
         send_timeout: Duration::from_secs(5),
     };
-    let (trigger, shutdown) = server::shutdown::channel();
-    let w = tokio::spawn(
-        SmsApi::worker(
+    send_all(
+        &store,
+        &m,
+        50,
+        vec![SmsApi::worker(
             &server,
             &store,
             sink.path(),
             chrono::Duration::seconds(60),
             lane,
-        )
-        .run(shutdown),
-    );
-    until_all_sent(&store, &m, 50).await;
-    trigger.stop();
-    let _ = w.await;
+        )],
+    )
+    .await;
     let times: Vec<_> = api.arrivals().into_iter().map(|(at, ..)| at).collect();
     assert_eq!(times.len(), 50);
     for (i, start) in times.iter().enumerate() {
@@ -619,11 +634,7 @@ async fn a_providers_retry_after_pauses_the_whole_channel(db: &TestDb) {
         lane,
     );
     w.retry.delays = vec![chrono::Duration::milliseconds(100); 3];
-    let (trigger, shutdown) = server::shutdown::channel();
-    let task = tokio::spawn(w.run(shutdown));
-    until_all_sent(&store, &m, 3).await;
-    trigger.stop();
-    let _ = task.await;
+    send_all(&store, &m, 3, vec![w]).await;
     let arrivals = api.arrivals();
     assert_eq!(arrivals.len(), 4, "three texts and one refused attempt");
     let paused = arrivals[1].0.duration_since(arrivals[0].0);
@@ -684,15 +695,17 @@ async fn two_workers_at_full_concurrency_send_each_message_once(db: &TestDb) {
         send_timeout: Duration::from_secs(10),
     };
     let lease = chrono::Duration::seconds(30);
-    let (trigger, shutdown) = server::shutdown::channel();
-    let wa = tokio::spawn(
-        SmsApi::worker(&server, &store, sink.path(), lease, lane).run(shutdown.clone()),
-    );
     let other = db.store().await;
-    let wb = tokio::spawn(SmsApi::worker(&server, &other, sink.path(), lease, lane).run(shutdown));
-    until_all_sent(&store, &m, 2000).await;
-    trigger.stop();
-    let _ = (wa.await, wb.await);
+    send_all(
+        &store,
+        &m,
+        2000,
+        vec![
+            SmsApi::worker(&server, &store, sink.path(), lease, lane),
+            SmsApi::worker(&server, &other, sink.path(), lease, lane),
+        ],
+    )
+    .await;
     let arrivals = api.arrivals();
     assert_eq!(arrivals.len(), 2000);
     let counts = per_recipient(&arrivals);
@@ -740,20 +753,19 @@ async fn each_customer_gets_an_orders_statuses_in_order(db: &TestDb) {
         max_per_second: None,
         send_timeout: Duration::from_secs(10),
     };
-    let (trigger, shutdown) = server::shutdown::channel();
-    let w = tokio::spawn(
-        SmsApi::worker(
+    send_all(
+        &store,
+        &m,
+        100,
+        vec![SmsApi::worker(
             &server,
             &store,
             sink.path(),
             chrono::Duration::seconds(60),
             lane,
-        )
-        .run(shutdown),
-    );
-    until_all_sent(&store, &m, 100).await;
-    trigger.stop();
-    let _ = w.await;
+        )],
+    )
+    .await;
     let merchant = store.merchant(&m).await.unwrap();
     let text = |t: &notify_core::TransactionEvent| {
         notify_core::templates::render_sms(notify_core::templates::MessageContext {
