@@ -187,6 +187,33 @@ fn sent_files(dir: &std::path::Path) -> Vec<String> {
     }
 }
 
+/// Up to `limit` due email jobs, claimed for `lease` by a new holder.
+async fn claim_emails(
+    store: &Store,
+    lease: chrono::Duration,
+    limit: i64,
+) -> Vec<notify_store::delivery_queue::ClaimedJob> {
+    store
+        .claim_jobs(
+            Channel::Email,
+            &LeaseHolder::generate(),
+            Utc::now(),
+            lease,
+            limit,
+        )
+        .await
+        .unwrap()
+}
+
+/// A lane's limits: sends at once, sends per second, seconds per send.
+fn lane(concurrency: usize, max_per_second: Option<f64>, send_timeout_s: u64) -> LaneLimits {
+    LaneLimits {
+        concurrency,
+        max_per_second,
+        send_timeout: Duration::from_secs(send_timeout_s),
+    }
+}
+
 /// Runs `workers` until the merchant's `n` jobs are all sent, then stops
 /// them (each finishes what it has in hand).
 async fn send_all(store: &Store, merchant_id: &MerchantId, n: i64, workers: Vec<Worker>) {
@@ -249,29 +276,11 @@ async fn a_worker_that_dies_after_claiming_loses_nothing(db: &TestDb) {
     let m = merchant(&store).await;
     queue_jobs(&store, &m, 20).await;
     // A worker claims 10 jobs with a 1 s lease and dies before sending.
-    let claimed = store
-        .claim_jobs(
-            Channel::Email,
-            &LeaseHolder::generate(),
-            Utc::now(),
-            chrono::Duration::seconds(1),
-            10,
-        )
-        .await
-        .unwrap();
+    let claimed = claim_emails(&store, chrono::Duration::seconds(1), 10).await;
     assert_eq!(claimed.len(), 10);
     // Another claims 5, "sends" them (the provider accepts) and dies before recording.
     let accepted = tempfile::tempdir().unwrap();
-    let half_done = store
-        .claim_jobs(
-            Channel::Email,
-            &LeaseHolder::generate(),
-            Utc::now(),
-            chrono::Duration::seconds(1),
-            5,
-        )
-        .await
-        .unwrap();
+    let half_done = claim_emails(&store, chrono::Duration::seconds(1), 5).await;
     std::fs::create_dir_all(accepted.path().join("email")).unwrap();
     for job in &half_done {
         std::fs::write(
@@ -411,23 +420,32 @@ async fn no_quiet_hours(store: &Store, m: &MerchantId) {
 /// and each message goes out once. The provider answers at once and the
 /// timeout (2 s) cannot fire, so nothing depends on the machine's speed.
 async fn a_batch_that_would_outlive_its_lease_sends_nothing_twice(db: &TestDb) {
+    let lane = lane(8, Some(2.0), 2);
+    two_workers_text_each_customer_once(db, 16, |_| Answer::After(Duration::ZERO), lane, 2500)
+        .await;
+}
+
+/// Two workers share `n` texts to `n` customers (lease `lease_ms`): the
+/// provider sees exactly one request per customer.
+async fn two_workers_text_each_customer_once(
+    db: &TestDb,
+    n: usize,
+    answer: impl Fn(usize) -> Answer + Send + Sync + 'static,
+    lane: LaneLimits,
+    lease_ms: i64,
+) {
     let store = db.store().await;
     let m = merchant(&store).await;
     no_quiet_hours(&store, &m).await;
-    queue_jobs_on(&store, &m, 16, Channel::Sms).await;
-    let (api, server) = SmsApi::start(|_| Answer::After(Duration::ZERO)).await;
+    queue_jobs_on(&store, &m, n, Channel::Sms).await;
+    let (api, server) = SmsApi::start(answer).await;
     let sink = tempfile::tempdir().unwrap();
-    let lane = LaneLimits {
-        concurrency: 8,
-        max_per_second: Some(2.0),
-        send_timeout: Duration::from_secs(2),
-    };
-    let lease = chrono::Duration::milliseconds(2500);
+    let lease = chrono::Duration::milliseconds(lease_ms);
     let other = db.store().await;
     send_all(
         &store,
         &m,
-        16,
+        n as i64,
         vec![
             SmsApi::worker(&server, &store, sink.path(), lease, lane),
             SmsApi::worker(&server, &other, sink.path(), lease, lane),
@@ -435,8 +453,10 @@ async fn a_batch_that_would_outlive_its_lease_sends_nothing_twice(db: &TestDb) {
     )
     .await;
     let arrivals = api.arrivals();
-    assert_eq!(arrivals.len(), 16);
-    assert!(per_recipient(&arrivals).values().all(|n| *n == 1));
+    assert_eq!(arrivals.len(), n);
+    let counts = per_recipient(&arrivals);
+    assert_eq!(counts.len(), n);
+    assert!(counts.values().all(|c| *c == 1));
 }
 
 /// With the provider answering after 200 ms, 200 texts one at a time
@@ -448,11 +468,7 @@ async fn sends_run_concurrently_up_to_the_budget(db: &TestDb) {
     queue_jobs_on(&store, &m, 200, Channel::Sms).await;
     let (api, server) = SmsApi::start(|_| Answer::After(Duration::from_millis(200))).await;
     let sink = tempfile::tempdir().unwrap();
-    let lane = LaneLimits {
-        concurrency: 32,
-        max_per_second: None,
-        send_timeout: Duration::from_secs(10),
-    };
+    let lane = lane(32, None, 10);
     let started = std::time::Instant::now();
     let (trigger, shutdown) = server::shutdown::channel();
     let w = tokio::spawn(
@@ -485,11 +501,7 @@ async fn a_hanging_sms_api_does_not_slow_email(db: &TestDb) {
     let (_api, server) = SmsApi::start(|_| Answer::After(Duration::from_secs(60))).await;
     let smtp = crate::smtp::SmtpServer::start(0).await;
     let sink = tempfile::tempdir().unwrap();
-    let lane = LaneLimits {
-        concurrency: 8,
-        max_per_second: None,
-        send_timeout: Duration::from_secs(10),
-    };
+    let lane = lane(8, None, 10);
     let mut w = SmsApi::worker(
         &server,
         &store,
@@ -544,11 +556,7 @@ async fn smtp_connections_are_reused_and_replaced_when_closed(db: &TestDb) {
         )
         .unwrap(),
     );
-    w.email_lane = LaneLimits {
-        concurrency: 4,
-        max_per_second: None,
-        send_timeout: Duration::from_secs(10),
-    };
+    w.email_lane = lane(4, None, 10);
     send_all(&store, &m, 40, vec![w]).await;
     assert_eq!(smtp.messages().len(), 40);
     let connections = smtp.connections.load(std::sync::atomic::Ordering::SeqCst);
@@ -577,11 +585,7 @@ async fn texts_are_paced_to_the_providers_rate(db: &TestDb) {
     queue_jobs_on(&store, &m, 50, Channel::Sms).await;
     let (api, server) = SmsApi::start(|_| Answer::After(Duration::ZERO)).await;
     let sink = tempfile::tempdir().unwrap();
-    let lane = LaneLimits {
-        concurrency: 32,
-        max_per_second: Some(5.0),
-        send_timeout: Duration::from_secs(5),
-    };
+    let lane = lane(32, Some(5.0), 5);
     send_all(
         &store,
         &m,
@@ -621,11 +625,7 @@ async fn a_providers_retry_after_pauses_the_whole_channel(db: &TestDb) {
     })
     .await;
     let sink = tempfile::tempdir().unwrap();
-    let lane = LaneLimits {
-        concurrency: 1,
-        max_per_second: None,
-        send_timeout: Duration::from_secs(5),
-    };
+    let lane = lane(1, None, 5);
     let mut w = SmsApi::worker(
         &server,
         &store,
@@ -682,35 +682,9 @@ async fn one_merchants_backlog_does_not_delay_another(db: &TestDb) {
 /// Two workers at full concurrency share 2,000 texts: exactly one request
 /// per message at the provider.
 async fn two_workers_at_full_concurrency_send_each_message_once(db: &TestDb) {
-    let store = db.store().await;
-    let m = merchant(&store).await;
-    no_quiet_hours(&store, &m).await;
-    queue_jobs_on(&store, &m, 2000, Channel::Sms).await;
-    let (api, server) =
-        SmsApi::start(|n| Answer::After(Duration::from_millis((n % 7) as u64))).await;
-    let sink = tempfile::tempdir().unwrap();
-    let lane = LaneLimits {
-        concurrency: 32,
-        max_per_second: None,
-        send_timeout: Duration::from_secs(10),
-    };
-    let lease = chrono::Duration::seconds(30);
-    let other = db.store().await;
-    send_all(
-        &store,
-        &m,
-        2000,
-        vec![
-            SmsApi::worker(&server, &store, sink.path(), lease, lane),
-            SmsApi::worker(&server, &other, sink.path(), lease, lane),
-        ],
-    )
-    .await;
-    let arrivals = api.arrivals();
-    assert_eq!(arrivals.len(), 2000);
-    let counts = per_recipient(&arrivals);
-    assert_eq!(counts.len(), 2000);
-    assert!(counts.values().all(|n| *n == 1));
+    let lane = lane(32, None, 10);
+    let answer = |n: usize| Answer::After(Duration::from_millis((n % 7) as u64));
+    two_workers_text_each_customer_once(db, 2000, answer, lane, 30_000).await;
 }
 
 /// 50 orders go Ready then Delivered in the same instant (one processing
@@ -748,11 +722,7 @@ async fn each_customer_gets_an_orders_statuses_in_order(db: &TestDb) {
     })
     .await;
     let sink = tempfile::tempdir().unwrap();
-    let lane = LaneLimits {
-        concurrency: 32,
-        max_per_second: None,
-        send_timeout: Duration::from_secs(10),
-    };
+    let lane = lane(32, None, 10);
     send_all(
         &store,
         &m,
@@ -867,16 +837,7 @@ async fn claims_take_merchants_in_turn(db: &TestDb) {
     queue_jobs(&store, &a, 300).await;
     tokio::time::sleep(Duration::from_millis(5)).await;
     queue_jobs_on_from(&store, &b, 9000..9001, Channel::Email).await;
-    let claimed = store
-        .claim_jobs(
-            Channel::Email,
-            &LeaseHolder::generate(),
-            Utc::now(),
-            chrono::Duration::seconds(30),
-            10,
-        )
-        .await
-        .unwrap();
+    let claimed = claim_emails(&store, chrono::Duration::seconds(30), 10).await;
     assert_eq!(claimed.len(), 10);
     assert_eq!(claimed.iter().filter(|j| j.merchant_id == b).count(), 1);
 
