@@ -84,6 +84,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "how long a worker holds claimed messages before another may take them over; renewed while they are being sent (default 120; above SMS_TIMEOUT_SECONDS and SMTP_TIMEOUT_SECONDS)",
     ),
     (
+        "MERCHANT_DAILY_MESSAGE_LIMIT",
+        "messages one merchant may send per channel per day (its own calendar day; test sends count); beyond it messages wait, held, until the next day or a raised limit (default 5000)",
+    ),
+    (
         "DELIVERY_CONCURRENCY",
         "messages one replica sends at once on each channel: email and SMS each have this many in flight at most (default 32)",
     ),
@@ -159,6 +163,8 @@ pub struct Config {
     pub delivery_lease: chrono::Duration,
     /// Messages in flight at once, per channel.
     pub delivery_concurrency: usize,
+    /// Messages per merchant, channel and day.
+    pub daily_message_limit: u32,
     /// How long one SMTP conversation may take.
     pub smtp_timeout: std::time::Duration,
     /// Sends per second per replica; `None`: unlimited.
@@ -253,6 +259,7 @@ pub const DEFAULT_BIGCOMMERCE_API_BASE: &str = "https://api.bigcommerce.com/";
 pub const DEFAULT_PROCESSING_RETRY_SECONDS: &str = "5,30,120,600,1800,3600,7200";
 pub const DEFAULT_DELIVERY_LEASE_SECONDS: i64 = 120;
 pub const DEFAULT_DELIVERY_CONCURRENCY: usize = 32;
+pub const DEFAULT_DAILY_MESSAGE_LIMIT: u32 = 5000;
 pub const DEFAULT_SMTP_TIMEOUT_SECONDS: i64 = 20;
 pub const DEFAULT_SMS_TIMEOUT_SECONDS: i64 = 15;
 pub const DEFAULT_PROCESSING_LEASE_SECONDS: i64 = 60;
@@ -364,6 +371,7 @@ impl Config {
                 .expect("valid default"),
             delivery_lease: chrono::Duration::seconds(DEFAULT_DELIVERY_LEASE_SECONDS),
             delivery_concurrency: DEFAULT_DELIVERY_CONCURRENCY,
+            daily_message_limit: DEFAULT_DAILY_MESSAGE_LIMIT,
             smtp_timeout: std::time::Duration::from_secs(DEFAULT_SMTP_TIMEOUT_SECONDS as u64),
             smtp_max_per_second: None,
             sms_max_per_second: None,
@@ -477,6 +485,17 @@ impl Config {
         };
         let smtp_max_per_second = max_rate("SMTP_MAX_PER_SECOND", &mut errors);
         let sms_max_per_second = max_rate("SMS_MAX_PER_SECOND", &mut errors);
+        let daily_message_limit = match var("MERCHANT_DAILY_MESSAGE_LIMIT")
+            .map(|v| v.trim().parse::<u32>())
+        {
+            None => DEFAULT_DAILY_MESSAGE_LIMIT,
+            Some(Ok(n)) if n > 0 => n,
+            Some(_) => {
+                errors
+                    .push("MERCHANT_DAILY_MESSAGE_LIMIT must be a whole number above 0".to_owned());
+                DEFAULT_DAILY_MESSAGE_LIMIT
+            }
+        };
         let delivery_concurrency = match var("DELIVERY_CONCURRENCY")
             .map(|v| v.trim().parse::<usize>())
         {
@@ -637,6 +656,7 @@ impl Config {
                 delivery_retry,
                 delivery_lease: chrono::Duration::seconds(delivery_lease),
                 delivery_concurrency,
+                daily_message_limit,
                 smtp_timeout: std::time::Duration::from_secs(smtp_timeout),
                 smtp_max_per_second,
                 sms_max_per_second,

@@ -102,6 +102,7 @@ impl Application {
                 max_per_second: config.smtp_max_per_second,
                 send_timeout: config.smtp_timeout,
             },
+            daily_limit: config.daily_message_limit,
             sms_lane: LaneLimits {
                 concurrency: config.delivery_concurrency,
                 max_per_second: config.sms_max_per_second,

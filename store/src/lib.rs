@@ -10,6 +10,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod cursor;
+pub mod daily_limit;
 pub mod delivery;
 pub mod delivery_queue;
 pub mod error;

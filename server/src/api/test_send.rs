@@ -7,6 +7,7 @@ use axum::extract::State;
 use chrono::{Duration, Utc};
 use notify_core::sample::{SampleContacts, sample_event};
 use notify_core::{Channel, EmailAddress, FieldError, PhoneNumber, Trigger};
+use notify_store::daily_limit::day_bounds;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -59,6 +60,20 @@ pub async fn send(
         _ => return Err(field("channel", "must be email or sms")),
     };
     let now = Utc::now();
+    let merchant = state.store.merchant(&who.merchant_id).await?;
+    // Test sends count toward the daily limit, and are refused beyond it.
+    let (today, _) = day_bounds(now, merchant.time_zone.tz());
+    let limit = state.config.daily_message_limit;
+    if state
+        .store
+        .messages_since(&who.merchant_id, channel, today, now)
+        .await?
+        >= i64::from(limit)
+    {
+        return Err(ApiError::TooManyRequests(format!(
+            "the daily limit of {limit} messages on this channel is reached"
+        )));
+    }
     if !state
         .store
         .allow_test_send(
@@ -74,7 +89,6 @@ pub async fn send(
             "at most {LIMIT_PER_HOUR} test messages an hour"
         )));
     }
-    let merchant = state.store.merchant(&who.merchant_id).await?;
     let id = format!("test_{}", now.timestamp_millis());
     let message = Message {
         id: &id,

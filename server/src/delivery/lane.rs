@@ -6,12 +6,14 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{Duration, Utc};
 use notify_core::Channel;
 use notify_store::MerchantId;
 use notify_store::accounts::Merchant;
+use notify_store::daily_limit::{HELD, day_bounds};
 use notify_store::delivery_queue::{AttemptResult, ClaimedJob, FinishedAttempt, LeaseHolder};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio::task::JoinSet;
@@ -31,6 +33,16 @@ pub struct LaneLimits {
     pub concurrency: usize,
     pub max_per_second: Option<f64>,
     pub send_timeout: StdDuration,
+}
+
+/// A merchant as one claim sees it.
+#[derive(Clone)]
+struct InClaim {
+    merchant: Merchant,
+    /// Messages it may still send on this channel today (shared by the
+    /// claim's sends; below zero: held until `tomorrow`).
+    left_today: Arc<AtomicI64>,
+    tomorrow: chrono::DateTime<Utc>,
 }
 
 struct Lane {
@@ -148,14 +160,16 @@ impl Lane {
         while sends.join_next().await.is_some() {}
     }
 
-    /// The merchants of a claim, one query each.
-    async fn merchants_of(&self, jobs: &[ClaimedJob]) -> HashMap<MerchantId, Merchant> {
+    /// The merchants of a claim with what is left of their daily limit on
+    /// this channel, two queries each.
+    async fn merchants_of(&self, jobs: &[ClaimedJob]) -> HashMap<MerchantId, InClaim> {
         let mut merchants = HashMap::new();
+        let now = Utc::now();
         for job in jobs {
             if merchants.contains_key(&job.merchant_id) {
                 continue;
             }
-            match self.worker.store.merchant(&job.merchant_id).await {
+            match self.in_claim(&job.merchant_id, jobs, now).await {
                 Ok(m) => {
                     merchants.insert(job.merchant_id.clone(), m);
                 }
@@ -167,17 +181,48 @@ impl Lane {
         merchants
     }
 
+    async fn in_claim(
+        &self,
+        merchant_id: &MerchantId,
+        jobs: &[ClaimedJob],
+        now: chrono::DateTime<Utc>,
+    ) -> Result<InClaim, notify_store::StoreError> {
+        let merchant = self.worker.store.merchant(merchant_id).await?;
+        let (today, tomorrow) = day_bounds(now, merchant.time_zone.tz());
+        // Counts the jobs being sent, this claim's among them.
+        let used = self
+            .worker
+            .store
+            .messages_since(merchant_id, self.channel, today, now)
+            .await?;
+        let here = jobs
+            .iter()
+            .filter(|j| j.merchant_id == *merchant_id)
+            .count() as i64;
+        let left = i64::from(self.worker.daily_limit) - (used - here);
+        Ok(InClaim {
+            merchant,
+            left_today: Arc::new(AtomicI64::new(left)),
+            tomorrow,
+        })
+    }
+
     /// Sends one job when its turn comes, if its lease covers the send;
     /// otherwise puts it back.
     async fn deliver(
         &self,
         job: ClaimedJob,
-        merchant: Option<Merchant>,
+        merchant: Option<InClaim>,
         claim: ClaimTimes,
         permit: OwnedSemaphorePermit,
         shutdown: Shutdown,
     ) {
-        let Some(merchant) = merchant else {
+        let Some(InClaim {
+            merchant,
+            left_today,
+            tomorrow,
+        }) = merchant
+        else {
             return self.put_back(&job).await;
         };
         tokio::select! {
@@ -187,6 +232,21 @@ impl Lane {
         if !self.clock.covers(claim, self.limits.send_timeout) {
             // Another worker may take it over before the send could end.
             return self.put_back(&job).await;
+        }
+        if left_today.fetch_sub(1, Ordering::SeqCst) <= 0 {
+            let reason = format!(
+                "{HELD} of {} {} reached; goes at {} or when the limit is raised",
+                self.worker.daily_limit,
+                match self.channel {
+                    Channel::Email => "emails",
+                    Channel::Sms => "texts",
+                },
+                tomorrow
+                    .with_timezone(&merchant.time_zone.tz())
+                    .format("%Y-%m-%d %H:%M %Z")
+            );
+            tracing::warn!(merchant = %job.merchant_id, job = %job.id, channel = %self.channel.slug(), "held by the daily message limit");
+            return self.postpone(&job, tomorrow, &reason).await;
         }
         if self.channel == Channel::Sms
             && let Some(until) = merchant
@@ -200,16 +260,7 @@ impl Lane {
                     .format("%H:%M %Z")
             );
             tracing::info!(job = %job.id, %until, "SMS held for quiet hours");
-            if let Err(e) = self
-                .worker
-                .store
-                .postpone_job(&job, until, &reason, Utc::now())
-                .await
-            {
-                tracing::error!(job = %job.id, error = %e, "postponing a job failed");
-            }
-            self.clock.let_go(1);
-            return;
+            return self.postpone(&job, until, &reason).await;
         }
         let started = Instant::now();
         let outcome = match tokio::time::timeout(
@@ -263,6 +314,19 @@ impl Lane {
             tracing::error!("the delivery recorder stopped before an attempt was recorded");
         }
         drop(permit);
+    }
+
+    /// Puts a job back unsent until `until`, saying why.
+    async fn postpone(&self, job: &ClaimedJob, until: chrono::DateTime<Utc>, reason: &str) {
+        if let Err(e) = self
+            .worker
+            .store
+            .postpone_job(job, until, reason, Utc::now())
+            .await
+        {
+            tracing::error!(job = %job.id, error = %e, "postponing a job failed");
+        }
+        self.clock.let_go(1);
     }
 
     async fn put_back(&self, job: &ClaimedJob) {

@@ -108,6 +108,8 @@ pub struct Worker {
     pub lease: Duration,
     pub email_lane: LaneLimits,
     pub sms_lane: LaneLimits,
+    /// Messages per merchant, channel and day (`MERCHANT_DAILY_MESSAGE_LIMIT`).
+    pub daily_limit: u32,
     /// The slow poll that backs up the wake-ups (and picks up retries).
     pub backstop: StdDuration,
     pub metrics: crate::metrics::Metrics,
@@ -117,6 +119,22 @@ impl Worker {
     /// Runs both lanes until `shutdown`; the sends in flight finish and are
     /// recorded first.
     pub async fn run(self, shutdown: Shutdown) {
+        // Messages held by the daily limit go now if it was raised (they
+        // are held again if not).
+        match self
+            .store
+            .resume_held_by_daily_limit(chrono::Utc::now())
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                messages = n,
+                "messages held by the daily limit are checked again"
+            ),
+            Err(e) => {
+                tracing::error!(error = %e, "resuming messages held by the daily limit failed")
+            }
+        }
         let wakes = Channel::ALL.map(|_| Arc::new(Notify::new()));
         let forward = {
             let (wake, wakes) = (self.wake.clone(), wakes.clone());

@@ -641,8 +641,34 @@ mod quiet_hours_and_test_sends {
         assert_eq!(status, 429, "{limited}");
     }
 
+    /// Test sends count toward the daily limit: with a limit of 2, the
+    /// third test email of the day is refused (the hourly limit is 10).
+    async fn test_sends_count_toward_the_daily_limit(db: &TestDb) {
+        let app = crate::harness::spawn_with(db, |c| c.daily_message_limit = 2).await;
+        app.sign_up("Maple", "owner@maple.example").await;
+        let body = json!({"trigger": {"kind": "order", "source": "shopify", "status": "ready"}, "channel": "email", "to": "me@maple.example"});
+        for _ in 0..2 {
+            let (status, result) = app
+                .send_json(Method::POST, "/api/v1/test-send", body.clone())
+                .await;
+            assert_eq!(status, 200, "{result}");
+        }
+        let (status, refused) = app.send_json(Method::POST, "/api/v1/test-send", body).await;
+        assert_eq!(status, 429, "{refused}");
+        assert!(refused.to_string().contains("daily limit"), "{refused}");
+        // Texts have a limit of their own.
+        let text = json!({"trigger": {"kind": "order", "source": "shopify", "status": "ready"}, "channel": "sms", "to": "+14155550134"});
+        assert_eq!(
+            app.send_json(Method::POST, "/api/v1/test-send", text)
+                .await
+                .0,
+            200
+        );
+    }
+
     tests_on_both_backends!(
         texts_wait_for_quiet_hours_to_end_and_emails_do_not,
-        test_sends_go_through_the_real_channel_and_are_limited
+        test_sends_go_through_the_real_channel_and_are_limited,
+        test_sends_count_toward_the_daily_limit
     );
 }

@@ -386,6 +386,7 @@ fn bad_scale_and_limit_variables_are_refused_one_message_each() {
         .env("SMS_TIMEOUT_SECONDS", "15")
         .env("PROCESSING_LEASE_SECONDS", "-1")
         .env("DELIVERY_CONCURRENCY", "0")
+        .env("MERCHANT_DAILY_MESSAGE_LIMIT", "none")
         .env("SMTP_MAX_PER_SECOND", "fast")
         .env("SMS_MAX_PER_SECOND", "-1")
         .env("SMTP_TIMEOUT_SECONDS", "0")
@@ -400,6 +401,7 @@ fn bad_scale_and_limit_variables_are_refused_one_message_each() {
         "DELIVERY_LEASE_SECONDS",
         "PROCESSING_LEASE_SECONDS",
         "DELIVERY_CONCURRENCY",
+        "MERCHANT_DAILY_MESSAGE_LIMIT",
         "SMTP_MAX_PER_SECOND",
         "SMS_MAX_PER_SECOND",
         "SMTP_TIMEOUT_SECONDS",

@@ -173,6 +173,7 @@ fn worker(store: &Store, sink: &std::path::Path, lease: chrono::Duration) -> Wor
         lease,
         email_lane: limits,
         sms_lane: limits,
+        daily_limit: 1_000_000,
         backstop: Duration::from_millis(100),
         metrics: Default::default(),
     }
@@ -757,6 +758,54 @@ async fn each_customer_gets_an_orders_statuses_in_order(db: &TestDb) {
     }
 }
 
+/// With a daily limit of 3, two of five emails wait, held, in the
+/// delivery log; a worker started with a raised limit sends them at once.
+async fn messages_beyond_the_daily_limit_wait_until_it_is_raised(db: &TestDb) {
+    let store = db.store().await;
+    let m = merchant(&store).await;
+    queue_jobs(&store, &m, 5).await;
+    let sink = tempfile::tempdir().unwrap();
+    let limited = Worker {
+        daily_limit: 3,
+        ..worker(&store, sink.path(), chrono::Duration::seconds(60))
+    };
+    let (trigger, shutdown) = server::shutdown::channel();
+    let task = tokio::spawn(limited.run(shutdown));
+    for _ in 0..200 {
+        let log = store
+            .delivery_log(&m, &Default::default(), 10, None)
+            .await
+            .unwrap();
+        let held = log
+            .iter()
+            .filter(|e| {
+                e.state == "pending"
+                    && e.last_error
+                        .as_deref()
+                        .is_some_and(|r| r.starts_with("held: daily limit of 3 emails"))
+            })
+            .count();
+        if held == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Stopping waits for the sends in hand to be recorded.
+    trigger.stop();
+    let _ = task.await;
+    assert_eq!(
+        store.job_state_counts(&m).await.unwrap(),
+        vec![("pending".to_owned(), 2), ("sent".to_owned(), 3)]
+    );
+    assert_eq!(sent_files(sink.path()).len(), 3);
+    let raised = Worker {
+        daily_limit: 10,
+        ..worker(&store, sink.path(), chrono::Duration::seconds(60))
+    };
+    send_all(&store, &m, 5, vec![raised]).await;
+    assert_eq!(sent_files(sink.path()).len(), 5);
+}
+
 /// Only the holder of a lease records the outcome: a worker whose lease
 /// ran out (and was taken over) cannot overwrite the new holder's result,
 /// and renewing extends only the holder's own leases.
@@ -888,6 +937,7 @@ tests_on_both_backends!(
     two_workers_at_full_concurrency_send_each_message_once,
     each_customer_gets_an_orders_statuses_in_order,
     only_the_lease_holder_records_the_outcome,
+    messages_beyond_the_daily_limit_wait_until_it_is_raised,
     claims_take_merchants_in_turn,
     two_workers_send_a_thousand_jobs_exactly_once,
     a_worker_that_dies_after_claiming_loses_nothing
