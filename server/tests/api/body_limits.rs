@@ -7,23 +7,13 @@ use std::time::Duration;
 use notify_store::testing::TestDb;
 use notify_store::tests_on_both_backends;
 use reqwest::Method;
-use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::harness::{TestApp, spawn};
+use crate::harness::{TestApp, signed_in_with_a_key};
 use crate::routes::{Body, state_changing};
 
 const MIB: usize = 1024 * 1024;
-
-async fn signed_in_with_a_key(db: &TestDb) -> (TestApp, String) {
-    let app = spawn(db).await;
-    app.sign_up("Maple", "owner@maple.example").await;
-    let (_, key) = app
-        .send_json(Method::POST, "/api/v1/api-keys", json!({"name": "keep"}))
-        .await;
-    (app, key["id"].as_str().unwrap().to_owned())
-}
 
 /// Sends up to `size` bytes in 64 KiB pieces over a raw connection (with
 /// `Content-Length: size`, or chunked without a length) and returns the

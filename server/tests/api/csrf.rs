@@ -6,17 +6,8 @@ use notify_store::tests_on_both_backends;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::harness::{TestApp, spawn};
+use crate::harness::{TestApp, signed_in_with_a_key, spawn};
 use crate::routes::state_changing;
-
-async fn signed_in_with_a_key(db: &TestDb) -> (TestApp, String) {
-    let app = spawn(db).await;
-    app.sign_up("Maple", "owner@maple.example").await;
-    let (_, key) = app
-        .send_json(Method::POST, "/api/v1/api-keys", json!({"name": "keep"}))
-        .await;
-    (app, key["id"].as_str().unwrap().to_owned())
-}
 
 async fn assert_nothing_changed(app: &TestApp) {
     assert_eq!(

@@ -78,6 +78,20 @@ pub async fn try_spawn_with(
     })
 }
 
+/// The app with a merchant signed up and one of its API keys (its id).
+pub async fn signed_in_with_a_key(db: &TestDb) -> (TestApp, String) {
+    let app = spawn(db).await;
+    app.sign_up("Maple", "owner@maple.example").await;
+    let (_, key) = app
+        .send_json(
+            reqwest::Method::POST,
+            "/api/v1/api-keys",
+            json!({"name": "keep"}),
+        )
+        .await;
+    (app, key["id"].as_str().unwrap().to_owned())
+}
+
 pub fn browser() -> Client {
     Client::builder().cookie_store(true).build().unwrap()
 }
