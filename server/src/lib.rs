@@ -1,6 +1,8 @@
 #![recursion_limit = "256"]
 //! The Customer Notifications server: the pages (SSR), their server
-//! functions, and the JSON API; later stages add webhooks and delivery.
+//! functions and the JSON API; the webhook endpoints; the processor that
+//! turns stored webhooks into outbox jobs; the delivery worker that sends
+//! them; metrics and maintenance.
 
 pub mod api;
 pub mod config;
