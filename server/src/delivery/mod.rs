@@ -86,10 +86,13 @@ async fn write_to_sink(
         Ok(()) => SendOutcome::Sent {
             provider_id: Some(format!("sink:{}", path.display())),
         },
-        Err(e) => SendOutcome::Transient {
-            error: format!("writing {}: {e}", path.display()),
-            retry_after: None,
-        },
+        Err(e) => {
+            tracing::error!(path = %path.display(), error = %e, "writing to the outbox sink failed");
+            SendOutcome::Transient {
+                error: format!("the local sink folder could not be written ({})", e.kind()),
+                retry_after: None,
+            }
+        }
     }
 }
 

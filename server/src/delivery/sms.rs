@@ -91,10 +91,15 @@ impl SmsTransport {
                     .send()
                     .await;
                 match response {
-                    Err(e) => SendOutcome::Transient {
-                        error: format!("SMS API: {e}"),
-                        retry_after: None,
-                    },
+                    Err(e) => {
+                        // The URL names the account: the log has it, the
+                        // merchant's delivery log does not.
+                        tracing::warn!(error = %e, "SMS API request failed");
+                        SendOutcome::Transient {
+                            error: format!("SMS API: {}", e.without_url()),
+                            retry_after: None,
+                        }
+                    }
                     Ok(r) => classify(r).await,
                 }
             }
