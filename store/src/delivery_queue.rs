@@ -178,24 +178,27 @@ pub struct FinishedAttempt {
 }
 
 /// Due, unleased jobs on one channel that are first in line for their
-/// recipient, ranked within their merchant (`turn`), claimed by rank.
-/// `SKIP_LOCKED` becomes `FOR UPDATE SKIP LOCKED` on PostgreSQL, where the
-/// lease condition is checked again on the locked row.
+/// recipient (`place` 1 among the recipient's open jobs, in queue order),
+/// ranked within their merchant (`turn`) and claimed by rank. Two window
+/// sorts over the channel's open jobs: no correlated subquery, so the cost
+/// does not hang on the planner's row estimates (PostgreSQL planned the
+/// earlier `NOT EXISTS` form as a nested loop on fresh tables: ~20 claims a
+/// second at 2,000 open jobs). `SKIP_LOCKED` becomes `FOR UPDATE SKIP
+/// LOCKED` on PostgreSQL, where the lease condition is checked again on the
+/// locked row.
 const CLAIM: &str = "UPDATE outbox_jobs SET lease_until = $1, lease_token = $4, attempts = attempts + 1
      WHERE id IN (
        SELECT id FROM outbox_jobs
        WHERE id IN (
          SELECT id FROM (
-           SELECT j.id AS id, j.next_attempt_at AS due, j.queue_seq AS seq,
-                  ROW_NUMBER() OVER (PARTITION BY j.merchant_id ORDER BY j.next_attempt_at, j.queue_seq, j.id) AS turn
-           FROM outbox_jobs j
-           WHERE j.channel = $5 AND j.state IN ('pending', 'retrying') AND j.next_attempt_at <= $2
-             AND (j.lease_until IS NULL OR j.lease_until <= $2)
-             AND NOT EXISTS (
-               SELECT 1 FROM outbox_jobs e
-               WHERE e.merchant_id = j.merchant_id AND e.channel = j.channel AND e.recipient = j.recipient
-                 AND e.state IN ('pending', 'retrying')
-                 AND (e.queue_seq < j.queue_seq OR (e.queue_seq = j.queue_seq AND e.id < j.id)))
+           SELECT id, due, seq, ROW_NUMBER() OVER (PARTITION BY merchant_id ORDER BY due, seq, id) AS turn
+           FROM (
+             SELECT id, merchant_id, next_attempt_at AS due, queue_seq AS seq, lease_until,
+                    ROW_NUMBER() OVER (PARTITION BY merchant_id, recipient ORDER BY queue_seq, id) AS place
+             FROM outbox_jobs
+             WHERE channel = $5 AND state IN ('pending', 'retrying')
+           ) AS open_jobs
+           WHERE place = 1 AND due <= $2 AND (lease_until IS NULL OR lease_until <= $2)
          ) AS ranked
          ORDER BY turn, due, seq LIMIT $3)
        AND state IN ('pending', 'retrying') AND (lease_until IS NULL OR lease_until <= $2) SKIP_LOCKED)

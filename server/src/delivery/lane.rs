@@ -26,6 +26,9 @@ use crate::shutdown::Shutdown;
 /// The most jobs one claim takes (each also needs a free send slot).
 const CLAIM_MAX: usize = 64;
 
+/// How long a busy lane waits for more free slots before claiming.
+const CLAIM_GATHER: StdDuration = StdDuration::from_millis(10);
+
 /// What a lane may do: sends in flight at once, sends started per second,
 /// and how long one send may take.
 #[derive(Debug, Clone, Copy)]
@@ -108,6 +111,12 @@ impl Lane {
                 () = shutdown.wait() => break,
             };
             let mut permits = vec![first];
+            if slots.available_permits() + 1 < self.limits.concurrency / 2 {
+                // Busy: let a few more sends finish, so that one claim (a
+                // sort of the channel's open jobs) serves many sends
+                // rather than one each.
+                tokio::time::sleep(CLAIM_GATHER).await;
+            }
             while permits.len() < CLAIM_MAX {
                 match slots.clone().try_acquire_owned() {
                     Ok(p) => permits.push(p),
