@@ -70,7 +70,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        // Outermost last: trace → security headers → body limit →
+        // Outermost last: trace → security headers → webhook gate → body limit →
         // cross-site check → client address → who is asking → pages that need a signed-in
         // merchant → server functions' decoding errors as 400.
         .layer(middleware::from_fn(
@@ -87,6 +87,11 @@ pub fn router(state: AppState) -> Router {
             csrf::reject_cross_site,
         ))
         .layer(middleware::from_fn(body_limit::limit_bodies))
+        // A store webhook's 404 and 429, before any other work.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::webhooks::gate,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security_headers::add,
