@@ -8,7 +8,7 @@ pub mod sms;
 mod verify;
 mod writer;
 
-pub use gate::gate;
+pub use gate::GateLayer;
 pub use rate_limit::{RateLimit, RateLimiter};
 pub use writer::IngestWriter;
 

@@ -385,6 +385,12 @@ async fn a_refused_webhook_is_answered_before_its_body_and_logs_nothing(db: &Tes
         let answer = String::from_utf8_lossy(&answer).to_lowercase();
         assert!(answer.starts_with("http/1.1 429"), "{answer}");
         assert!(answer.contains("retry-after: "), "{answer}");
+        // Answered outside the other middleware, with the same headers.
+        assert!(answer.contains("x-frame-options: deny"), "{answer}");
+        assert!(
+            answer.contains("content-security-policy: default-src 'none'"),
+            "{answer}"
+        );
     }
     let logs = String::from_utf8_lossy(&crate::harness::logs().lock().unwrap()).into_owned();
     let refusals: Vec<&str> = logs
