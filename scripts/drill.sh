@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fault drills against the real server binary, each one command:
-#   scripts/drill.sh crash|outage|bad-input|rate-limit|fairness|all [--short] [--sqlite|--postgres] [--release]
+#   scripts/drill.sh crash|outage|bad-input|rate-limit|fairness|abuse|all [--short] [--sqlite|--postgres] [--release]
 # Without --sqlite/--postgres each drill runs on both. --release drills the
 # release build (default: the debug build). Exits non-zero when a drill
 # finds lost messages, a wrong answer, unbounded memory or a starved store.

@@ -16,7 +16,16 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
+use notify_store::integrations::Platform;
+
 use crate::state::AppState;
+
+fn platform_index(platform: Platform) -> usize {
+    Platform::ALL
+        .iter()
+        .position(|p| *p == platform)
+        .expect("every platform is in Platform::ALL")
+}
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct PlatformLabels {
@@ -71,6 +80,11 @@ struct Inner {
     send_seconds: Family<ChannelLabels, Histogram, SendBuckets>,
     provider_errors: Family<ProviderErrorLabels, Counter>,
     delivery_attempts: Family<AttemptLabels, Counter>,
+    /// `webhooks_rejected` for the refusals a flood is made of, per
+    /// platform (in `Platform::ALL` order), created once: counting one is
+    /// an atomic increment, with no label to build or look up.
+    rate_limited: [Counter; Platform::ALL.len()],
+    malformed_endpoint: [Counter; Platform::ALL.len()],
 }
 
 /// The process's metrics; cheap to clone (one shared registry).
@@ -134,8 +148,22 @@ impl Metrics {
             "Delivery attempts per channel and result (sent, retry, failed, dead)",
             delivery_attempts.clone(),
         );
+        let per_platform = |reason: &str| {
+            Platform::ALL.map(|p| {
+                webhooks_rejected
+                    .get_or_create(&RejectedLabels {
+                        platform: p.slug().to_owned(),
+                        reason: reason.to_owned(),
+                    })
+                    .clone()
+            })
+        };
+        let rate_limited = per_platform("rate_limited");
+        let malformed_endpoint = per_platform("unknown_endpoint");
         Metrics(Arc::new(Inner {
             registry,
+            rate_limited,
+            malformed_endpoint,
             webhooks_received,
             webhooks_rejected,
             inbound_events,
@@ -154,6 +182,16 @@ impl Metrics {
                 platform: platform.to_owned(),
             })
             .inc();
+    }
+
+    /// A webhook refused for its endpoint's rate (no allocation).
+    pub fn webhook_rate_limited(&self, platform: Platform) {
+        self.0.rate_limited[platform_index(platform)].inc();
+    }
+
+    /// A webhook whose endpoint segment is not an endpoint id (no allocation).
+    pub fn webhook_endpoint_malformed(&self, platform: Platform) {
+        self.0.malformed_endpoint[platform_index(platform)].inc();
     }
 
     pub fn webhook_rejected(&self, platform: &str, reason: &str) {

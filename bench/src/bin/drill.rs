@@ -1,13 +1,13 @@
 //! Fault drills against the real server binary (`SERVER_BIN`, else
 //! target/release/server, else target/debug/server).
 //!
-//! `drill <crash|outage|bad-input|rate-limit|fairness|all> [--short] [--sqlite|--postgres]`
+//! `drill <crash|outage|bad-input|rate-limit|fairness|abuse|all> [--short] [--sqlite|--postgres]`
 //!
 //! Without a backend flag each drill runs on SQLite and on PostgreSQL
 //! (`TEST_POSTGRES_URL`, default postgres://postgres@127.0.0.1:5432/postgres).
 //! Exits non-zero when a drill finds the product did not hold up.
 
-use notify_bench::drill::{Backend, Length, bad_input, crash, fairness, outage, rate_limit};
+use notify_bench::drill::{Backend, Length, abuse, bad_input, crash, fairness, outage, rate_limit};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -31,14 +31,22 @@ async fn main() -> anyhow::Result<()> {
         .map(String::as_str)
         .unwrap_or("all");
     let drills: &[&str] = match which {
-        "all" => &["crash", "outage", "bad-input", "rate-limit", "fairness"],
+        "all" => &[
+            "crash",
+            "outage",
+            "bad-input",
+            "rate-limit",
+            "fairness",
+            "abuse",
+        ],
         "crash" => &["crash"],
         "outage" => &["outage"],
         "bad-input" => &["bad-input"],
         "rate-limit" => &["rate-limit"],
         "fairness" => &["fairness"],
+        "abuse" => &["abuse"],
         other => anyhow::bail!(
-            "unknown drill {other:?}: use crash, outage, bad-input, rate-limit, fairness or all (options --short, --sqlite, --postgres)"
+            "unknown drill {other:?}: use crash, outage, bad-input, rate-limit, fairness, abuse or all (options --short, --sqlite, --postgres)"
         ),
     };
     let mut failed = Vec::new();
@@ -49,6 +57,7 @@ async fn main() -> anyhow::Result<()> {
                 "outage" => outage::run(backend, length).await,
                 "bad-input" => bad_input::run(backend, length).await,
                 "fairness" => fairness::run(backend, length).await,
+                "abuse" => abuse::run(backend, length).await,
                 _ => rate_limit::run(backend, length).await,
             };
             match result {

@@ -1,9 +1,10 @@
 //! Fault drills against the real server binary: kill -9 under load, a
 //! provider outage, bad input at volume, per-endpoint rate limits,
-//! fairness between merchants. Each
+//! fairness between merchants, hostile traffic (abuse). Each
 //! prints what it measured and fails (an `Err`) when the product did not
 //! hold up.
 
+pub mod abuse;
 pub mod bad_input;
 pub mod crash;
 pub mod fairness;

@@ -39,6 +39,8 @@ fn metrics_routes() -> Router<AppState> {
 pub fn metrics_router(state: AppState) -> Router {
     metrics_routes()
         .layer(TraceLayer::new_for_http())
+        // A store webhook's 404 and 429, before any other work.
+        .layer(crate::webhooks::GateLayer::new(&state))
         .with_state(state)
 }
 
@@ -46,6 +48,8 @@ pub fn metrics_router(state: AppState) -> Router {
 pub fn operations_router(state: AppState) -> Router {
     operations_routes(&state)
         .layer(TraceLayer::new_for_http())
+        // A store webhook's 404 and 429, before any other work.
+        .layer(crate::webhooks::GateLayer::new(&state))
         .with_state(state)
 }
 
@@ -70,7 +74,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        // Outermost last: trace → security headers → body limit →
+        // Outermost last: webhook gate → trace → security headers → body limit →
         // cross-site check → client address → who is asking → pages that need a signed-in
         // merchant → server functions' decoding errors as 400.
         .layer(middleware::from_fn(
@@ -92,5 +96,7 @@ pub fn router(state: AppState) -> Router {
             security_headers::add,
         ))
         .layer(TraceLayer::new_for_http())
+        // A store webhook's 404 and 429, before any other work.
+        .layer(crate::webhooks::GateLayer::new(&state))
         .with_state(state)
 }

@@ -31,7 +31,7 @@ pub fn page_policy(nonce: Option<&str>) -> String {
 }
 
 /// Anything that is not a page (JSON, assets) may load and run nothing.
-const NON_PAGE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+pub const NON_PAGE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Called while Leptos renders a page (its context is set up): gives the
 /// response the page policy with this render's nonce.

@@ -46,13 +46,19 @@ impl RateLimiter {
         let RateLimit { per_second, burst } = self.limit;
         let burst = f64::from(burst);
         let mut buckets = self.buckets.lock().expect("rate limiter lock");
-        if buckets.len() >= MAX_BUCKETS && !buckets.contains_key(key) {
-            make_room(&mut buckets, now, per_second, burst);
-        }
-        let bucket = buckets.entry(key.to_owned()).or_insert(Bucket {
-            tokens: burst,
-            at: now,
-        });
+        // A known key (every request of a flood after its first) is one
+        // lookup and no allocation; only a new key is copied into the map.
+        let bucket = if buckets.contains_key(key) {
+            buckets.get_mut(key).expect("just seen")
+        } else {
+            if buckets.len() >= MAX_BUCKETS {
+                make_room(&mut buckets, now, per_second, burst);
+            }
+            buckets.entry(key.to_owned()).or_insert(Bucket {
+                tokens: burst,
+                at: now,
+            })
+        };
         let elapsed = now.saturating_duration_since(bucket.at).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * per_second).min(burst);
         bucket.at = now;

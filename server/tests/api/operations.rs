@@ -343,6 +343,63 @@ async fn malformed_endpoint_ids_are_refused_before_the_limiter(db: &TestDb) {
     assert_eq!(statuses.map(|s| s.as_u16()), [404, 429]);
 }
 
+/// A webhook over its endpoint's rate is answered 429 before its body is
+/// read (only the head is sent here: a server that read the body would
+/// wait for it), whatever credentials it carries, and writes no log line.
+async fn a_refused_webhook_is_answered_before_its_body_and_logs_nothing(db: &TestDb) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_with(db, |config| {
+        config.webhook_rate = RateLimit {
+            per_second: 0.001,
+            burst: 1,
+        };
+    })
+    .await;
+    let endpoint = "ep_RefusedCheaplyAAAAAAAA";
+    let path = format!("/webhooks/events/{endpoint}");
+    let first = reqwest::Client::new()
+        .post(app.url(&path))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 404); // well-formed, no such endpoint: its bucket is spent
+    let host = app.base.trim_start_matches("http://");
+    for _ in 0..3 {
+        let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer cn_not_a_key\r\nCookie: session=not-a-session\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        let mut buf = [0u8; 1024];
+        tokio::time::timeout(Duration::from_secs(5), async {
+            while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = stream.read(&mut buf).await.unwrap();
+                assert!(n > 0, "closed without an answer");
+                answer.extend_from_slice(&buf[..n]);
+            }
+        })
+        .await
+        .expect("answered without waiting for the body");
+        let answer = String::from_utf8_lossy(&answer).to_lowercase();
+        assert!(answer.starts_with("http/1.1 429"), "{answer}");
+        assert!(answer.contains("retry-after: "), "{answer}");
+        // Answered outside the other middleware, with the same headers.
+        assert!(answer.contains("x-frame-options: deny"), "{answer}");
+        assert!(
+            answer.contains("content-security-policy: default-src 'none'"),
+            "{answer}"
+        );
+    }
+    let logs = String::from_utf8_lossy(&crate::harness::logs().lock().unwrap()).into_owned();
+    let refusals: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains(endpoint) && (l.contains("rate limit") || l.contains("refused")))
+        .collect();
+    assert!(refusals.is_empty(), "{refusals:?}");
+}
+
 /// With `METRICS_ADDR`, `/metrics` answers there and not on the site, which
 /// keeps health and readiness (for the balancer).
 async fn metrics_are_served_on_their_own_listener_only(db: &TestDb) {
@@ -367,6 +424,7 @@ async fn metrics_are_served_on_their_own_listener_only(db: &TestDb) {
 
 tests_on_both_backends!(
     malformed_endpoint_ids_are_refused_before_the_limiter,
+    a_refused_webhook_is_answered_before_its_body_and_logs_nothing,
     metrics_are_served_on_their_own_listener_only,
     metrics_move_with_webhooks_and_deliveries,
     one_noisy_endpoint_gets_429s_while_another_is_served,
