@@ -28,8 +28,15 @@ const QUIET_P99_DEBUG_MS: f64 = 3000.0;
 /// One answer: status, Retry-After, latency in ms.
 type Answer = (u16, Option<u64>, f64);
 
-/// Sends `rate` signed webhooks per second for `seconds` (open loop).
-async fn flood(tenant: Arc<Tenant>, prefix: &'static str, rate: f64, seconds: f64) -> Vec<Answer> {
+/// Sends `rate` signed webhooks per second for `seconds` (open loop); the
+/// answers, and how long it took until the last one came back (the time
+/// over which the server admitted them).
+async fn flood(
+    tenant: Arc<Tenant>,
+    prefix: &'static str,
+    rate: f64,
+    seconds: f64,
+) -> (Vec<Answer>, f64) {
     let client = reqwest::Client::new();
     let total = (rate * seconds) as usize;
     let interval = Duration::from_secs_f64(1.0 / rate);
@@ -62,7 +69,8 @@ async fn flood(tenant: Arc<Tenant>, prefix: &'static str, rate: f64, seconds: f6
             }
         });
     }
-    tasks.join_all().await
+    let answers = tasks.join_all().await;
+    (answers, start.elapsed().as_secs_f64())
 }
 
 pub async fn run(backend: Backend, length: Length) -> anyhow::Result<()> {
@@ -101,10 +109,10 @@ pub async fn run(backend: Backend, length: Length) -> anyhow::Result<()> {
         .iter()
         .map(|t| tokio::spawn(flood(t.clone(), "QT", QUIET_RATE, seconds)))
         .collect();
-    let noisy_answers = noisy_run.await?;
+    let (noisy_answers, noisy_span) = noisy_run.await?;
     let mut quiet_answers = Vec::new();
     for run in quiet_runs {
-        quiet_answers.push(run.await?);
+        quiet_answers.push(run.await?.0);
     }
 
     let ok = noisy_answers.iter().filter(|a| a.0 == 200).count();
@@ -115,6 +123,10 @@ pub async fn run(backend: Backend, length: Length) -> anyhow::Result<()> {
         .filter(|a| a.0 == 429 && a.1.is_some_and(|s| s >= 1))
         .count();
     let allowed = f64::from(BURST) + RATE * seconds;
+    // The tokens the limiter could have given while the flood was arriving:
+    // on a loaded machine the requests reach the server later than sent, so
+    // over more than `seconds`.
+    let admissible = f64::from(BURST) + RATE * noisy_span.max(seconds);
     let quiet_ok: usize = quiet_answers
         .iter()
         .map(|a| a.iter().filter(|x| x.0 == 200).count())
@@ -134,7 +146,7 @@ pub async fn run(backend: Backend, length: Length) -> anyhow::Result<()> {
     db.drop_now().await;
 
     println!(
-        "noisy store: {} sent, {ok} accepted (limit allows about {allowed:.0}), {limited} got 429 ({with_retry_after} with Retry-After), {other} other; stored {noisy_stored}",
+        "noisy store: {} sent, {ok} accepted (limit allows about {allowed:.0}; {admissible:.0} over the {noisy_span:.1} s the flood took to arrive), {limited} got 429 ({with_retry_after} with Retry-After), {other} other; stored {noisy_stored}",
         noisy_answers.len()
     );
     println!(
@@ -142,13 +154,13 @@ pub async fn run(backend: Backend, length: Length) -> anyhow::Result<()> {
         percentile(&quiet_ms, 0.5),
         percentile(&quiet_ms, 0.99)
     );
-    // The limiter promises the upper bound (burst + rate × seconds, with a
-    // little slack for the seconds the flood's last answers take). How close
+    // The limiter promises the upper bound: burst + rate × the time over
+    // which the flood arrived (5% and 5 requests of slack). How close
     // the noisy store gets to it measures the machine, not the limiter: on a
     // loaded machine the flood's requests arrive late and fewer tokens are
     // used (313 of 350 on a fresh clone). The lower bound only catches a
     // limiter that refuses what it should admit (e.g. no refill): half.
-    let within = (ok as f64) <= allowed * 1.05 + 5.0 && (ok as f64) >= allowed * 0.5;
+    let within = (ok as f64) <= admissible * 1.05 + 5.0 && (ok as f64) >= allowed * 0.5;
     let release = server_binary()?.to_string_lossy().contains("/release/");
     let (p99_bound, build) = if release {
         (QUIET_P99_RELEASE_MS, "release")
