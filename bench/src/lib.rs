@@ -2,3 +2,4 @@
 
 pub mod drill;
 pub mod load;
+pub mod raw_http;

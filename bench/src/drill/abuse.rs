@@ -11,8 +11,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 use super::process::{Database, Server, env, free_port};
 use super::{Backend, Length};
@@ -75,64 +73,6 @@ impl Drop for PeakRss {
     fn drop(&mut self) {
         self.sampling.store(false, Ordering::Relaxed);
     }
-}
-
-/// Streams `size` bytes to `path` over a raw connection (with a declared
-/// length, or chunked without one) and returns the answer's status; stops
-/// sending when the server answers or stops reading.
-async fn send_large(base: &str, path: &str, size: usize, declared: bool) -> anyhow::Result<u16> {
-    let host = base.trim_start_matches("http://").to_owned();
-    let stream = TcpStream::connect(&host).await?;
-    let (mut reader, mut writer) = stream.into_split();
-    let length = if declared {
-        format!("Content-Length: {size}")
-    } else {
-        "Transfer-Encoding: chunked".to_owned()
-    };
-    let head = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: {base}\r\nX-Forwarded-For: 203.0.113.9\r\nContent-Type: application/json\r\n{length}\r\n\r\n"
-    );
-    let sender = tokio::spawn(async move {
-        writer.write_all(head.as_bytes()).await?;
-        let piece = vec![b' '; 64 * 1024];
-        let mut sent = 0;
-        while sent < size {
-            if !declared {
-                writer
-                    .write_all(format!("{:x}\r\n", piece.len()).as_bytes())
-                    .await?;
-            }
-            writer.write_all(&piece).await?;
-            if !declared {
-                writer.write_all(b"\r\n").await?;
-            }
-            sent += piece.len();
-        }
-        if !declared {
-            writer.write_all(b"0\r\n\r\n").await?;
-        }
-        std::io::Result::Ok(())
-    });
-    let mut answer = Vec::new();
-    let mut buf = [0u8; 1024];
-    let read = tokio::time::timeout(Duration::from_secs(60), async {
-        while !answer.windows(2).any(|w| w == b"\r\n") {
-            let n = reader.read(&mut buf).await?;
-            if n == 0 {
-                anyhow::bail!("POST {path}: closed without an answer");
-            }
-            answer.extend_from_slice(&buf[..n]);
-        }
-        Ok(())
-    })
-    .await;
-    sender.abort();
-    read.map_err(|_| anyhow::anyhow!("POST {path}: no answer within 60 s"))??;
-    let line = String::from_utf8_lossy(&answer);
-    line.split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| anyhow::anyhow!("POST {path}: not an HTTP answer: {line:.80}"))
 }
 
 /// Statuses and how many of each, for printing.
@@ -224,7 +164,15 @@ async fn attack(
             (48 * MIB, true),
             (48 * MIB, false),
         ] {
-            let status = send_large(base, route, size, declared).await?;
+            let status = crate::raw_http::send_large(
+                base,
+                "POST",
+                route,
+                "X-Forwarded-For: 203.0.113.9\r\n",
+                size,
+                declared,
+            )
+            .await?;
             if status != 413 {
                 failures.push(format!("{} MiB to {route}: {status}, not 413", size / MIB));
             }
