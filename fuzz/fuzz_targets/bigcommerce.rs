@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use notify_ingest::normalize::bigcommerce;
+use notify_ingest::platforms::bigcommerce;
 
 fuzz_target!(|body: &[u8]| {
     let _ = bigcommerce::normalize_hook(body);

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use notify_ingest::normalize::events;
+use notify_ingest::platforms::events;
 
 fuzz_target!(|body: &[u8]| {
     let _ = events::normalize(body);

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use notify_ingest::normalize::woocommerce;
+use notify_ingest::platforms::woocommerce;
 
 fuzz_target!(|input: (u8, &[u8])| {
     let (topic, body) = input;

@@ -1,8 +1,16 @@
-//! Webhooks in: verify, then normalise. Everything here is a pure function
-//! of bytes, headers and secrets (time is passed in), so it is fuzzed and
-//! tested without a server.
+//! Everything about the platforms orders come from, one module each under
+//! [`platforms`], registered in [`platform::ALL`]: webhook verification over
+//! raw bytes, de-duplication keys, topics, normalisation into notify-core's
+//! `TransactionEvent`, the status mapping, and the integration's settings.
+//! Pure functions of bytes, headers and secrets (time is passed in), so it
+//! is fuzzed and tested without a server, and the page uses it in the
+//! browser.
 
 pub mod normalize;
+pub mod platform;
+pub mod platforms;
+pub mod settings;
 pub mod signature;
 
 pub use normalize::{NormalizeError, Normalized};
+pub use platform::Platform;

@@ -3,7 +3,7 @@
 
 use notify_core::{Document, InvoiceStatus, OrderSource, OrderStatus, TransactionEvent};
 use notify_ingest::Normalized;
-use notify_ingest::normalize::{bigcommerce, events, shopify, woocommerce};
+use notify_ingest::platforms::{bigcommerce, events, shopify, woocommerce};
 use serde_json::{Value, json};
 
 fn event(n: Normalized) -> TransactionEvent {
@@ -267,7 +267,7 @@ fn bigcommerce_hook_asks_for_the_order_and_the_order_maps_every_status() {
     let hook = br#"{"created_at": 1561482670, "store_id": "1025646", "producer": "stores/abc123", "scope": "store/order/statusUpdated", "hash": "352e4afc6dd3fc85ea26bfdf3f91852604d57528", "data": {"type": "order", "id": 250, "status": {"previous_status_id": 0, "new_status_id": 11}}}"#;
     assert_eq!(
         bigcommerce::normalize_hook(hook).unwrap(),
-        Normalized::FetchBigCommerceOrder { order_id: 250 }
+        Normalized::FetchOrder { order_id: 250 }
     );
     assert_eq!(
         bigcommerce::dedupe_key(hook).unwrap().as_deref(),
@@ -276,7 +276,7 @@ fn bigcommerce_hook_asks_for_the_order_and_the_order_maps_every_status() {
     let shipment = br#"{"scope": "store/shipment/created", "hash": "h", "data": {"type": "shipment", "id": 12, "orderId": 251}}"#;
     assert_eq!(
         bigcommerce::normalize_hook(shipment).unwrap(),
-        Normalized::FetchBigCommerceOrder { order_id: 251 }
+        Normalized::FetchOrder { order_id: 251 }
     );
     use OrderStatus::*;
     let expected = [

@@ -684,7 +684,7 @@ impl Config {
     }
 
     /// `https://host/webhooks/{platform}/{endpoint}`.
-    pub fn webhook_url(&self, platform: &str, endpoint_id: &str) -> String {
-        notify_store::integrations::webhook_url(&self.public_origin(), platform, endpoint_id)
+    pub fn webhook_url(&self, platform: notify_ingest::Platform, endpoint_id: &str) -> String {
+        platform.webhook_url(&self.public_origin(), endpoint_id)
     }
 }

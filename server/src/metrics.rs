@@ -16,16 +16,9 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
-use notify_store::integrations::Platform;
+use notify_ingest::platform::{self, Platform};
 
 use crate::state::AppState;
-
-fn platform_index(platform: Platform) -> usize {
-    Platform::ALL
-        .iter()
-        .position(|p| *p == platform)
-        .expect("every platform is in Platform::ALL")
-}
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct PlatformLabels {
@@ -81,10 +74,10 @@ struct Inner {
     provider_errors: Family<ProviderErrorLabels, Counter>,
     delivery_attempts: Family<AttemptLabels, Counter>,
     /// `webhooks_rejected` for the refusals a flood is made of, per
-    /// platform (in `Platform::ALL` order), created once: counting one is
+    /// platform (by [`Platform::index`]), created once: counting one is
     /// an atomic increment, with no label to build or look up.
-    rate_limited: [Counter; Platform::ALL.len()],
-    malformed_endpoint: [Counter; Platform::ALL.len()],
+    rate_limited: Vec<Counter>,
+    malformed_endpoint: Vec<Counter>,
 }
 
 /// The process's metrics; cheap to clone (one shared registry).
@@ -149,14 +142,17 @@ impl Metrics {
             delivery_attempts.clone(),
         );
         let per_platform = |reason: &str| {
-            Platform::ALL.map(|p| {
-                webhooks_rejected
-                    .get_or_create(&RejectedLabels {
-                        platform: p.slug().to_owned(),
-                        reason: reason.to_owned(),
-                    })
-                    .clone()
-            })
+            platform::ALL
+                .iter()
+                .map(|p| {
+                    webhooks_rejected
+                        .get_or_create(&RejectedLabels {
+                            platform: p.slug().to_owned(),
+                            reason: reason.to_owned(),
+                        })
+                        .clone()
+                })
+                .collect::<Vec<_>>()
         };
         let rate_limited = per_platform("rate_limited");
         let malformed_endpoint = per_platform("unknown_endpoint");
@@ -186,12 +182,12 @@ impl Metrics {
 
     /// A webhook refused for its endpoint's rate (no allocation).
     pub fn webhook_rate_limited(&self, platform: Platform) {
-        self.0.rate_limited[platform_index(platform)].inc();
+        self.0.rate_limited[platform.index()].inc();
     }
 
     /// A webhook whose endpoint segment is not an endpoint id (no allocation).
     pub fn webhook_endpoint_malformed(&self, platform: Platform) {
-        self.0.malformed_endpoint[platform_index(platform)].inc();
+        self.0.malformed_endpoint[platform.index()].inc();
     }
 
     pub fn webhook_rejected(&self, platform: &str, reason: &str) {

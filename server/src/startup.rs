@@ -12,7 +12,7 @@ use tokio::sync::Notify;
 
 use crate::config::Config;
 use crate::delivery::{EmailTransport, LaneLimits, SmsTransport, Worker};
-use crate::processing::{BigCommerceClient, Processor, RetryPolicy};
+use crate::processing::{OrderApiClient, Processor, RetryPolicy};
 use crate::state::AppState;
 
 /// rustls' cryptography (ring) for outbound HTTPS (idempotent).
@@ -116,7 +116,10 @@ impl Application {
         };
         let processor = Processor {
             store: store.clone(),
-            bigcommerce: BigCommerceClient::new(config.bigcommerce_api_base.clone()),
+            order_api: OrderApiClient::new(vec![(
+                notify_ingest::platforms::bigcommerce::PLATFORM,
+                config.bigcommerce_api_base.clone(),
+            )]),
             wake: wake.clone(),
             retry: RetryPolicy {
                 delays: config.processing_retry.clone(),

@@ -7,9 +7,9 @@ use crate::db::{Store, with_pool};
 use crate::error::StoreResult;
 use crate::ids::{ApiKeyId, MerchantId};
 use crate::principal::{AuthMethod, Principal};
-use crate::secret::Secret;
 use crate::time::{from_millis, to_millis};
 use crate::tokens::{random_token, token_hash};
+use notify_core::secret::Secret;
 
 pub const KEY_PREFIX: &str = "cnk_";
 

@@ -1,229 +1,19 @@
-//! One webhook endpoint per merchant and platform, with its secrets. The
-//! endpoint id in the URL is unguessable; secrets leave this module only as
-//! [`Secret`]s, and views show them masked.
+//! One webhook endpoint per merchant and platform, with its settings
+//! (sealed at rest). The endpoint id in the URL is unguessable; what the
+//! settings are and how they are validated and masked is the platform's
+//! (`notify_ingest::settings`).
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use notify_core::FieldError;
+pub use notify_ingest::Platform;
+pub use notify_ingest::settings::IntegrationConfig;
+use notify_ingest::settings::{IntegrationForm, Validated};
 
 use crate::db::{Store, with_pool};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{EndpointId, MerchantId};
 use crate::sealed::{self, Opened};
-use crate::secret::Secret;
 use crate::time::{from_millis, to_millis};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Platform {
-    Shopify,
-    #[serde(rename = "bigcommerce")]
-    BigCommerce,
-    #[serde(rename = "woocommerce")]
-    WooCommerce,
-    /// The generic signed endpoint for CTO, Fanvista, retailcloud Online and invoices.
-    Events,
-}
-
-impl Platform {
-    pub const ALL: [Platform; 4] = [
-        Platform::Shopify,
-        Platform::BigCommerce,
-        Platform::WooCommerce,
-        Platform::Events,
-    ];
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            Platform::Shopify => "shopify",
-            Platform::BigCommerce => "bigcommerce",
-            Platform::WooCommerce => "woocommerce",
-            Platform::Events => "events",
-        }
-    }
-
-    pub fn from_slug(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.slug() == s)
-    }
-}
-
-/// An integration's settings and secrets.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IntegrationConfig {
-    /// Client secrets, newest first; two are valid during a rotation.
-    Shopify {
-        client_secrets: Vec<Secret>,
-    },
-    BigCommerce {
-        store_hash: String,
-        api_token: Secret,
-        /// The value of the custom header the merchant set on the hook.
-        hook_secret: Secret,
-        /// The app's client secret, for Standard Webhooks signatures.
-        client_secret: Option<Secret>,
-    },
-    WooCommerce {
-        webhook_secret: Secret,
-    },
-    /// `whsec_` signing secrets, newest first; the previous one stays valid
-    /// after a rotation.
-    Events {
-        signing_secrets: Vec<Secret>,
-    },
-}
-
-impl IntegrationConfig {
-    pub fn platform(&self) -> Platform {
-        match self {
-            IntegrationConfig::Shopify { .. } => Platform::Shopify,
-            IntegrationConfig::BigCommerce { .. } => Platform::BigCommerce,
-            IntegrationConfig::WooCommerce { .. } => Platform::WooCommerce,
-            IntegrationConfig::Events { .. } => Platform::Events,
-        }
-    }
-
-    /// What was saved, by the form field it came from
-    /// ([`crate::integration_form::IntegrationForm`]): non-secret values as
-    /// they are, secrets masked.
-    pub fn masked_fields(&self) -> Vec<(&'static str, String)> {
-        let nth = |v: &[Secret], i: usize| v.get(i).map(Secret::masked);
-        let mut fields = Vec::new();
-        match self {
-            IntegrationConfig::Shopify { client_secrets } => {
-                fields.extend(nth(client_secrets, 0).map(|m| ("client_secret", m)));
-                fields.extend(nth(client_secrets, 1).map(|m| ("previous_client_secret", m)));
-            }
-            IntegrationConfig::BigCommerce {
-                store_hash,
-                api_token,
-                hook_secret,
-                client_secret,
-            } => {
-                fields.push(("store_hash", store_hash.clone()));
-                fields.push(("api_token", api_token.masked()));
-                fields.push(("hook_secret", hook_secret.masked()));
-                fields.extend(
-                    client_secret
-                        .as_ref()
-                        .map(|c| ("client_secret", c.masked())),
-                );
-            }
-            IntegrationConfig::WooCommerce { webhook_secret } => {
-                fields.push(("webhook_secret", webhook_secret.masked()));
-            }
-            IntegrationConfig::Events { signing_secrets } => {
-                fields.extend(nth(signing_secrets, 0).map(|m| ("signing_secret", m)));
-                fields.extend(nth(signing_secrets, 1).map(|m| ("previous_signing_secret", m)));
-            }
-        }
-        fields
-    }
-
-    /// What a client may see: non-secret fields, and secrets masked.
-    pub fn masked(&self) -> serde_json::Value {
-        let masked = |v: &[Secret]| v.iter().map(Secret::masked).collect::<Vec<_>>();
-        match self {
-            IntegrationConfig::Shopify { client_secrets } => {
-                serde_json::json!({ "client_secrets": masked(client_secrets) })
-            }
-            IntegrationConfig::BigCommerce {
-                store_hash,
-                api_token,
-                hook_secret,
-                client_secret,
-            } => serde_json::json!({
-                "store_hash": store_hash,
-                "api_token": api_token.masked(),
-                "hook_secret": hook_secret.masked(),
-                "client_secret": client_secret.as_ref().map(Secret::masked),
-            }),
-            IntegrationConfig::WooCommerce { webhook_secret } => {
-                serde_json::json!({ "webhook_secret": webhook_secret.masked() })
-            }
-            IntegrationConfig::Events { signing_secrets } => {
-                serde_json::json!({ "signing_secrets": masked(signing_secrets) })
-            }
-        }
-    }
-}
-
-/// The storage form (never leaves this module).
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "platform", rename_all = "lowercase")]
-enum Stored {
-    Shopify {
-        client_secrets: Vec<String>,
-    },
-    #[serde(rename = "bigcommerce")]
-    BigCommerce {
-        store_hash: String,
-        api_token: String,
-        hook_secret: String,
-        client_secret: Option<String>,
-    },
-    #[serde(rename = "woocommerce")]
-    WooCommerce {
-        webhook_secret: String,
-    },
-    Events {
-        signing_secrets: Vec<String>,
-    },
-}
-
-impl From<&IntegrationConfig> for Stored {
-    fn from(c: &IntegrationConfig) -> Self {
-        let plain = |v: &[Secret]| v.iter().map(|s| s.expose().to_owned()).collect();
-        match c {
-            IntegrationConfig::Shopify { client_secrets } => Stored::Shopify {
-                client_secrets: plain(client_secrets),
-            },
-            IntegrationConfig::BigCommerce {
-                store_hash,
-                api_token,
-                hook_secret,
-                client_secret,
-            } => Stored::BigCommerce {
-                store_hash: store_hash.clone(),
-                api_token: api_token.expose().to_owned(),
-                hook_secret: hook_secret.expose().to_owned(),
-                client_secret: client_secret.as_ref().map(|s| s.expose().to_owned()),
-            },
-            IntegrationConfig::WooCommerce { webhook_secret } => Stored::WooCommerce {
-                webhook_secret: webhook_secret.expose().to_owned(),
-            },
-            IntegrationConfig::Events { signing_secrets } => Stored::Events {
-                signing_secrets: plain(signing_secrets),
-            },
-        }
-    }
-}
-
-impl From<Stored> for IntegrationConfig {
-    fn from(s: Stored) -> Self {
-        let secrets = |v: Vec<String>| v.into_iter().map(Secret::new).collect();
-        match s {
-            Stored::Shopify { client_secrets } => IntegrationConfig::Shopify {
-                client_secrets: secrets(client_secrets),
-            },
-            Stored::BigCommerce {
-                store_hash,
-                api_token,
-                hook_secret,
-                client_secret,
-            } => IntegrationConfig::BigCommerce {
-                store_hash,
-                api_token: Secret::new(api_token),
-                hook_secret: Secret::new(hook_secret),
-                client_secret: client_secret.map(Secret::new),
-            },
-            Stored::WooCommerce { webhook_secret } => IntegrationConfig::WooCommerce {
-                webhook_secret: Secret::new(webhook_secret),
-            },
-            Stored::Events { signing_secrets } => IntegrationConfig::Events {
-                signing_secrets: secrets(signing_secrets),
-            },
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct Integration {
@@ -297,12 +87,12 @@ impl Store {
 fn from_opened_row(
     (endpoint_id, merchant_id, settings, created_at, updated_at): IntegrationRow,
 ) -> StoreResult<Integration> {
-    let stored: Stored = serde_json::from_str(&settings)
+    let config = IntegrationConfig::from_stored(&settings)
         .map_err(|e| StoreError::Corrupt(format!("integration {endpoint_id}: {e}")))?;
     Ok(Integration {
         endpoint_id: EndpointId::from_string(endpoint_id),
         merchant_id: MerchantId::from_string(merchant_id),
-        config: stored.into(),
+        config,
         created_at: from_millis(created_at)?,
         updated_at: from_millis(updated_at)?,
     })
@@ -318,9 +108,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Integration> {
         let platform = config.platform().slug();
-        let settings = serde_json::to_string(&Stored::from(config))
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let settings = self.seal(settings, merchant_id);
+        let settings = self.seal(config.stored().to_string(), merchant_id);
         let row: IntegrationRow = with_pool!(self, pool => {
             sqlx::query_as(
                 "INSERT INTO integrations (endpoint_id, merchant_id, platform, settings, created_at, updated_at)
@@ -392,18 +180,41 @@ impl Store {
     }
 }
 
-/// Where a platform posts a merchant's webhooks: `{origin}/webhooks/{platform}/{endpoint}`.
-pub fn webhook_url(origin: &str, platform: &str, endpoint_id: &str) -> String {
-    format!("{origin}/webhooks/{platform}/{endpoint_id}")
+/// A saved integration, and the secret generated for it, shown once.
+#[derive(Debug)]
+pub struct SavedIntegration {
+    pub integration: Integration,
+    pub shown_once: Option<String>,
 }
 
-/// A new Standard Webhooks signing secret: `whsec_` + base64 of 32 random bytes.
-pub fn generate_signing_secret() -> Secret {
-    use base64::Engine;
-    let mut key = [0u8; 32];
-    getrandom::fill(&mut key).expect("the OS random number generator is available");
-    Secret::new(format!(
-        "whsec_{}",
-        base64::engine::general_purpose::STANDARD.encode(key)
-    ))
+#[derive(Debug, thiserror::Error)]
+pub enum IntegrationFormError {
+    #[error("invalid integration settings")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Store {
+    /// Validates the form with the platform's rules and saves it; nothing
+    /// is saved when a field is wrong.
+    pub async fn save_integration(
+        &self,
+        merchant_id: &MerchantId,
+        platform: Platform,
+        form: &IntegrationForm,
+        now: DateTime<Utc>,
+    ) -> Result<SavedIntegration, IntegrationFormError> {
+        let previous = self.integration(merchant_id, platform).await?;
+        let mut random = [0u8; 32];
+        getrandom::fill(&mut random).expect("the OS random number generator is available");
+        let Validated { config, shown_once } = platform
+            .validate(form, previous.as_ref().map(|i| &i.config), random)
+            .map_err(IntegrationFormError::Invalid)?;
+        let integration = self.put_integration(merchant_id, &config, now).await?;
+        Ok(SavedIntegration {
+            integration,
+            shown_once,
+        })
+    }
 }

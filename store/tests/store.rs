@@ -6,10 +6,11 @@ use notify_core::{
     EmailAddress, InvoiceStatus, MerchantName, OrderSource, OrderStatus, Rule, Settings, Toggles,
     Trigger,
 };
+use notify_ingest::platforms::{events, shopify, woocommerce};
+use notify_ingest::settings::{IntegrationConfig, IntegrationForm};
 use notify_store::accounts::{NewMerchant, Password, Role, TimeZone};
-use notify_store::integrations::{IntegrationConfig, Platform};
+use notify_store::integrations::Platform;
 use notify_store::login_throttle::Limit;
-use notify_store::secret::Secret;
 use notify_store::settings::SaveOutcome;
 use notify_store::testing::TestDb;
 use notify_store::{Store, StoreError, tests_on_both_backends};
@@ -342,9 +343,10 @@ async fn merchants_never_see_each_others_data(db: &TestDb) {
     store
         .put_integration(
             &b.id,
-            &IntegrationConfig::WooCommerce {
-                webhook_secret: Secret::new("b-secret"),
-            },
+            &config(
+                woocommerce::PLATFORM,
+                &[("webhook_secret", "b-secret-value")],
+            ),
             now(),
         )
         .await
@@ -352,7 +354,7 @@ async fn merchants_never_see_each_others_data(db: &TestDb) {
     assert!(store.integrations(&a.id).await.unwrap().is_empty());
     assert!(
         store
-            .integration(&a.id, Platform::WooCommerce)
+            .integration(&a.id, woocommerce::PLATFORM)
             .await
             .unwrap()
             .is_none()
@@ -406,16 +408,18 @@ async fn api_keys_are_shown_once_and_revocable(db: &TestDb) {
 async fn integrations_keep_their_endpoint_and_mask_secrets(db: &TestDb) {
     let store = db.store().await;
     let (m, _) = merchant(&store, "Maple", "a@maple.example").await;
-    let first = IntegrationConfig::Shopify {
-        client_secrets: vec![Secret::new("shpss_first_secret_value_0001")],
-    };
+    let first = config(
+        shopify::PLATFORM,
+        &[("client_secret", "shpss_first_secret_value_0001")],
+    );
     let created = store.put_integration(&m.id, &first, now()).await.unwrap();
-    let rotated = IntegrationConfig::Shopify {
-        client_secrets: vec![
-            Secret::new("shpss_second_secret_value_0002"),
-            Secret::new("shpss_first_secret_value_0001"),
+    let rotated = config(
+        shopify::PLATFORM,
+        &[
+            ("client_secret", "shpss_second_secret_value_0002"),
+            ("previous_client_secret", "shpss_first_secret_value_0001"),
         ],
-    };
+    );
     let updated = store
         .put_integration(&m.id, &rotated, now() + Duration::hours(1))
         .await
@@ -433,25 +437,33 @@ async fn integrations_keep_their_endpoint_and_mask_secrets(db: &TestDb) {
     assert!(fields[0].1.contains("0002") && !fields[0].1.contains("second_secret"));
     assert!(fields[1].1.contains("0001") && !fields[1].1.contains("first_secret"));
     let found = store
-        .integration_by_endpoint(Platform::Shopify, created.endpoint_id.as_str())
+        .integration_by_endpoint(shopify::PLATFORM, created.endpoint_id.as_str())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(found.merchant_id, m.id);
     assert!(
         store
-            .integration_by_endpoint(Platform::WooCommerce, created.endpoint_id.as_str())
+            .integration_by_endpoint(woocommerce::PLATFORM, created.endpoint_id.as_str())
             .await
             .unwrap()
             .is_none()
     );
     assert!(
         store
-            .integration_by_endpoint(Platform::Shopify, "ep_unknown")
+            .integration_by_endpoint(shopify::PLATFORM, "ep_unknown")
             .await
             .unwrap()
             .is_none()
     );
+}
+
+/// Settings as the merchant would type them.
+fn config(platform: Platform, typed: &[(&str, &str)]) -> IntegrationConfig {
+    platform
+        .validate(&IntegrationForm::new(typed.iter().copied()), None, [0; 32])
+        .unwrap()
+        .config
 }
 
 fn limits(account_max: i64, ip_max: i64) -> Vec<Limit> {
@@ -538,7 +550,7 @@ async fn only_finished_webhooks_past_the_cutoff_lose_their_bodies(db: &TestDb) {
     let (maple, _) = merchant(&store, "Maple", "owner@maple.example").await;
     let event = |key: &str| NewInboundEvent {
         merchant_id: maple.id.clone(),
-        platform: Platform::Events,
+        platform: events::PLATFORM,
         dedupe_key: key.to_owned(),
         topic: "order.status_changed".to_owned(),
         delivery_id: None,
@@ -654,13 +666,13 @@ async fn the_newest_webhook_of_each_platform_is_found_in_one_query(db: &TestDb) 
             .is_empty()
     );
     for (minutes, e) in [
-        (0, event(&maple, Platform::Shopify, "a", "orders/create")),
-        (1, event(&maple, Platform::Shopify, "b", "orders/fulfilled")),
+        (0, event(&maple, shopify::PLATFORM, "a", "orders/create")),
+        (1, event(&maple, shopify::PLATFORM, "b", "orders/fulfilled")),
         (
             2,
-            event(&maple, Platform::Events, "c", "order.status_changed"),
+            event(&maple, events::PLATFORM, "c", "order.status_changed"),
         ),
-        (3, event(&birch, Platform::Shopify, "d", "orders/cancelled")),
+        (3, event(&birch, shopify::PLATFORM, "d", "orders/cancelled")),
     ] {
         store
             .insert_inbound_events(&[e], now() + Duration::minutes(minutes))
@@ -675,8 +687,8 @@ async fn the_newest_webhook_of_each_platform_is_found_in_one_query(db: &TestDb) 
     assert_eq!(
         seen,
         [
-            (Platform::Events, "order.status_changed"),
-            (Platform::Shopify, "orders/fulfilled")
+            (events::PLATFORM, "order.status_changed"),
+            (shopify::PLATFORM, "orders/fulfilled")
         ]
     );
 }
@@ -689,7 +701,7 @@ async fn batch_answers_keep_their_positions(db: &TestDb) {
     let (m, _) = merchant(&store, "Maple", "owner@maple.example").await;
     let event = |key: &str| NewInboundEvent {
         merchant_id: m.id.clone(),
-        platform: Platform::Events,
+        platform: events::PLATFORM,
         dedupe_key: key.to_owned(),
         topic: format!("topic-{key}"),
         delivery_id: None,

@@ -23,7 +23,7 @@ pub fn capitalise(message: &str) -> String {
 #[component]
 pub fn TextField(
     label: &'static str,
-    name: &'static str,
+    #[prop(into)] name: String,
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional, into)] hint: Option<String>,

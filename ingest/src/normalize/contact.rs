@@ -39,3 +39,30 @@ pub(crate) fn customer(c: Contact<'_>) -> Customer {
         sms_opted_out: false,
     }
 }
+
+/// A billing address as WooCommerce (`billing`) and BigCommerce
+/// (`billing_address`) send it: the customer's contacts.
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct Billing {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    /// The ISO code: `country` on WooCommerce; BigCommerce sends its
+    /// name there and the code in `country_iso2`.
+    country: Option<String>,
+    country_iso2: Option<String>,
+}
+
+impl Billing {
+    pub(crate) fn customer(&self) -> Customer {
+        customer(Contact {
+            first_name: self.first_name.as_deref(),
+            last_name: self.last_name.as_deref(),
+            full_name: None,
+            email: self.email.as_deref(),
+            phone: self.phone.as_deref(),
+            country: self.country_iso2.as_deref().or(self.country.as_deref()),
+        })
+    }
+}

@@ -1,14 +1,9 @@
-//! Platform payloads → [`Normalized`]. Each platform module reads the
-//! fields it needs, applies notify-core's status mapping, and says what the
-//! event means; unknown extra fields are ignored, missing or mistyped
-//! required ones are a [`NormalizeError`] naming the field.
+//! What a platform's payload means ([`Normalized`]), and the helpers every
+//! platform's normaliser (in [`crate::platforms`]) reads payloads with:
+//! unknown extra fields are ignored, missing or mistyped required ones are
+//! a [`NormalizeError`] naming the field.
 
-pub mod bigcommerce;
-pub mod events;
-pub mod shopify;
-pub mod woocommerce;
-
-mod contact;
+pub(crate) mod contact;
 
 use chrono::{DateTime, Utc};
 use notify_core::event::ExternalId;
@@ -29,9 +24,9 @@ pub enum Normalized {
         status: OrderStatus,
         occurred_at: DateTime<Utc>,
     },
-    /// BigCommerce hooks carry only ids: fetch the order, then
-    /// [`bigcommerce::order`].
-    FetchBigCommerceOrder { order_id: u64 },
+    /// The hook carries only the order's id: fetch the order with the
+    /// platform's [`crate::platform::OrderApi`].
+    FetchOrder { order_id: u64 },
     /// A status the product does not notify on (the mapping's "anything else").
     NoNotification { status: String },
 }

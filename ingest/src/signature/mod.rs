@@ -1,6 +1,7 @@
 //! Webhook signatures, checked over the raw body bytes in constant time.
 
 pub mod standard_webhooks;
+pub mod twilio;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;

@@ -52,6 +52,16 @@ pub fn parse<'a>(
     })
 }
 
+/// The three headers of a request, parsed.
+pub fn from_headers(headers: &http::HeaderMap) -> Result<SignedHeaders<'_>, SignatureError> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    parse(
+        header("webhook-id"),
+        header("webhook-timestamp"),
+        header("webhook-signature"),
+    )
+}
+
 /// The key bytes of a `whsec_...` secret.
 pub fn decode_secret(secret: &str) -> Option<Vec<u8>> {
     STANDARD

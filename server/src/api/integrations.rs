@@ -5,8 +5,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::Utc;
-use notify_store::integration_form::{IntegrationForm, IntegrationFormError};
-use notify_store::integrations::{Integration, Platform};
+use notify_ingest::settings::IntegrationForm;
+use notify_store::integrations::{Integration, IntegrationFormError, Platform};
 use serde_json::{Value, json};
 
 use super::ApiJson;
@@ -15,7 +15,7 @@ use crate::http::error::ApiError;
 use crate::state::AppState;
 
 fn view(state: &AppState, integration: &Integration) -> Value {
-    let platform = integration.config.platform().slug();
+    let platform = integration.config.platform();
     json!({
         "platform": platform,
         "endpoint_id": integration.endpoint_id,
@@ -42,7 +42,7 @@ pub async fn put(
     let platform = Platform::from_slug(&platform).ok_or(ApiError::NotFound)?;
     let saved = match state
         .store
-        .save_integration(&who.merchant_id, platform, form, Utc::now())
+        .save_integration(&who.merchant_id, platform, &form, Utc::now())
         .await
     {
         Ok(saved) => saved,

@@ -1,37 +1,35 @@
-//! The processor: claims stored webhooks, normalises them (fetching
-//! BigCommerce orders), decides with notify-core against the merchant's
+//! The processor: claims stored webhooks, normalises them with their
+//! platform's rules (fetching the order where the hook has only its id),
+//! decides with notify-core against the merchant's
 //! current rules, and turns the deliveries into outbox jobs, once.
 
-mod bigcommerce;
+mod order_api;
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
+use crate::claim_loop::{self, Claimed, Claimer};
 use crate::shutdown::Shutdown;
 use chrono::{Duration, Utc};
 use std::collections::HashMap;
 
 use notify_core::{ChannelOutcome, Delivery, Document, Settings, TransactionEvent, decide};
 use notify_ingest::Normalized;
-use notify_ingest::normalize::bigcommerce::{
-    normalize_hook as bigcommerce_hook, order as bigcommerce_order,
-};
-use notify_ingest::normalize::{events, shopify, woocommerce};
+use notify_ingest::platform::Stored;
 use notify_store::inbound::{ClaimedEvent, Outcome};
-use notify_store::integrations::{IntegrationConfig, Platform};
 use notify_store::outbox::Decided;
 use notify_store::{MerchantId, Store};
 use tokio::sync::Notify;
 use tracing::Instrument;
 
 pub use crate::retry::RetryPolicy;
-pub use bigcommerce::BigCommerceClient;
+pub use order_api::OrderApiClient;
 
 /// What the processor needs.
 #[derive(Clone)]
 pub struct Processor {
     pub store: Store,
-    pub bigcommerce: BigCommerceClient,
+    pub order_api: OrderApiClient,
     pub wake: Arc<Notify>,
     pub retry: RetryPolicy,
     /// How long a claimed event is ours before another processor may take it.
@@ -112,25 +110,8 @@ enum Prepared {
 impl Processor {
     /// Runs until `shutdown` resolves; finishes the batch in hand first.
     pub async fn run(self, shutdown: Shutdown) {
-        loop {
-            match self
-                .store
-                .claim_inbound_events(Utc::now(), self.lease, self.batch)
-                .await
-            {
-                Ok(events) if !events.is_empty() => {
-                    self.process_batch(events).await;
-                    continue;
-                }
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "claiming webhooks failed"),
-            }
-            tokio::select! {
-                () = self.wake.notified() => {}
-                () = tokio::time::sleep(self.backstop) => {}
-                () = shutdown.wait() => return,
-            }
-        }
+        let (wake, backstop) = (self.wake.clone(), self.backstop);
+        claim_loop::run(&mut &self, &wake, backstop, &shutdown).await;
     }
 
     /// Normalises and decides each event, then applies all the decisions in
@@ -206,48 +187,13 @@ impl Processor {
         );
     }
 
+    /// Normalise, complete, decide: everything but writing the outcome.
     async fn prepare(
         &self,
         event: &ClaimedEvent,
         settings: &mut HashMap<MerchantId, Settings>,
     ) -> Result<Prepared, ProcessError> {
-        let body = event.body.as_bytes();
-        let bad_shape = |e: notify_ingest::NormalizeError| ProcessError::permanent(e.to_string());
-        let normalized = match event.platform {
-            Platform::Shopify => {
-                shopify::normalize(&event.topic, body, event.triggered_at).map_err(bad_shape)?
-            }
-            Platform::WooCommerce => {
-                woocommerce::normalize(&event.topic, body).map_err(bad_shape)?
-            }
-            Platform::Events => events::normalize(body).map_err(bad_shape)?,
-            Platform::BigCommerce => match bigcommerce_hook(body).map_err(bad_shape)? {
-                Normalized::FetchBigCommerceOrder { order_id } => {
-                    let integration = self
-                        .store
-                        .integration(&event.merchant_id, Platform::BigCommerce)
-                        .await?
-                        .ok_or_else(|| {
-                            ProcessError::permanent("the BigCommerce integration was removed")
-                        })?;
-                    let IntegrationConfig::BigCommerce {
-                        store_hash,
-                        api_token,
-                        ..
-                    } = &integration.config
-                    else {
-                        return Err(ProcessError::permanent("not a BigCommerce integration"));
-                    };
-                    let order = self
-                        .bigcommerce
-                        .fetch_order(store_hash, api_token, order_id)
-                        .await?;
-                    bigcommerce_order(&order).map_err(bad_shape)?
-                }
-                other => other,
-            },
-        };
-        let transaction = match normalized {
+        let transaction = match self.normalize(event).await? {
             Normalized::Event(e) => e,
             Normalized::StatusOnly {
                 source,
@@ -272,50 +218,122 @@ impl Processor {
                     "status {status} does not notify"
                 )));
             }
-            Normalized::FetchBigCommerceOrder { .. } => {
+            Normalized::FetchOrder { .. } => {
                 return Err(ProcessError::permanent(
                     "a fetched order named another order",
                 ));
             }
         };
-        let transaction = not_after(transaction, Utc::now() + MAX_CLOCK_SKEW);
-        let rules = match settings.get(&event.merchant_id) {
-            Some(rules) => rules,
-            None => {
-                let loaded = self.store.load_settings(&event.merchant_id).await?.settings;
-                settings.entry(event.merchant_id.clone()).or_insert(loaded)
-            }
-        };
-        let mut transaction = transaction;
-        // Only a rule that would text needs the opt-out list (decide reads
-        // it for nothing else; the worker checks again before sending).
+        let mut transaction = not_after(transaction, Utc::now() + MAX_CLOCK_SKEW);
+        let rules = self.rules(&event.merchant_id, settings).await?;
+        self.read_opt_out(&event.merchant_id, rules, &mut transaction)
+            .await?;
+        let decision = decide(rules, &transaction);
+        Ok(Prepared::Apply {
+            deliveries: decision.deliveries().cloned().collect(),
+            silent: silent_reasons(&decision),
+            transaction,
+        })
+    }
+
+    /// The merchant's rules, loaded once per batch.
+    async fn rules<'a>(
+        &self,
+        merchant_id: &MerchantId,
+        settings: &'a mut HashMap<MerchantId, Settings>,
+    ) -> Result<&'a Settings, ProcessError> {
+        if !settings.contains_key(merchant_id) {
+            let loaded = self.store.load_settings(merchant_id).await?.settings;
+            settings.insert(merchant_id.clone(), loaded);
+        }
+        Ok(&settings[merchant_id])
+    }
+
+    /// Marks the customer opted out of texts when they are. Only a rule
+    /// that would text needs the list (decide reads it for nothing else;
+    /// the worker checks again before sending).
+    async fn read_opt_out(
+        &self,
+        merchant_id: &MerchantId,
+        rules: &Settings,
+        transaction: &mut TransactionEvent,
+    ) -> Result<(), ProcessError> {
         let would_text = rules
             .rule(transaction.trigger())
             .is_some_and(|r| r.active && r.sms);
         if would_text && let Some(phone) = &transaction.customer.phone {
             transaction.customer.sms_opted_out = self
                 .store
-                .is_sms_opted_out(&event.merchant_id, phone.as_e164())
+                .is_sms_opted_out(merchant_id, phone.as_e164())
                 .await?;
         }
-        let decision = decide(rules, &transaction);
-        let deliveries: Vec<Delivery> = decision.deliveries().cloned().collect();
-        let silent = decision
-            .outcomes
-            .iter()
-            .filter_map(|o| match o {
-                ChannelOutcome::Skip { channel, reason } => {
-                    Some(reason.explain(decision.trigger, *channel))
-                }
-                ChannelOutcome::Send(_) => None,
-            })
-            .collect::<Vec<_>>()
-            .join(" ");
-        Ok(Prepared::Apply {
-            transaction,
-            deliveries,
-            silent,
+        Ok(())
+    }
+}
+
+/// Why each silent channel stays silent, for the event log.
+fn silent_reasons(decision: &notify_core::Decision) -> String {
+    decision
+        .outcomes
+        .iter()
+        .filter_map(|o| match o {
+            ChannelOutcome::Skip { channel, reason } => {
+                Some(reason.explain(decision.trigger, *channel))
+            }
+            ChannelOutcome::Send(_) => None,
         })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Claimer for &Processor {
+    async fn claim(&mut self, _: &Shutdown) -> Claimed {
+        match self
+            .store
+            .claim_inbound_events(Utc::now(), self.lease, self.batch)
+            .await
+        {
+            Ok(events) if !events.is_empty() => {
+                self.process_batch(events).await;
+                Claimed::Work
+            }
+            Ok(_) => Claimed::Nothing,
+            Err(e) => {
+                tracing::error!(error = %e, "claiming webhooks failed");
+                Claimed::Nothing
+            }
+        }
+    }
+}
+
+impl Processor {
+    /// What the event means, by its platform's rules; an order the hook
+    /// only names is fetched first.
+    async fn normalize(&self, event: &ClaimedEvent) -> Result<Normalized, ProcessError> {
+        let bad_shape = |e: notify_ingest::NormalizeError| ProcessError::permanent(e.to_string());
+        let spec = event.platform.spec();
+        let stored = Stored {
+            topic: &event.topic,
+            body: event.body.as_bytes(),
+            triggered_at: event.triggered_at,
+        };
+        let normalized = (spec.normalize)(&stored).map_err(bad_shape)?;
+        let (Normalized::FetchOrder { order_id }, Some(api)) = (&normalized, &spec.order_api)
+        else {
+            return Ok(normalized);
+        };
+        let integration = self
+            .store
+            .integration(&event.merchant_id, event.platform)
+            .await?
+            .ok_or_else(|| {
+                ProcessError::permanent(format!("the {} integration was removed", spec.name))
+            })?;
+        let order = self
+            .order_api
+            .fetch_order(&integration.config, *order_id)
+            .await?;
+        (api.read)(&order).map_err(bad_shape)
     }
 }
 

@@ -5,7 +5,6 @@
 mod gate;
 mod rate_limit;
 pub mod sms;
-mod verify;
 mod writer;
 
 pub use gate::GateLayer;
@@ -19,6 +18,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use chrono::Utc;
+use notify_ingest::platform::{Received, Refused, Request as Signed};
 use notify_store::ids::EndpointId;
 use notify_store::inbound::{Inserted, NewInboundEvent};
 use notify_store::integrations::Platform;
@@ -56,6 +56,15 @@ impl Rejection {
             Rejection::Malformed(_) => "malformed",
             Rejection::TooLarge => "too_large",
             Rejection::Unavailable => "unavailable",
+        }
+    }
+}
+
+impl From<Refused> for Rejection {
+    fn from(refused: Refused) -> Self {
+        match refused {
+            Refused::Unauthorized(m) => Rejection::Unauthorized(m),
+            Refused::Malformed(m) => Rejection::Malformed(m),
         }
     }
 }
@@ -126,25 +135,22 @@ async fn admit(
             Rejection::Unavailable
         })?
         .ok_or(Rejection::UnknownEndpoint)?;
-    let now = Utc::now();
-    let accepted = match verify::verify_and_identify(&integration.config, headers, &body, now) {
-        Ok(Some(accepted)) => accepted,
-        Ok(None) => return Ok(StatusCode::OK), // WooCommerce's creation ping
-        Err(rejection) => {
-            let delivery = [
-                "x-shopify-webhook-id",
-                "x-wc-webhook-delivery-id",
-                "webhook-id",
-            ]
-            .iter()
-            .find_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()))
-            .unwrap_or("-");
-            tracing::warn!(platform = platform.slug(), endpoint = %endpoint_id, delivery, ?rejection, "webhook refused");
-            return Err(rejection);
+    let signed = Signed {
+        settings: &integration.config,
+        headers,
+        body: &body,
+        now: Utc::now(),
+    };
+    let accepted = match (platform.spec().receive)(&signed) {
+        Ok(Received::Accepted(accepted)) => accepted,
+        Ok(Received::Ping) => return Ok(StatusCode::OK),
+        Err(refused) => {
+            tracing::warn!(platform = platform.slug(), endpoint = %endpoint_id, ?refused, "webhook refused");
+            return Err(refused.into());
         }
     };
     let event = NewInboundEvent {
-        merchant_id: integration.merchant_id.clone(),
+        merchant_id: integration.merchant_id,
         platform,
         dedupe_key: accepted.dedupe_key,
         topic: accepted.topic,
@@ -153,19 +159,26 @@ async fn admit(
             .map_err(|_| Rejection::Malformed("body is not UTF-8".to_owned()))?,
         triggered_at: accepted.triggered_at,
     };
-    let (merchant, topic, key) = (
+    store(state, event).await
+}
+
+/// Stores a verified webhook (once, however often it is sent) before the
+/// answer, and wakes the processor.
+async fn store(state: &AppState, event: NewInboundEvent) -> Result<StatusCode, Rejection> {
+    let (merchant, platform, topic, key) = (
         event.merchant_id.clone(),
+        event.platform.slug(),
         event.topic.clone(),
         event.dedupe_key.clone(),
     );
     match state.ingest.insert(event).await {
         Ok(Inserted::Stored(id)) => {
-            tracing::info!(merchant = %merchant, event = %id, platform = platform.slug(), %topic, "webhook stored");
+            tracing::info!(merchant = %merchant, event = %id, platform, %topic, "webhook stored");
             state.processor_wake.notify_one();
             Ok(StatusCode::OK)
         }
         Ok(Inserted::Duplicate) => {
-            tracing::info!(merchant = %merchant, platform = platform.slug(), %key, "duplicate webhook ignored");
+            tracing::info!(merchant = %merchant, platform, %key, "duplicate webhook ignored");
             Ok(StatusCode::OK)
         }
         Err(e) => {

@@ -1,18 +1,14 @@
 //! The SMS provider's webhooks: replies from customers (`STOP` and its
 //! synonyms opt out of a merchant's texts, `START` opts back in) and
 //! delivery status callbacks. Both are signed with Twilio's
-//! `X-Twilio-Signature`: base64 HMAC-SHA1, keyed by the auth token, of the
-//! full URL followed by every POST parameter, sorted, name then value.
+//! `X-Twilio-Signature` (`notify_ingest::signature::twilio`).
 
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::extract::{FromRequest, Request, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use chrono::Utc;
-use hmac::{Hmac, KeyInit, Mac};
-use sha1::Sha1;
+use notify_ingest::signature::twilio;
 
 use crate::state::AppState;
 
@@ -28,57 +24,53 @@ const OPT_OUT: &[&str] = &[
 ];
 const OPT_IN: &[&str] = &["START", "UNSTOP", "YES"];
 
-/// The signature Twilio sends for `url` and `params`.
-pub fn twilio_signature(auth_token: &str, url: &str, params: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> = params.iter().collect();
-    sorted.sort();
-    let mut mac = Hmac::<Sha1>::new_from_slice(auth_token.as_bytes()).expect("any key length");
-    mac.update(url.as_bytes());
-    for (k, v) in sorted {
-        mac.update(k.as_bytes());
-        mac.update(v.as_bytes());
+/// The form parameters of a request signed by the SMS provider; a request
+/// without a valid signature is refused (401), and every request when no
+/// provider is configured (404).
+pub struct SignedForm(Vec<(String, String)>);
+
+impl SignedForm {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
-    STANDARD.encode(mac.finalize().into_bytes())
 }
 
-/// Verifies the request; the form's parameters when it is genuine.
-fn verified(
-    state: &AppState,
-    uri: &Uri,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Vec<(String, String)>, (StatusCode, &'static str)> {
-    let Some(sms) = &state.config.sms else {
-        return Err((StatusCode::NOT_FOUND, "no SMS provider is configured"));
-    };
-    let params: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
-    let url = format!(
-        "{}{}",
-        state.config.public_origin(),
-        uri.path_and_query().map_or("", |p| p.as_str())
-    );
-    let expected = twilio_signature(sms.auth_token.expose(), &url, &params);
-    let given = headers
-        .get("x-twilio-signature")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    use subtle::ConstantTimeEq;
-    if bool::from(expected.as_bytes().ct_eq(given.as_bytes())) {
-        Ok(params)
-    } else {
-        tracing::warn!(
-            path = uri.path(),
-            "SMS provider webhook with a bad signature"
+impl FromRequest<AppState> for SignedForm {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let Some(sms) = &state.config.sms else {
+            return Err((StatusCode::NOT_FOUND, "no SMS provider is configured").into_response());
+        };
+        let uri = request.uri().clone();
+        let given = request
+            .headers()
+            .get("x-twilio-signature")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let params: Vec<(String, String)> =
+            url::form_urlencoded::parse(&body).into_owned().collect();
+        let url = format!(
+            "{}{}",
+            state.config.public_origin(),
+            uri.path_and_query().map_or("", |p| p.as_str())
         );
-        Err((StatusCode::UNAUTHORIZED, "bad signature"))
+        if twilio::verify(sms.auth_token.expose(), &url, &params, given.as_deref()).is_ok() {
+            Ok(SignedForm(params))
+        } else {
+            tracing::warn!(
+                path = uri.path(),
+                "SMS provider webhook with a bad signature"
+            );
+            Err((StatusCode::UNAUTHORIZED, "bad signature").into_response())
+        }
     }
-}
-
-fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
 }
 
 fn empty_twiml() -> Response {
@@ -91,17 +83,8 @@ fn empty_twiml() -> Response {
 
 /// A customer's reply. STOP applies to every merchant that has texted the
 /// number (they share the sending number; carriers block it for all anyway).
-pub async fn inbound(
-    State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let params = match verified(&state, &uri, &headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r.into_response(),
-    };
-    let (Some(from), Some(text)) = (param(&params, "From"), param(&params, "Body")) else {
+pub async fn inbound(State(state): State<AppState>, params: SignedForm) -> Response {
+    let (Some(from), Some(text)) = (params.get("From"), params.get("Body")) else {
         return (StatusCode::BAD_REQUEST, "From and Body are required").into_response();
     };
     let keyword = text
@@ -140,20 +123,8 @@ pub async fn inbound(
 }
 
 /// queued → sent → delivered / undelivered / failed.
-pub async fn status(
-    State(state): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let params = match verified(&state, &uri, &headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r.into_response(),
-    };
-    let (Some(sid), Some(status)) = (
-        param(&params, "MessageSid"),
-        param(&params, "MessageStatus"),
-    ) else {
+pub async fn status(State(state): State<AppState>, params: SignedForm) -> Response {
+    let (Some(sid), Some(status)) = (params.get("MessageSid"), params.get("MessageStatus")) else {
         return (
             StatusCode::BAD_REQUEST,
             "MessageSid and MessageStatus are required",

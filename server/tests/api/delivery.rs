@@ -109,7 +109,7 @@ async fn a_webhook_becomes_an_email_and_an_sms_with_the_exact_content(db: &TestD
     assert!(done.iter().any(|j| j["provider_id"] == "SM0001"));
 
     // What the page previews is what was sent.
-    let Normalized::Event(event) = notify_ingest::normalize::events::normalize(&body).unwrap()
+    let Normalized::Event(event) = notify_ingest::platforms::events::normalize(&body).unwrap()
     else {
         panic!()
     };
@@ -391,7 +391,7 @@ tests_on_both_backends!(
 
 mod consent {
     use super::*;
-    use server::webhooks::sms::twilio_signature;
+    use notify_ingest::signature::twilio::sign as twilio_signature;
 
     async fn post_signed_form(
         app: &TestApp,

@@ -111,7 +111,7 @@ pub fn state_changing(key_id: &str) -> Vec<Route> {
             "/api/integrations/save",
             Form(vec![
                 ("platform", "woocommerce"),
-                ("webhook_secret", "evil-secret-123"),
+                ("fields[webhook_secret]", "evil-secret-123"),
             ]),
         ),
         Route::new(

@@ -154,7 +154,7 @@ async fn two_replicas_on_one_postgres_send_each_message_exactly_once() {
     for order in 0..ORDERS {
         for status in STATUSES {
             let Normalized::Event(event) =
-                notify_ingest::normalize::events::normalize(&body(order, status)).unwrap()
+                notify_ingest::platforms::events::normalize(&body(order, status)).unwrap()
             else {
                 panic!("not an event")
             };

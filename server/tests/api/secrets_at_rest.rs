@@ -123,9 +123,15 @@ async fn the_reseal_command_seals_everything_under_the_new_key() {
         )
         .await
         .unwrap();
-    let config = notify_store::integrations::IntegrationConfig::WooCommerce {
-        webhook_secret: notify_store::secret::Secret::new("woo-secret-at-rest-123"),
-    };
+    let typed = [("webhook_secret", "woo-secret-at-rest-123")];
+    let config = notify_ingest::platforms::woocommerce::PLATFORM
+        .validate(
+            &notify_ingest::settings::IntegrationForm::new(typed),
+            None,
+            [0; 32],
+        )
+        .unwrap()
+        .config;
     store
         .put_integration(&merchant.id, &config, chrono::Utc::now())
         .await

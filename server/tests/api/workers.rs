@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use chrono::Utc;
 use notify_core::{Channel, Delivery, Recipient, Trigger};
+use notify_ingest::platforms::events;
 use notify_store::Store;
 use notify_store::accounts::{NewMerchant, Password, TimeZone};
 use notify_store::delivery_queue::LeaseHolder;
 use notify_store::inbound::{Inserted, NewInboundEvent};
-use notify_store::integrations::Platform;
 use notify_store::outbox::Decided;
 use notify_store::testing::TestDb;
 use notify_store::{MerchantId, tests_on_both_backends};
@@ -108,7 +108,7 @@ async fn apply_in_one_batch(
         .iter()
         .map(|t| NewInboundEvent {
             merchant_id: merchant_id.clone(),
-            platform: Platform::Events,
+            platform: events::PLATFORM,
             dedupe_key: format!("load-{}-{}", t.document.id().as_str(), t.trigger().key()),
             topic: "invoice.status_changed".to_owned(),
             delivery_id: None,
@@ -894,7 +894,7 @@ async fn claims_take_merchants_in_turn(db: &TestDb) {
         (0..n)
             .map(|i| NewInboundEvent {
                 merchant_id: m.clone(),
-                platform: Platform::Events,
+                platform: events::PLATFORM,
                 dedupe_key: format!("{tag}-{i}"),
                 topic: "order.status_changed".to_owned(),
                 delivery_id: None,

@@ -1,15 +1,14 @@
 //! Integrations: one card per platform with its webhook URL, the topics to
 //! subscribe to, its secrets (write-only) and the last webhook received.
 
-mod guide;
 pub mod server_fns;
 
 use leptos::prelude::*;
+use notify_ingest::Platform;
 
 use crate::components::field::error_for;
 use crate::components::format::{StateBadge, short_time};
 use crate::components::{AppLayout, LoadError, TextField};
-use guide::{GUIDES, Guide};
 use server_fns::{IntegrationView, SaveIntegration, SaveIntegrationResult, list_integrations};
 
 #[component]
@@ -35,11 +34,11 @@ pub fn IntegrationsPage() -> impl IntoView {
                         Err(error) => view! { <LoadError error /> }.into_any(),
                         Ok(views) => view! {
                             <div class="integration-grid">
-                                {GUIDES
+                                {notify_ingest::platform::ALL
                                     .iter()
-                                    .map(|g| {
-                                        let view = views.iter().find(|v| v.platform == g.slug).cloned();
-                                        view! { <IntegrationCard guide=g view saves revealed /> }
+                                    .map(|&platform| {
+                                        let view = views.iter().find(|v| v.platform == platform).cloned();
+                                        view! { <IntegrationCard platform view saves revealed /> }
                                     })
                                     .collect_view()}
                             </div>
@@ -53,7 +52,7 @@ pub fn IntegrationsPage() -> impl IntoView {
 
 #[component]
 fn IntegrationCard(
-    guide: &'static Guide,
+    platform: Platform,
     view: Option<IntegrationView>,
     saves: RwSignal<u32>,
     revealed: RwSignal<Option<String>>,
@@ -76,7 +75,9 @@ fn IntegrationCard(
         Some(SaveIntegrationResult::Invalid { fields }) => fields,
         _ => Vec::new(),
     };
-    let shown_once = move || revealed.get().filter(|_| guide.fields.is_empty());
+    let spec = platform.spec();
+    let generated = platform.generates_secret();
+    let shown_once = move || revealed.get().filter(|_| generated);
     let saved_value = {
         let view = view.clone();
         move |name: &str| {
@@ -90,14 +91,12 @@ fn IntegrationCard(
     };
     let connected = view.as_ref().is_some_and(|v| v.webhook_url.is_some());
     let webhook_url = view.as_ref().and_then(|v| v.webhook_url.clone());
-    let topics = view.as_ref().map(|v| v.topics.clone()).unwrap_or_default();
     let last_event = view.and_then(|v| v.last_event);
-    let fields = guide
-        .fields
-        .iter()
+    let fields = platform
+        .typed_settings()
         .map(|f| {
             let hint = match saved_value(f.name) {
-                Some(saved) if f.secret => {
+                Some(saved) if f.is_secret() => {
                     format!("Saved ({saved}). Enter it again, or a new one, to save changes.")
                 }
                 Some(saved) => format!("Saved: {saved}. {}", f.hint),
@@ -107,8 +106,8 @@ fn IntegrationCard(
             view! {
                 <TextField
                     label=f.label
-                    name=name
-                    kind=if f.secret { "password" } else { "text" }
+                    name=format!("fields[{name}]")
+                    kind=if f.is_secret() { "password" } else { "text" }
                     autocomplete="off"
                     hint=hint
                     error=Signal::derive(move || error_for(&errors(), name))
@@ -116,36 +115,36 @@ fn IntegrationCard(
             }
         })
         .collect_view();
-    let save_label = match (guide.fields.is_empty(), connected) {
+    let save_label = match (generated, connected) {
         (true, false) => "Create endpoint and signing secret",
         (true, true) => "Rotate signing secret",
         (false, false) => "Connect",
         (false, true) => "Save",
     };
     view! {
-        <section class="card integration" data-testid=format!("integration:{}", guide.slug) aria-labelledby=format!("integration-{}", guide.slug)>
+        <section class="card integration" data-testid=format!("integration:{}", spec.slug) aria-labelledby=format!("integration-{}", spec.slug)>
             <div class="card-title-row">
-                <h2 id=format!("integration-{}", guide.slug)>{guide.name}</h2>
+                <h2 id=format!("integration-{}", spec.slug)>{spec.name}</h2>
                 {if connected {
                     view! { <span class="badge success">"Connected"</span> }.into_any()
                 } else {
                     view! { <span class="badge neutral">"Not connected"</span> }.into_any()
                 }}
             </div>
-            <p class="card-hint">{guide.covers}</p>
+            <p class="card-hint">{spec.covers}</p>
             {webhook_url.map(|url| view! {
                 <div class="field">
-                    <label for=format!("url-{}", guide.slug)>"Webhook URL"</label>
+                    <label for=format!("url-{}", spec.slug)>"Webhook URL"</label>
                     <div class="copy-row">
-                        <input id=format!("url-{}", guide.slug) class="mono" readonly value=url.clone() data-testid="webhook-url" />
+                        <input id=format!("url-{}", spec.slug) class="mono" readonly value=url.clone() data-testid="webhook-url" />
                         <CopyButton text=url />
                     </div>
                 </div>
             })}
             <div class="topics">
-                <p class="subhead">{guide.topics_heading}</p>
+                <p class="subhead">{spec.topics_heading}</p>
                 <ul class="topic-list">
-                    {topics.into_iter().map(|t| view! { <li><code>{t}</code></li> }).collect_view()}
+                    {spec.topics.iter().map(|t| view! { <li><code>{*t}</code></li> }).collect_view()}
                 </ul>
             </div>
             <p class="last-event" data-testid="last-event">
@@ -159,7 +158,7 @@ fn IntegrationCard(
                 }}
             </p>
             <ActionForm action attr:class="form" attr:autocomplete="off">
-                <input type="hidden" name="platform" value=guide.slug />
+                <input type="hidden" name="platform" value=spec.slug />
                 {fields}
                 {move || shown_once().map(|secret| view! {
                     <div class="callout warning" role="status">

@@ -1,9 +1,12 @@
 //! The integrations for the page: the same rules as
-//! `/api/v1/integrations` (`notify_store::integration_form`), secrets
-//! write-only.
+//! `/api/v1/integrations` (each platform's settings, validated by
+//! `notify_ingest::settings`), secrets write-only.
+
+use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use notify_core::FieldError;
+use notify_ingest::Platform;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,10 +21,7 @@ pub struct LastEvent {
 /// One platform as the page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntegrationView {
-    pub platform: String,
-    /// The webhook topics (or event types) to subscribe to: the ones the
-    /// server acts on.
-    pub topics: Vec<String>,
+    pub platform: Platform,
     /// Set once the merchant has connected the platform.
     pub webhook_url: Option<String>,
     /// Non-secret values and masked secrets, by form field name.
@@ -42,7 +42,6 @@ pub enum SaveIntegrationResult {
 
 #[server(prefix = "/api", endpoint = "integrations/list", input = leptos::server_fn::codec::Json)]
 pub async fn list_integrations() -> Result<Vec<IntegrationView>, ServerFnError> {
-    use notify_store::integrations::Platform;
     let (context, who) = crate::server_context::caller().await?;
     let store = &context.store;
     let integrations = store
@@ -53,17 +52,16 @@ pub async fn list_integrations() -> Result<Vec<IntegrationView>, ServerFnError> 
         .latest_event_by_platform(&who.merchant_id)
         .await
         .map_err(crate::server_context::internal)?;
-    Ok(Platform::ALL
-        .into_iter()
-        .map(|platform| {
+    Ok(notify_ingest::platform::ALL
+        .iter()
+        .map(|&platform| {
             let integration = integrations
                 .iter()
                 .find(|i| i.config.platform() == platform);
             IntegrationView {
-                platform: platform.slug().to_owned(),
-                topics: topics(platform).iter().map(|t| t.to_string()).collect(),
+                platform,
                 webhook_url: integration
-                    .map(|i| context.webhook_url(platform.slug(), i.endpoint_id.as_str())),
+                    .map(|i| context.webhook_url(platform, i.endpoint_id.as_str())),
                 saved: integration
                     .map(|i| {
                         i.config
@@ -89,43 +87,18 @@ pub async fn list_integrations() -> Result<Vec<IntegrationView>, ServerFnError> 
         .collect())
 }
 
-#[cfg(feature = "ssr")]
-fn topics(platform: notify_store::integrations::Platform) -> &'static [&'static str] {
-    use notify_ingest::normalize::{bigcommerce, events, shopify, woocommerce};
-    use notify_store::integrations::Platform;
-    match platform {
-        Platform::Shopify => shopify::TOPICS,
-        Platform::BigCommerce => bigcommerce::SCOPES,
-        Platform::WooCommerce => woocommerce::TOPICS,
-        Platform::Events => events::TYPES,
-    }
-}
-
 #[server(prefix = "/api", endpoint = "integrations/save")]
+/// `fields`: the platform's settings by name (form inputs `fields[name]`).
 pub async fn save_integration(
-    platform: String,
-    client_secret: Option<String>,
-    previous_client_secret: Option<String>,
-    webhook_secret: Option<String>,
-    store_hash: Option<String>,
-    api_token: Option<String>,
-    hook_secret: Option<String>,
+    platform: Platform,
+    #[server(default)] fields: BTreeMap<String, String>,
 ) -> Result<SaveIntegrationResult, ServerFnError> {
-    use notify_store::integration_form::{IntegrationForm, IntegrationFormError};
-    use notify_store::integrations::Platform;
+    use notify_ingest::settings::IntegrationForm;
+    use notify_store::integrations::IntegrationFormError;
     let (store, who) = crate::server_context::store_and_caller().await?;
-    let platform = Platform::from_slug(&platform)
-        .ok_or_else(|| ServerFnError::new(format!("unknown platform {platform}")))?;
-    let form = IntegrationForm {
-        client_secret,
-        previous_client_secret,
-        webhook_secret,
-        store_hash,
-        api_token,
-        hook_secret,
-    };
+    let form = IntegrationForm::new(fields);
     match store
-        .save_integration(&who.merchant_id, platform, form, chrono::Utc::now())
+        .save_integration(&who.merchant_id, platform, &form, chrono::Utc::now())
         .await
     {
         Ok(saved) => Ok(SaveIntegrationResult::Saved {

@@ -1,8 +1,8 @@
 //! Every row of the product's status mapping table (PLATFORMS.md).
 
 use notify_core::OrderStatus::{self, *};
-use notify_core::mapping::shopify::{Fulfillment, OrderSnapshot, Refund, RefundLineItem};
-use notify_core::mapping::{bigcommerce, shopify, woocommerce};
+use notify_ingest::platforms::shopify::{Fulfillment, OrderSnapshot, Refund, RefundLineItem};
+use notify_ingest::platforms::{bigcommerce, shopify, woocommerce};
 
 #[test]
 fn bigcommerce_every_status_id() {

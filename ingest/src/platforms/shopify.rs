@@ -1,16 +1,49 @@
-//! Shopify webhooks. `orders/*` carry the whole order, from which the status
-//! is derived (notify-core's mapping); `fulfillments/*`, `refunds/create`
-//! and `returns/close` carry only part and are completed from the order's
-//! earlier events.
+//! Shopify: webhooks signed with the app's client secret
+//! (`X-Shopify-Hmac-Sha256`, base64 HMAC-SHA256 over the body). `orders/*`
+//! carry the whole order, from which the status is derived ([`order_status`]);
+//! `fulfillments/*`, `refunds/create` and `returns/close` carry only part and
+//! are completed from the order's earlier events.
 
 use chrono::{DateTime, Utc};
 use notify_core::event::{Document, DocumentNumber};
-use notify_core::mapping::shopify::{self as mapping, OrderSnapshot, RefundLineItem};
 use notify_core::{OrderSource, OrderStatus, TransactionEvent};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::contact::{Contact, customer};
-use super::{NormalizeError, Normalized, external_id, parse_json, timestamp};
+use crate::normalize::contact::{Contact, customer};
+use crate::normalize::{NormalizeError, Normalized, external_id, parse_json, timestamp};
+use crate::platform::{Accepted, Platform, PlatformSpec, Received, Refused, Request};
+use crate::settings::{Field, FieldKind};
+use crate::signature::verify_base64_body_hmac;
+
+pub const PLATFORM: Platform = Platform::new(&SPEC);
+
+const SPEC: PlatformSpec = PlatformSpec {
+    slug: "shopify",
+    name: "Shopify",
+    covers: "Orders from your Shopify store.",
+    topics_heading: "Subscribe to",
+    topics: TOPICS,
+    settings: &[
+        Field {
+            name: CLIENT_SECRET,
+            label: "App client secret",
+            hint: "From your Shopify app's API credentials; it signs every webhook.",
+            kind: FieldKind::Secret { required: true },
+        },
+        Field {
+            name: PREVIOUS_CLIENT_SECRET,
+            label: "Previous client secret (while rotating)",
+            hint: "Optional: still accepted until your app has switched over.",
+            kind: FieldKind::PreviousOf(CLIENT_SECRET),
+        },
+    ],
+    receive,
+    normalize: |stored| normalize(stored.topic, stored.body, stored.triggered_at),
+    order_api: None,
+};
+
+const CLIENT_SECRET: &str = "client_secret";
+const PREVIOUS_CLIENT_SECRET: &str = "previous_client_secret";
 
 /// The topics we subscribe to (the Integrations page lists them).
 pub const TOPICS: &[&str] = &[
@@ -96,14 +129,14 @@ pub fn normalize(
         t if t.starts_with("orders/") && TOPICS.contains(&t) => order(body),
         "fulfillments/create" | "fulfillments/update" => fulfillment(body, triggered_at),
         "refunds/create" => refund(body, triggered_at),
-        mapping::RETURNS_CLOSE => returned(body, triggered_at),
+        RETURNS_CLOSE => returned(body, triggered_at),
         other => Err(NormalizeError(format!("unsupported topic {other:?}"))),
     }
 }
 
 fn order(body: &[u8]) -> Result<Normalized, NormalizeError> {
     let o: Order = parse_json(body)?;
-    let Some(status) = mapping::order_status(&o.snapshot) else {
+    let Some(status) = order_status(&o.snapshot) else {
         let described = format!(
             "financial_status={}, fulfillment_status={}",
             o.snapshot.financial_status.as_deref().unwrap_or("null"),
@@ -233,5 +266,134 @@ fn returned(
     }
     .ok_or_else(|| NormalizeError::field("order.id", format!("not an order id: {raw}")))?;
     let occurred_at = occurred("updated_at", r.updated_at.as_deref(), triggered_at)?;
-    status_only(order_id, mapping::RETURN_CLOSED_STATUS, occurred_at)
+    status_only(order_id, RETURN_CLOSED_STATUS, occurred_at)
+}
+
+fn receive(req: &Request<'_>) -> Result<Received, Refused> {
+    let secrets: Vec<&str> = req
+        .secrets(&[CLIENT_SECRET, PREVIOUS_CLIENT_SECRET])
+        .into_iter()
+        .map(|s| s.expose())
+        .collect();
+    verify_base64_body_hmac(
+        req.body,
+        req.header("x-shopify-hmac-sha256"),
+        "X-Shopify-Hmac-Sha256",
+        &secrets,
+    )?;
+    let topic = req.required("x-shopify-topic")?.to_owned();
+    let event_id = req
+        .header("x-shopify-event-id")
+        .or(req.header("x-shopify-webhook-id"));
+    let event_id = event_id.ok_or(crate::signature::SignatureError::MissingHeader(
+        "X-Shopify-Event-Id",
+    ))?;
+    let triggered_at = req
+        .header("x-shopify-triggered-at")
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc));
+    normalize(&topic, req.body, triggered_at.or(Some(req.now)))?;
+    Ok(Received::Accepted(Accepted {
+        dedupe_key: format!("{event_id}:{topic}"),
+        delivery_id: req.header("x-shopify-webhook-id").map(str::to_owned),
+        topic,
+        triggered_at,
+    }))
+}
+
+// The status mapping (PLATFORMS.md): derived from the order snapshot.
+
+/// The fields of a Shopify order that decide its status, named as in
+/// Shopify's payload so the webhook body deserialises straight into it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderSnapshot {
+    #[serde(default)]
+    pub financial_status: Option<String>,
+    #[serde(default)]
+    pub fulfillment_status: Option<String>,
+    #[serde(default)]
+    pub cancelled_at: Option<String>,
+    #[serde(default)]
+    pub fulfillments: Vec<Fulfillment>,
+    #[serde(default)]
+    pub refunds: Vec<Refund>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fulfillment {
+    /// success, pending, open, cancelled, error, failure
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub shipment_status: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refund {
+    #[serde(default)]
+    pub refund_line_items: Vec<RefundLineItem>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundLineItem {
+    #[serde(default)]
+    pub restock_type: Option<String>,
+}
+
+/// The topic whose payload is a closed Return rather than an order.
+pub const RETURNS_CLOSE: &str = "returns/close";
+
+/// The status a `returns/close` webhook reports.
+pub const RETURN_CLOSED_STATUS: OrderStatus = OrderStatus::Returned;
+
+impl OrderSnapshot {
+    fn live_fulfillments(&self) -> impl Iterator<Item = &Fulfillment> {
+        self.fulfillments
+            .iter()
+            .filter(|f| !matches!(f.status.as_deref(), Some("cancelled" | "error" | "failure")))
+    }
+
+    fn any_shipment(&self, statuses: &[&str]) -> bool {
+        self.live_fulfillments().any(|f| {
+            f.shipment_status
+                .as_deref()
+                .is_some_and(|s| statuses.contains(&s))
+        })
+    }
+}
+
+/// Checked from the most final state to the earliest, so a snapshot that
+/// shows several signs reports the furthest one.
+pub fn order_status(order: &OrderSnapshot) -> Option<OrderStatus> {
+    let financial = order.financial_status.as_deref();
+    let fulfillment = order.fulfillment_status.as_deref();
+    if order.cancelled_at.is_some() || financial == Some("voided") {
+        return Some(OrderStatus::Cancelled);
+    }
+    let returned = order
+        .refunds
+        .iter()
+        .flat_map(|r| &r.refund_line_items)
+        .any(|li| li.restock_type.as_deref() == Some("return"));
+    if returned {
+        return Some(OrderStatus::Returned);
+    }
+    if order.any_shipment(&["delivered", "picked_up"]) {
+        return Some(OrderStatus::Delivered);
+    }
+    if fulfillment == Some("fulfilled") || order.any_shipment(&["ready_for_pickup"]) {
+        return Some(OrderStatus::Ready);
+    }
+    let unshipped_fulfillment = order
+        .live_fulfillments()
+        .any(|f| f.shipment_status.is_none());
+    if fulfillment == Some("partial") || unshipped_fulfillment {
+        return Some(OrderStatus::Processing);
+    }
+    let nothing_fulfilled = fulfillment.is_none() && order.live_fulfillments().next().is_none();
+    match financial {
+        Some("paid") if nothing_fulfilled => Some(OrderStatus::SentForProcessing),
+        Some("pending" | "authorized") if nothing_fulfilled => Some(OrderStatus::Initiated),
+        _ => None,
+    }
 }

@@ -1,13 +1,46 @@
 //! The generic signed endpoint for the merchant's own systems (CTO,
-//! Fanvista, retailcloud Online) and invoices. Statuses are ours already.
+//! Fanvista, retailcloud Online) and invoices: Standard Webhooks signatures
+//! with a `whsec_` secret we generate. Statuses are ours already.
 
 use notify_core::event::{Document, DocumentNumber};
 use notify_core::money::{Currency, Money};
 use notify_core::{InvoiceStatus, OrderSource, OrderStatus, TransactionEvent};
 use serde::Deserialize;
 
-use super::contact::{Contact, customer};
-use super::{NormalizeError, Normalized, external_id, parse_json, timestamp};
+use crate::normalize::contact::{Contact, customer};
+use crate::normalize::{NormalizeError, Normalized, external_id, parse_json, timestamp};
+use crate::platform::{Accepted, Platform, PlatformSpec, Received, Refused, Request};
+use crate::settings::{Field, FieldKind};
+use crate::signature::standard_webhooks;
+
+pub const PLATFORM: Platform = Platform::new(&SPEC);
+
+const SPEC: PlatformSpec = PlatformSpec {
+    slug: "events",
+    name: "Your own systems",
+    covers: "CTO, Fanvista and retailcloud Online orders, and invoices, sent by your systems to one signed endpoint (Standard Webhooks).",
+    topics_heading: "Event types to send",
+    topics: TYPES,
+    settings: &[
+        Field {
+            name: SIGNING_SECRET,
+            label: "Signing secret",
+            hint: "Generated when you create the endpoint, and on every rotation; shown once.",
+            kind: FieldKind::Generated { prefix: "whsec_" },
+        },
+        Field {
+            name: "previous_signing_secret",
+            label: "Previous signing secret",
+            hint: "Still accepted until your systems have switched over.",
+            kind: FieldKind::PreviousOf(SIGNING_SECRET),
+        },
+    ],
+    receive,
+    normalize: |stored| normalize(stored.body),
+    order_api: None,
+};
+
+const SIGNING_SECRET: &str = "signing_secret";
 
 /// The event types the endpoint accepts (the `type` field).
 pub const TYPES: &[&str] = &["order.status_changed", "invoice.status_changed"];
@@ -163,4 +196,22 @@ fn contact(c: &CustomerPart) -> notify_core::Customer {
         phone: c.phone.as_deref(),
         country: None,
     })
+}
+
+fn receive(req: &Request<'_>) -> Result<Received, Refused> {
+    let signed = standard_webhooks::from_headers(req.headers)?;
+    let keys: Vec<Vec<u8>> = req
+        .secrets(&[SIGNING_SECRET, "previous_signing_secret"])
+        .into_iter()
+        .filter_map(|s| standard_webhooks::decode_secret(s.expose()))
+        .collect();
+    standard_webhooks::verify(&signed, req.body, &keys, req.now.timestamp())?;
+    normalize(req.body)?;
+    let body_type: serde_json::Value = serde_json::from_slice(req.body).unwrap_or_default();
+    Ok(Received::Accepted(Accepted {
+        topic: body_type["type"].as_str().unwrap_or("event").to_owned(),
+        dedupe_key: signed.id.to_owned(),
+        delivery_id: Some(signed.id.to_owned()),
+        triggered_at: None,
+    }))
 }

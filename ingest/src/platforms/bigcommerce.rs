@@ -1,0 +1,240 @@
+//! BigCommerce: hooks carry the merchant's shared secret in a custom header
+//! (and, from an app, a Standard Webhooks signature), and only ids
+//! (`data.id`, or `data.orderId` for shipments), so the order is fetched
+//! over the REST API (`GET /stores/{hash}/v2/orders/{id}`) and read with
+//! [`order`].
+
+use notify_core::event::{Document, DocumentNumber};
+use notify_core::{OrderSource, OrderStatus, TransactionEvent};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::normalize::contact::Billing;
+use crate::normalize::{NormalizeError, Normalized, external_id, parse_json, timestamp};
+use crate::platform::{
+    Accepted, ApiRequest, OrderApi, Platform, PlatformSpec, Received, Refused, Request,
+};
+use crate::settings::{Field, FieldKind, IntegrationConfig};
+use crate::signature::{SignatureError, standard_webhooks};
+
+pub const PLATFORM: Platform = Platform::new(&SPEC);
+
+const SPEC: PlatformSpec = PlatformSpec {
+    slug: "bigcommerce",
+    name: "BigCommerce",
+    covers: "Orders from your BigCommerce store (we fetch each order's details with your API token).",
+    topics_heading: "Subscribe to",
+    topics: SCOPES,
+    settings: &[
+        Field {
+            name: STORE_HASH,
+            label: "Store hash",
+            hint: "The part after /stores/ in your API path.",
+            kind: FieldKind::Text {
+                valid: |h| h.len() <= 64 && h.chars().all(|c| c.is_ascii_alphanumeric()),
+                message: "must be the store hash from your BigCommerce API path, letters and digits",
+            },
+        },
+        Field {
+            name: API_TOKEN,
+            label: "API account access token",
+            hint: "Read-only access to orders is enough.",
+            kind: FieldKind::Secret { required: true },
+        },
+        Field {
+            name: HOOK_SECRET,
+            label: "Webhook header secret",
+            hint: "Set it as the X-Notify-Hook-Secret header when you create the webhooks.",
+            kind: FieldKind::Secret { required: true },
+        },
+        Field {
+            name: CLIENT_SECRET,
+            label: "App client secret (optional)",
+            hint: "Only for hooks created by a BigCommerce app: their signatures are then checked too.",
+            kind: FieldKind::Secret { required: false },
+        },
+    ],
+    receive,
+    normalize: |stored| normalize_hook(stored.body),
+    order_api: Some(OrderApi {
+        default_base: "https://api.bigcommerce.com/",
+        request: order_request,
+        read: order,
+    }),
+};
+
+const STORE_HASH: &str = "store_hash";
+const API_TOKEN: &str = "api_token";
+const HOOK_SECRET: &str = "hook_secret";
+const CLIENT_SECRET: &str = "client_secret";
+
+/// The header in which hooks carry the shared secret that the merchant set
+/// as a custom header when creating the hook.
+pub const SECRET_HEADER: &str = "x-notify-hook-secret";
+
+pub const SCOPES: &[&str] = &[
+    "store/order/created",
+    "store/order/updated",
+    "store/order/statusUpdated",
+    "store/shipment/created",
+    "store/shipment/updated",
+];
+
+#[derive(Deserialize)]
+struct Hook {
+    scope: String,
+    hash: Option<String>,
+    data: HookData,
+}
+
+#[derive(Deserialize)]
+struct HookData {
+    id: u64,
+    #[serde(rename = "orderId")]
+    order_id: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct Order {
+    id: u64,
+    status_id: u64,
+    date_modified: String,
+    #[serde(default)]
+    billing_address: Billing,
+}
+
+/// The hook's `hash`, BigCommerce's own de-duplication key.
+pub fn dedupe_key(body: &[u8]) -> Result<Option<String>, NormalizeError> {
+    let hook: Hook = parse_json(body)?;
+    Ok(hook.hash.filter(|h| !h.is_empty()))
+}
+
+pub fn normalize_hook(body: &[u8]) -> Result<Normalized, NormalizeError> {
+    let hook: Hook = parse_json(body)?;
+    if !SCOPES.contains(&hook.scope.as_str()) {
+        return Err(NormalizeError(format!(
+            "unsupported scope {:?}",
+            hook.scope
+        )));
+    }
+    let order_id = if hook.scope.starts_with("store/shipment/") {
+        hook.data
+            .order_id
+            .ok_or_else(|| NormalizeError::field("data.orderId", "missing"))?
+    } else {
+        hook.data.id
+    };
+    Ok(Normalized::FetchOrder { order_id })
+}
+
+/// The fetched order (`/v2/orders/{id}`).
+pub fn order(body: &[u8]) -> Result<Normalized, NormalizeError> {
+    let o: Order = parse_json(body)?;
+    let Some(status) = order_status(o.status_id) else {
+        let name = status_name(o.status_id).unwrap_or("unknown");
+        return Ok(Normalized::NoNotification {
+            status: format!("{} ({name})", o.status_id),
+        });
+    };
+    let b = &o.billing_address;
+    Ok(Normalized::Event(TransactionEvent {
+        document: Document::Order {
+            source: OrderSource::BigCommerce,
+            status,
+            id: external_id("id", &o.id.to_string())?,
+            number: DocumentNumber::parse(&o.id.to_string())
+                .map_err(|e| NormalizeError::field("id", e))?,
+        },
+        customer: b.customer(),
+        occurred_at: timestamp("date_modified", &o.date_modified)?,
+    }))
+}
+
+fn receive(req: &Request<'_>) -> Result<Received, Refused> {
+    let given = req.required(SECRET_HEADER)?;
+    let expected = req
+        .settings
+        .secret(HOOK_SECRET)
+        .ok_or(SignatureError::NoSecret)?;
+    let same = Sha256::digest(given.as_bytes()).ct_eq(&Sha256::digest(expected.expose()));
+    if !bool::from(same) {
+        return Err(SignatureError::Mismatch.into());
+    }
+    if let Some(client_secret) = req.settings.secret(CLIENT_SECRET) {
+        let signed = standard_webhooks::from_headers(req.headers)?;
+        let keys = [client_secret.expose().as_bytes().to_vec()];
+        standard_webhooks::verify(&signed, req.body, &keys, req.now.timestamp())?;
+    }
+    normalize_hook(req.body)?;
+    let key = dedupe_key(req.body)?
+        .or_else(|| req.header("webhook-id").map(str::to_owned))
+        .unwrap_or_else(|| {
+            Sha256::digest(req.body)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        });
+    let scope: serde_json::Value = serde_json::from_slice(req.body).unwrap_or_default();
+    Ok(Received::Accepted(Accepted {
+        topic: scope["scope"].as_str().unwrap_or("store/order").to_owned(),
+        dedupe_key: key,
+        delivery_id: req.header("webhook-id").map(str::to_owned),
+        triggered_at: None,
+    }))
+}
+
+fn order_request(settings: &IntegrationConfig, order_id: u64) -> Result<ApiRequest, String> {
+    let store_hash = settings.text(STORE_HASH).ok_or("no store hash")?;
+    let token = settings.secret(API_TOKEN).ok_or("no API token")?;
+    Ok(ApiRequest {
+        path: format!("stores/{store_hash}/v2/orders/{order_id}"),
+        headers: vec![("X-Auth-Token", token.clone())],
+    })
+}
+
+// The status mapping (PLATFORMS.md): the order's `status_id`
+// (`new_status_id` in `store/order/statusUpdated`).
+
+pub fn order_status(status_id: u64) -> Option<OrderStatus> {
+    Some(match status_id {
+        // Pending, Awaiting Payment, Manual Verification Required
+        1 | 7 | 12 => OrderStatus::Initiated,
+        // Awaiting Fulfillment
+        11 => OrderStatus::SentForProcessing,
+        // Awaiting Shipment, Partially Shipped
+        9 | 3 => OrderStatus::Processing,
+        // Awaiting Pickup, Shipped
+        8 | 2 => OrderStatus::Ready,
+        // Completed
+        10 => OrderStatus::Delivered,
+        // Cancelled, Declined
+        5 | 6 => OrderStatus::Cancelled,
+        // Refunded
+        4 => OrderStatus::Returned,
+        // Incomplete (0), Disputed (13), Partially Refunded (14), unknown
+        _ => return None,
+    })
+}
+
+/// BigCommerce's own name for a status id, for logs and the event log.
+pub fn status_name(status_id: u64) -> Option<&'static str> {
+    Some(match status_id {
+        0 => "Incomplete",
+        1 => "Pending",
+        2 => "Shipped",
+        3 => "Partially Shipped",
+        4 => "Refunded",
+        5 => "Cancelled",
+        6 => "Declined",
+        7 => "Awaiting Payment",
+        8 => "Awaiting Pickup",
+        9 => "Awaiting Shipment",
+        10 => "Completed",
+        11 => "Awaiting Fulfillment",
+        12 => "Manual Verification Required",
+        13 => "Disputed",
+        14 => "Partially Refunded",
+        _ => return None,
+    })
+}
