@@ -5,6 +5,7 @@
 //! them; metrics and maintenance.
 
 pub mod api;
+mod claim_loop;
 pub mod config;
 pub mod delivery;
 pub mod http;

@@ -21,6 +21,7 @@ use tokio::task::JoinSet;
 use super::lease::{ClaimTimes, LeaseClock, keep_renewed};
 use super::pacing::Pacer;
 use super::{Message, SendOutcome, Worker, recorder, send_message};
+use crate::claim_loop::{self, Claimed, Claimer};
 use crate::shutdown::Shutdown;
 
 /// The most jobs one claim takes (each also needs a free send slot).
@@ -94,81 +95,87 @@ pub async fn run(worker: Worker, channel: Channel, wake: Arc<Notify>, shutdown: 
         wake,
         finished,
     });
-    lane.clone().claim_loop(&shutdown).await;
-    drop(lane); // the recorder stops once every send task has let go of it
+    let mut claims = Claims {
+        slots: Arc::new(Semaphore::new(lane.limits.concurrency)),
+        sends: JoinSet::new(),
+        lane: lane.clone(),
+    };
+    claim_loop::run(&mut claims, &lane.wake, lane.worker.backstop, &shutdown).await;
+    while claims.sends.join_next().await.is_some() {}
+    drop((lane, claims)); // the recorder stops once every send task has let go of it
     let _ = recorder.await;
     let _ = renewer.await;
 }
 
-impl Lane {
-    async fn claim_loop(self: Arc<Self>, shutdown: &Shutdown) {
-        let slots = Arc::new(Semaphore::new(self.limits.concurrency));
-        let mut sends = JoinSet::new();
-        loop {
-            while sends.try_join_next().is_some() {}
-            let first = tokio::select! {
-                permit = slots.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
-                () = shutdown.wait() => break,
-            };
-            let mut permits = vec![first];
-            if slots.available_permits() + 1 < self.limits.concurrency / 2 {
-                // Busy: let a few more sends finish, so that one claim (a
-                // sort of the channel's open jobs) serves many sends
-                // rather than one each.
-                tokio::time::sleep(CLAIM_GATHER).await;
-            }
-            while permits.len() < CLAIM_MAX {
-                match slots.clone().try_acquire_owned() {
-                    Ok(p) => permits.push(p),
-                    Err(_) => break,
-                }
-            }
-            let asked = Instant::now();
-            let claimed = self
-                .worker
-                .store
-                .claim_jobs(
-                    self.channel,
-                    &self.holder,
-                    Utc::now(),
-                    self.worker.lease,
-                    permits.len() as i64,
-                )
-                .await;
-            match claimed {
-                Ok(jobs) if !jobs.is_empty() => {
-                    tracing::debug!(channel = %self.channel.slug(), claimed = jobs.len(), room = permits.len(), took_ms = asked.elapsed().as_millis() as u64, "claimed");
-                    let claim = ClaimTimes {
-                        asked,
-                        returned: Instant::now(),
-                    };
-                    self.clock.hold(jobs.len());
-                    let merchants = self.merchants_of(&jobs).await;
-                    for job in jobs {
-                        let permit = permits.pop().expect("one permit per claimed job");
-                        let merchant = merchants.get(&job.merchant_id).cloned();
-                        let (lane, shutdown) = (self.clone(), shutdown.clone());
-                        sends.spawn(async move {
-                            lane.deliver(job, merchant, claim, permit, shutdown).await;
-                        });
-                    }
-                    continue;
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::error!(channel = %self.channel.slug(), error = %e, "claiming outbox jobs failed")
-                }
-            }
-            drop(permits);
-            tokio::select! {
-                () = self.wake.notified() => {}
-                () = tokio::time::sleep(self.worker.backstop) => {}
-                () = shutdown.wait() => break,
+/// The lane's side of the claim loop: a claim takes as many jobs as there
+/// are free send slots, and each claimed job is sent on a task of its own.
+struct Claims {
+    lane: Arc<Lane>,
+    slots: Arc<Semaphore>,
+    sends: JoinSet<()>,
+}
+
+impl Claimer for Claims {
+    async fn claim(&mut self, shutdown: &Shutdown) -> Claimed {
+        while self.sends.try_join_next().is_some() {}
+        let lane = &self.lane;
+        let first = tokio::select! {
+            permit = self.slots.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
+            () = shutdown.wait() => return Claimed::Stop,
+        };
+        let mut permits = vec![first];
+        if self.slots.available_permits() + 1 < lane.limits.concurrency / 2 {
+            // Busy: let a few more sends finish, so that one claim (a
+            // sort of the channel's open jobs) serves many sends
+            // rather than one each.
+            tokio::time::sleep(CLAIM_GATHER).await;
+        }
+        while permits.len() < CLAIM_MAX {
+            match self.slots.clone().try_acquire_owned() {
+                Ok(p) => permits.push(p),
+                Err(_) => break,
             }
         }
-        while sends.join_next().await.is_some() {}
+        let asked = Instant::now();
+        let claimed = lane
+            .worker
+            .store
+            .claim_jobs(
+                lane.channel,
+                &lane.holder,
+                Utc::now(),
+                lane.worker.lease,
+                permits.len() as i64,
+            )
+            .await;
+        let jobs = match claimed {
+            Ok(jobs) if !jobs.is_empty() => jobs,
+            Ok(_) => return Claimed::Nothing,
+            Err(e) => {
+                tracing::error!(channel = %lane.channel.slug(), error = %e, "claiming outbox jobs failed");
+                return Claimed::Nothing;
+            }
+        };
+        tracing::debug!(channel = %lane.channel.slug(), claimed = jobs.len(), room = permits.len(), took_ms = asked.elapsed().as_millis() as u64, "claimed");
+        let claim = ClaimTimes {
+            asked,
+            returned: Instant::now(),
+        };
+        lane.clock.hold(jobs.len());
+        let merchants = lane.merchants_of(&jobs).await;
+        for job in jobs {
+            let permit = permits.pop().expect("one permit per claimed job");
+            let merchant = merchants.get(&job.merchant_id).cloned();
+            let (lane, shutdown) = (lane.clone(), shutdown.clone());
+            self.sends.spawn(async move {
+                lane.deliver(job, merchant, claim, permit, shutdown).await;
+            });
+        }
+        Claimed::Work
     }
+}
 
+impl Lane {
     /// The merchants of a claim with what is left of their daily limit on
     /// this channel, two queries each.
     async fn merchants_of(&self, jobs: &[ClaimedJob]) -> HashMap<MerchantId, InClaim> {
@@ -242,60 +249,12 @@ impl Lane {
             // Another worker may take it over before the send could end.
             return self.put_back(&job).await;
         }
-        if left_today.fetch_sub(1, Ordering::SeqCst) <= 0 {
-            let reason = format!(
-                "{HELD} of {} {} reached; goes at {} or when the limit is raised",
-                self.worker.daily_limit,
-                match self.channel {
-                    Channel::Email => "emails",
-                    Channel::Sms => "texts",
-                },
-                tomorrow
-                    .with_timezone(&merchant.time_zone.tz())
-                    .format("%Y-%m-%d %H:%M %Z")
-            );
-            tracing::warn!(merchant = %job.merchant_id, job = %job.id, channel = %self.channel.slug(), "held by the daily message limit");
-            return self.postpone(&job, tomorrow, &reason).await;
-        }
-        if self.channel == Channel::Sms
-            && let Some(until) = merchant
-                .quiet_hours
-                .holds_until(Utc::now(), merchant.time_zone.tz())
-        {
-            let reason = format!(
-                "waiting for quiet hours to end ({})",
-                until
-                    .with_timezone(&merchant.time_zone.tz())
-                    .format("%H:%M %Z")
-            );
-            tracing::info!(job = %job.id, %until, "SMS held for quiet hours");
+        if let Some((until, reason)) = self.held(&job, &merchant, &left_today, tomorrow) {
             return self.postpone(&job, until, &reason).await;
         }
         let started = Instant::now();
-        let outcome = match tokio::time::timeout(
-            self.limits.send_timeout,
-            self.send(&job, &merchant),
-        )
-        .await
-        {
-            Ok(outcome) => outcome,
-            Err(_) => SendOutcome::Transient {
-                error: format!(
-                    "no answer within {} s",
-                    self.limits.send_timeout.as_secs_f64()
-                ),
-                retry_after: None,
-            },
-        };
+        let outcome = self.send_within_timeout(&job, &merchant).await;
         let duration = started.elapsed();
-        if let SendOutcome::Transient {
-            retry_after: Some(wait),
-            ..
-        } = &outcome
-        {
-            tracing::warn!(channel = %self.channel.slug(), wait_s = wait.as_secs_f64(), "provider asked to slow down: channel paused");
-            self.pacer.pause_for(*wait);
-        }
         self.worker.metrics.send_finished(
             self.channel.slug(),
             duration.as_secs_f64(),
@@ -304,15 +263,9 @@ impl Lane {
         let now = Utc::now();
         let result = self.result_of(&job, outcome, now).await;
         tracing::info!(merchant = %job.merchant_id, job = %job.id, channel = %self.channel.slug(), attempt = job.attempts, ?result, "delivery attempt");
-        self.worker.metrics.attempt_recorded(
-            self.channel.slug(),
-            match &result {
-                AttemptResult::Sent { .. } => "sent",
-                AttemptResult::Retry { .. } => "retry",
-                AttemptResult::Failed { .. } => "failed",
-                AttemptResult::Dead { .. } => "dead",
-            },
-        );
+        self.worker
+            .metrics
+            .attempt_recorded(self.channel.slug(), metric_label(&result));
         let finished = FinishedAttempt {
             job,
             result,
@@ -323,6 +276,67 @@ impl Lane {
             tracing::error!("the delivery recorder stopped before an attempt was recorded");
         }
         drop(permit);
+    }
+
+    /// Until when and why a job must wait: the merchant's daily limit is
+    /// used up (this takes one from what is left), or a text falls in
+    /// quiet hours.
+    fn held(
+        &self,
+        job: &ClaimedJob,
+        merchant: &Merchant,
+        left_today: &AtomicI64,
+        tomorrow: chrono::DateTime<Utc>,
+    ) -> Option<(chrono::DateTime<Utc>, String)> {
+        let tz = merchant.time_zone.tz();
+        if left_today.fetch_sub(1, Ordering::SeqCst) <= 0 {
+            let reason = format!(
+                "{HELD} of {} {} reached; goes at {} or when the limit is raised",
+                self.worker.daily_limit,
+                match self.channel {
+                    Channel::Email => "emails",
+                    Channel::Sms => "texts",
+                },
+                tomorrow.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z")
+            );
+            tracing::warn!(merchant = %job.merchant_id, job = %job.id, channel = %self.channel.slug(), "held by the daily message limit");
+            return Some((tomorrow, reason));
+        }
+        if self.channel != Channel::Sms {
+            return None;
+        }
+        let until = merchant.quiet_hours.holds_until(Utc::now(), tz)?;
+        tracing::info!(job = %job.id, %until, "SMS held for quiet hours");
+        let reason = format!(
+            "waiting for quiet hours to end ({})",
+            until.with_timezone(&tz).format("%H:%M %Z")
+        );
+        Some((until, reason))
+    }
+
+    /// Sends, giving up after the lane's timeout (a transient failure); a
+    /// provider's Retry-After pauses the whole channel.
+    async fn send_within_timeout(&self, job: &ClaimedJob, merchant: &Merchant) -> SendOutcome {
+        let outcome =
+            match tokio::time::timeout(self.limits.send_timeout, self.send(job, merchant)).await {
+                Ok(outcome) => outcome,
+                Err(_) => SendOutcome::Transient {
+                    error: format!(
+                        "no answer within {} s",
+                        self.limits.send_timeout.as_secs_f64()
+                    ),
+                    retry_after: None,
+                },
+            };
+        if let SendOutcome::Transient {
+            retry_after: Some(wait),
+            ..
+        } = &outcome
+        {
+            tracing::warn!(channel = %self.channel.slug(), wait_s = wait.as_secs_f64(), "provider asked to slow down: channel paused");
+            self.pacer.pause_for(*wait);
+        }
+        outcome
     }
 
     /// Puts a job back unsent until `until`, saying why.
@@ -414,5 +428,15 @@ impl Lane {
                 }
             }
         }
+    }
+}
+
+/// The `result` label of the `delivery_attempts` metric.
+fn metric_label(result: &AttemptResult) -> &'static str {
+    match result {
+        AttemptResult::Sent { .. } => "sent",
+        AttemptResult::Retry { .. } => "retry",
+        AttemptResult::Failed { .. } => "failed",
+        AttemptResult::Dead { .. } => "dead",
     }
 }
