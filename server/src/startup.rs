@@ -92,10 +92,7 @@ impl Application {
             email: Arc::new(email),
             sms: Arc::new(sms),
             wake: delivery_wake.clone(),
-            retry: RetryPolicy {
-                delays: config.delivery_retry.clone(),
-                ..RetryPolicy::default()
-            },
+            retry: RetryPolicy::new(config.delivery_retry.clone()),
             lease: config.delivery_lease,
             email_lane: LaneLimits {
                 concurrency: config.delivery_concurrency,
@@ -118,10 +115,7 @@ impl Application {
             store: store.clone(),
             bigcommerce: BigCommerceClient::new(config.bigcommerce_api_base.clone()),
             wake: wake.clone(),
-            retry: RetryPolicy {
-                delays: config.processing_retry.clone(),
-                ..RetryPolicy::default()
-            },
+            retry: RetryPolicy::new(config.processing_retry.clone()),
             lease: config.processing_lease,
             backstop: std::time::Duration::from_secs(2),
             batch: 32,
