@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 step "cargo leptos build --release"
 cargo leptos build --release
 
-export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
-export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
-step "starting on http://$LEPTOS_SITE_ADDR/settings/customer-notifications (Ctrl-C stops it)"
+# Its defaults (LEPTOS_SITE_ADDR and the rest) are the server's own: see
+# `server --help`. It prints where it listens.
+step "starting Customer Notifications (Ctrl-C stops it)"
 exec "$ROOT/target/release/server"

@@ -28,17 +28,11 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run() -> anyhow::Result<()> {
-    if std::env::args().any(|a| a == "--help" || a == "-h") {
-        println!(
-            "Customer Notifications server\n\n  --reseal-secrets   seal every integration's secrets again under SECRETS_KEY (after a rotation) and exit\n\nEnvironment variables:"
-        );
-        for (name, meaning) in server::config::VARIABLES {
-            println!("  {name:<18} {meaning}");
-        }
-        return Ok(());
+    let cli = server::config::Cli::read();
+    if let Some(filter) = cli.settings.log_filter() {
+        server::telemetry::init(filter);
     }
-    server::telemetry::init();
-    let config = match server::config::Config::from_env() {
+    let config = match server::config::Config::from_settings(cli.settings) {
         Ok(config) => config,
         Err(errors) => {
             for e in &errors {
@@ -47,7 +41,7 @@ async fn run() -> anyhow::Result<()> {
             std::process::exit(2);
         }
     };
-    if std::env::args().any(|a| a == "--reseal-secrets") {
+    if cli.reseal_secrets {
         // After a key rotation: everything under SECRETS_KEY, then exit.
         let mut store = notify_store::Store::connect(&config.database_url).await?;
         if let Some(keys) = config.secrets_keys.clone() {

@@ -13,17 +13,15 @@ pub struct RetryPolicy {
     pub jitter: f64,
 }
 
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        let secs = [5, 30, 120, 600, 1800, 3600, 7200];
+impl RetryPolicy {
+    /// `delays` (from the configuration) with up to 20% jitter.
+    pub fn new(delays: Vec<Duration>) -> Self {
         RetryPolicy {
-            delays: secs.iter().map(|s| Duration::seconds(*s)).collect(),
+            delays,
             jitter: 0.2,
         }
     }
-}
 
-impl RetryPolicy {
     pub fn next_attempt(&self, attempts_made: i64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let index = usize::try_from(attempts_made.max(1) - 1).ok()?;
         let delay = *self.delays.get(index)?;

@@ -38,128 +38,13 @@ impl Application {
     pub async fn build(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
         install_tls_provider();
         let local_addr = listener.local_addr()?;
-        let store = Store::connect(&config.database_url).await?;
-        let store = match config.secrets_keys.clone() {
-            Some(keys) => store.with_secrets_keys(keys),
-            None => store,
-        };
-        // A wrong key fails here, not at the first webhook.
-        let resealed = store
-            .reseal_secrets()
-            .await
-            .map_err(|e| anyhow::anyhow!("secrets at rest: {e}"))?;
-        if resealed > 0 {
-            tracing::info!(
-                integrations = resealed,
-                "secrets sealed again under SECRETS_KEY"
-            );
-        }
-        tracing::info!(backend = ?store.backend(), roles = ?config.roles, "database ready");
+        let store = open_store(&config).await?;
         let metrics = crate::metrics::Metrics::new();
-        let wake = Arc::new(Notify::new());
-        let delivery_wake = Arc::new(Notify::new());
-        let from: lettre::Address = config
-            .smtp_from
-            .parse()
-            .map_err(|e| anyhow::anyhow!("SMTP_FROM: {e}"))?;
-        let email = match &config.smtp_url {
-            Some(url) => {
-                EmailTransport::smtp(url, from, config.delivery_concurrency, config.smtp_timeout)
-                    .map_err(anyhow::Error::msg)?
-            }
-            None => EmailTransport::sink(config.outbox_sink_dir.clone(), from),
-        };
-        let sms = match &config.sms {
-            Some(c) => SmsTransport::api(
-                c.api_base.clone(),
-                c.account_sid.clone(),
-                c.auth_token.clone(),
-                c.from.clone(),
-                Some(format!("{}/webhooks/sms/status", config.public_origin())),
-                c.timeout,
-            ),
-            None => SmsTransport::Sink {
-                dir: config.outbox_sink_dir.clone(),
-            },
-        };
-        tracing::info!(
-            email = email.describe(),
-            sms = sms.describe(),
-            "delivery channels"
-        );
-        let worker = Worker {
-            store: store.clone(),
-            email: Arc::new(email),
-            sms: Arc::new(sms),
-            wake: delivery_wake.clone(),
-            retry: RetryPolicy {
-                delays: config.delivery_retry.clone(),
-                ..RetryPolicy::default()
-            },
-            lease: config.delivery_lease,
-            email_lane: LaneLimits {
-                concurrency: config.delivery_concurrency,
-                max_per_second: config.smtp_max_per_second,
-                send_timeout: config.smtp_timeout,
-            },
-            daily_limit: config.daily_message_limit,
-            sms_lane: LaneLimits {
-                concurrency: config.delivery_concurrency,
-                max_per_second: config.sms_max_per_second,
-                send_timeout: config
-                    .sms
-                    .as_ref()
-                    .map_or(config.smtp_timeout, |sms| sms.timeout),
-            },
-            backstop: std::time::Duration::from_secs(2),
-            metrics: metrics.clone(),
-        };
-        let processor = Processor {
-            store: store.clone(),
-            order_api: OrderApiClient::new(vec![(
-                notify_ingest::platforms::bigcommerce::PLATFORM,
-                config.bigcommerce_api_base.clone(),
-            )]),
-            wake: wake.clone(),
-            retry: RetryPolicy {
-                delays: config.processing_retry.clone(),
-                ..RetryPolicy::default()
-            },
-            lease: config.processing_lease,
-            backstop: std::time::Duration::from_secs(2),
-            batch: 32,
-            delivery_wake,
-        };
-        let roles = config.roles;
-        let retention = config.retention;
-        let webhook_limiter = Arc::new(crate::webhooks::RateLimiter::new(config.webhook_rate));
-        let auth_policy = AuthPolicy {
-            max_sign_ups_per_ip: config.sign_ups_per_ip,
-            ..AuthPolicy::default()
-        };
-        let state = AppState {
-            store: store.clone(),
-            config: Arc::new(config),
-            auth_policy,
-            processor_wake: wake,
-            ingest: crate::webhooks::IngestWriter::spawn(store.clone(), 256),
-            email: worker.email.clone(),
-            sms: worker.sms.clone(),
-            metrics,
-            webhook_limiter,
-        };
-        let metrics = match state.config.metrics_addr {
-            Some(addr) => {
-                let listener = TcpListener::bind(addr).await.map_err(|e| {
-                    anyhow::anyhow!(
-                        "METRICS_ADDR: cannot listen on {addr}: {e} (give each replica on one host its own)"
-                    )
-                })?;
-                tracing::info!(addr = %listener.local_addr()?, "metrics listener");
-                Some((listener, crate::http::metrics_router(state.clone())))
-            }
-            None => None,
-        };
+        let worker = delivery_worker(&config, &store, metrics.clone())?;
+        let processor = webhook_processor(&config, &store, worker.wake.clone());
+        let (roles, retention) = (config.roles, config.retention);
+        let state = app_state(config, &store, &processor, &worker, metrics);
+        let metrics = metrics_listener(&state).await?;
         let router = if roles.web {
             crate::http::router(state)
         } else {
@@ -236,4 +121,154 @@ impl Application {
         self.store.close().await;
         Ok(served?)
     }
+}
+
+/// The database, migrated, with the secrets key; a wrong key fails here,
+/// not at the first webhook.
+async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    let store = Store::connect(&config.database_url).await?;
+    let store = match config.secrets_keys.clone() {
+        Some(keys) => store.with_secrets_keys(keys),
+        None => store,
+    };
+    let resealed = store
+        .reseal_secrets()
+        .await
+        .map_err(|e| anyhow::anyhow!("secrets at rest: {e}"))?;
+    if resealed > 0 {
+        tracing::info!(
+            integrations = resealed,
+            "secrets sealed again under SECRETS_KEY"
+        );
+    }
+    tracing::info!(backend = ?store.backend(), roles = ?config.roles, "database ready");
+    Ok(store)
+}
+
+/// Email through SMTP or into the sink folder.
+fn email_transport(config: &Config) -> anyhow::Result<EmailTransport> {
+    let from: lettre::Address = config
+        .smtp_from
+        .parse()
+        .map_err(|e| anyhow::anyhow!("SMTP_FROM: {e}"))?;
+    Ok(match &config.smtp_url {
+        Some(url) => {
+            EmailTransport::smtp(url, from, config.delivery_concurrency, config.smtp_timeout)
+                .map_err(anyhow::Error::msg)?
+        }
+        None => EmailTransport::sink(config.outbox_sink_dir.clone(), from),
+    })
+}
+
+/// Texts through the SMS API or into the sink folder.
+fn sms_transport(config: &Config) -> SmsTransport {
+    match &config.sms {
+        Some(c) => SmsTransport::api(
+            c.api_base.clone(),
+            c.account_sid.clone(),
+            c.auth_token.clone(),
+            c.from.clone(),
+            Some(format!("{}/webhooks/sms/status", config.public_origin())),
+            c.timeout,
+        ),
+        None => SmsTransport::Sink {
+            dir: config.outbox_sink_dir.clone(),
+        },
+    }
+}
+
+/// Sends messages: a lane per channel.
+fn delivery_worker(
+    config: &Config,
+    store: &Store,
+    metrics: crate::metrics::Metrics,
+) -> anyhow::Result<Worker> {
+    let email = email_transport(config)?;
+    let sms = sms_transport(config);
+    tracing::info!(
+        email = email.describe(),
+        sms = sms.describe(),
+        "delivery channels"
+    );
+    Ok(Worker {
+        store: store.clone(),
+        email: Arc::new(email),
+        sms: Arc::new(sms),
+        wake: Arc::new(Notify::new()),
+        retry: RetryPolicy::new(config.delivery_retry.clone()),
+        lease: config.delivery_lease,
+        email_lane: LaneLimits {
+            concurrency: config.delivery_concurrency,
+            max_per_second: config.smtp_max_per_second,
+            send_timeout: config.smtp_timeout,
+        },
+        daily_limit: config.daily_message_limit,
+        sms_lane: LaneLimits {
+            concurrency: config.delivery_concurrency,
+            max_per_second: config.sms_max_per_second,
+            send_timeout: config
+                .sms
+                .as_ref()
+                .map_or(config.smtp_timeout, |sms| sms.timeout),
+        },
+        backstop: std::time::Duration::from_secs(2),
+        metrics,
+    })
+}
+
+/// Turns stored webhooks into messages, then wakes the worker.
+fn webhook_processor(config: &Config, store: &Store, delivery_wake: Arc<Notify>) -> Processor {
+    Processor {
+        store: store.clone(),
+        order_api: OrderApiClient::new(vec![(
+            notify_ingest::platforms::bigcommerce::PLATFORM,
+            config.bigcommerce_api_base.clone(),
+        )]),
+        wake: Arc::new(Notify::new()),
+        retry: RetryPolicy::new(config.processing_retry.clone()),
+        lease: config.processing_lease,
+        backstop: std::time::Duration::from_secs(2),
+        batch: 32,
+        delivery_wake,
+    }
+}
+
+/// What the handlers share.
+fn app_state(
+    config: Config,
+    store: &Store,
+    processor: &Processor,
+    worker: &Worker,
+    metrics: crate::metrics::Metrics,
+) -> AppState {
+    let webhook_limiter = Arc::new(crate::webhooks::RateLimiter::new(config.webhook_rate));
+    let auth_policy = AuthPolicy {
+        max_sign_ups_per_ip: config.sign_ups_per_ip,
+        ..AuthPolicy::default()
+    };
+    AppState {
+        store: store.clone(),
+        config: Arc::new(config),
+        auth_policy,
+        processor_wake: processor.wake.clone(),
+        ingest: crate::webhooks::IngestWriter::spawn(store.clone(), 256),
+        email: worker.email.clone(),
+        sms: worker.sms.clone(),
+        metrics,
+        webhook_limiter,
+    }
+}
+
+/// `/metrics` on a listener of its own (`METRICS_ADDR`), bound now.
+async fn metrics_listener(state: &AppState) -> anyhow::Result<Option<(TcpListener, Router)>> {
+    let Some(addr) = state.config.metrics_addr else {
+        return Ok(None);
+    };
+    let listener = TcpListener::bind(addr).await.map_err(|e| {
+        anyhow::anyhow!(
+            "METRICS_ADDR: cannot listen on {addr}: {e} (give each replica on one host its own)"
+        )
+    })?;
+    tracing::info!(addr = %listener.local_addr()?, "metrics listener");
+    Ok(Some((listener, crate::http::metrics_router(state.clone()))))
 }

@@ -1,9 +1,10 @@
-//! Structured logs (`RUST_LOG` filters them; default `info`).
+//! Structured logs, filtered by `RUST_LOG` (see `config`).
 
 use tracing_subscriber::EnvFilter;
 
-pub fn init() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+/// `filter`: a valid `RUST_LOG` (checked with the configuration).
+pub fn init(filter: &str) {
+    let filter = EnvFilter::new(filter);
     // A second init (tests) is harmless.
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }

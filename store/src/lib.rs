@@ -36,5 +36,5 @@ pub mod tokens;
 pub use db::{Backend, Store};
 pub use error::StoreError;
 pub use ids::{MerchantId, UserId};
-pub use notify_core::secret;
+
 pub use principal::{Principal, RequestAuth};

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use notify_store::secret::Secret;
+use notify_core::secret::Secret;
 use reqwest::StatusCode;
 use url::Url;
 

@@ -34,7 +34,7 @@ pub(crate) fn sms_config(api: &MockServer) -> SmsConfig {
     SmsConfig {
         api_base: url::Url::parse(&format!("{}/", api.uri())).unwrap(),
         account_sid: SID.to_owned(),
-        auth_token: notify_store::secret::Secret::new("sms-token-123"),
+        auth_token: notify_core::secret::Secret::new("sms-token-123"),
         from: "+14155550100".to_owned(),
         timeout: Duration::from_millis(500),
     }

@@ -25,7 +25,7 @@ async fn the_delivery_log_shows_no_provider_url_or_server_path(db: &TestDb) {
         c.sms = Some(SmsConfig {
             api_base: url::Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap(),
             account_sid: SID.to_owned(),
-            auth_token: notify_store::secret::Secret::new("sms-token-123"),
+            auth_token: notify_core::secret::Secret::new("sms-token-123"),
             from: "+14155550100".to_owned(),
             timeout: std::time::Duration::from_millis(500),
         });

@@ -387,7 +387,7 @@ impl SmsApi {
             sms: Arc::new(SmsTransport::api(
                 url::Url::parse(&format!("{}/", server.uri())).unwrap(),
                 "AC0001".to_owned(),
-                notify_store::secret::Secret::new("sms-token-123"),
+                notify_core::secret::Secret::new("sms-token-123"),
                 "+14155550100".to_owned(),
                 None,
                 sms_lane.send_timeout,
