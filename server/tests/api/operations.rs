@@ -252,14 +252,18 @@ async fn expired_sessions_are_purged_periodically(db: &TestDb) {
         .unwrap()
         .unwrap();
     let now = chrono::Utc::now();
-    store
-        .create_session(
-            &user,
-            now - chrono::Duration::hours(2),
-            chrono::Duration::hours(1),
-        )
-        .await
-        .unwrap();
+    // A session that started two hours ago and lasted one.
+    let expire_a_session = || async {
+        store
+            .create_session(
+                &user,
+                now - chrono::Duration::hours(2),
+                chrono::Duration::hours(1),
+            )
+            .await
+            .unwrap();
+    };
+    expire_a_session().await;
     let (trigger, shutdown) = server::shutdown::channel();
     let task = tokio::spawn(server::maintenance::purge_sessions(
         store.clone(),
@@ -268,14 +272,7 @@ async fn expired_sessions_are_purged_periodically(db: &TestDb) {
     ));
     // One more expires while the task runs: the next round takes it.
     tokio::time::sleep(Duration::from_millis(120)).await;
-    store
-        .create_session(
-            &user,
-            now - chrono::Duration::hours(2),
-            chrono::Duration::hours(1),
-        )
-        .await
-        .unwrap();
+    expire_a_session().await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     trigger.stop();
     task.await.unwrap();

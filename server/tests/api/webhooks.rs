@@ -87,7 +87,7 @@ fn delivered() -> Value {
 
 async fn post_shopify(url: &str, topic: &str, event_id: &str, body: &[u8], secret: &str) -> u16 {
     let signature = body_hmac(secret.as_bytes(), body);
-    reqwest::Client::new()
+    let request = reqwest::Client::new()
         .post(url)
         .header("X-Shopify-Topic", topic)
         .header("X-Shopify-Hmac-Sha256", signature)
@@ -95,12 +95,13 @@ async fn post_shopify(url: &str, topic: &str, event_id: &str, body: &[u8], secre
         .header("X-Shopify-Webhook-Id", format!("wh-{event_id}-{topic}"))
         .header("X-Shopify-Triggered-At", "2026-03-14T15:00:00Z")
         .header("Content-Type", "application/json")
-        .body(body.to_vec())
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+        .body(body.to_vec());
+    status_of(request).await
+}
+
+/// Sends `request`; its answer's status.
+async fn status_of(request: reqwest::RequestBuilder) -> u16 {
+    request.send().await.unwrap().status().as_u16()
 }
 
 /// Waits until no event is pending or retrying; returns the event log.
@@ -406,26 +407,16 @@ async fn post_woocommerce(url: &str, body: &[u8], delivery: Option<&str>) -> u16
     if let Some(delivery) = delivery {
         request = request.header("X-WC-Webhook-Delivery-ID", delivery);
     }
-    request
-        .body(body.to_vec())
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+    status_of(request.body(body.to_vec())).await
 }
 
 /// Posts a BigCommerce hook with the shared-secret header.
 async fn post_bigcommerce(url: &str, secret: &str, hook: &Value) -> u16 {
-    reqwest::Client::new()
+    let request = reqwest::Client::new()
         .post(url)
         .header("X-Notify-Hook-Secret", secret)
-        .json(hook)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+        .json(hook);
+    status_of(request).await
 }
 
 fn events_body() -> Vec<u8> {
@@ -445,19 +436,16 @@ pub(crate) async fn post_signed_event(
     body: &[u8],
 ) -> u16 {
     let key = decode_secret(secret).unwrap();
-    standard_signed(
-        &reqwest::Client::new(),
+    let client = reqwest::Client::new();
+    status_of(standard_signed(
+        &client,
         url,
         &key,
         id,
         timestamp,
         body.to_vec(),
-    )
-    .send()
+    ))
     .await
-    .unwrap()
-    .status()
-    .as_u16()
 }
 
 /// Sets up the merchant of [`merchant_with`] with the generic signed
