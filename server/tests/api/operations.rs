@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::delivery::{sms_config, until};
 use crate::harness::{TestApp, spawn_with};
-use crate::webhooks::{merchant_named, merchant_with, post_signed_event, settled};
+use crate::webhooks::{merchant_named, merchant_with, post_to_new_events_endpoint, settled};
 
 fn order(id: &str, status: &str) -> Vec<u8> {
     serde_json::to_vec(&json!({
@@ -57,13 +57,7 @@ async fn metrics_move_with_webhooks_and_deliveries(db: &TestDb) {
     .await;
     let before = scrape(&app).await;
     assert_eq!(value(&before, "notify_inbound_queue_depth"), Some(0.0));
-    let (url, integration) = merchant_with(&app, "events", json!({})).await;
-    let secret = integration["signing_secret"].as_str().unwrap();
-    let now = chrono::Utc::now().timestamp();
-    assert_eq!(
-        post_signed_event(&url, secret, "msg_m1", now, &order("m1", "ready")).await,
-        200
-    );
+    let url = post_to_new_events_endpoint(&app, "msg_m1", &order("m1", "ready")).await;
     // Unsigned: refused.
     let r = reqwest::Client::new()
         .post(&url)
@@ -190,13 +184,7 @@ async fn one_noisy_endpoint_gets_429s_while_another_is_served(db: &TestDb) {
 async fn roles_choose_what_a_replica_runs(db: &TestDb) {
     // A web-only replica stores webhooks but does not process them.
     let web = spawn_as(db, "web").await;
-    let (url, integration) = merchant_with(&web, "events", json!({})).await;
-    let secret = integration["signing_secret"].as_str().unwrap();
-    let now = chrono::Utc::now().timestamp();
-    assert_eq!(
-        post_signed_event(&url, secret, "msg_r1", now, &order("r1", "ready")).await,
-        200
-    );
+    let url = post_to_new_events_endpoint(&web, "msg_r1", &order("r1", "ready")).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let (_, log) = web.get_json("/api/v1/events").await;
     assert_eq!(log["events"][0]["state"], "pending", "{log}");

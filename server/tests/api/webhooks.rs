@@ -450,11 +450,13 @@ pub(crate) async fn post_signed_event(
 
 /// Sets up the merchant of [`merchant_with`] with the generic signed
 /// endpoint and posts `body` to it as message `id`, signed now: accepted.
-pub(crate) async fn post_to_new_events_endpoint(app: &TestApp, id: &str, body: &[u8]) {
+/// Returns the endpoint's URL.
+pub(crate) async fn post_to_new_events_endpoint(app: &TestApp, id: &str, body: &[u8]) -> String {
     let (url, integration) = merchant_with(app, "events", json!({})).await;
     let secret = integration["signing_secret"].as_str().unwrap();
     let now = chrono::Utc::now().timestamp();
     assert_eq!(post_signed_event(&url, secret, id, now, body).await, 200);
+    url
 }
 
 async fn generic_signed_events_are_verified_and_processed(db: &TestDb) {
