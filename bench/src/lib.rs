@@ -2,4 +2,3 @@
 
 pub mod drill;
 pub mod load;
-pub mod raw_http;

@@ -221,18 +221,7 @@ fn woo_order(status: &str) -> Vec<u8> {
 
 #[test]
 fn woocommerce_every_mapping_row() {
-    use OrderStatus::*;
-    for (status, expected) in [
-        ("pending", Some(Initiated)),
-        ("on-hold", Some(Initiated)),
-        ("processing", Some(Processing)),
-        ("ready-for-pickup", Some(Ready)),
-        ("completed", Some(Delivered)),
-        ("cancelled", Some(Cancelled)),
-        ("failed", Some(Cancelled)),
-        ("refunded", Some(Returned)),
-        ("checkout-draft", None),
-    ] {
+    for (status, expected) in notify_testkit::mapping::WOOCOMMERCE {
         assert_eq!(
             order_status(woocommerce::normalize("order.updated", &woo_order(status)).unwrap()),
             expected,
@@ -278,27 +267,9 @@ fn bigcommerce_hook_asks_for_the_order_and_the_order_maps_every_status() {
         bigcommerce::normalize_hook(shipment).unwrap(),
         Normalized::FetchOrder { order_id: 251 }
     );
-    use OrderStatus::*;
-    let expected = [
-        None,
-        Some(Initiated),
-        Some(Ready),
-        Some(Processing),
-        Some(Returned),
-        Some(Cancelled),
-        Some(Cancelled),
-        Some(Initiated),
-        Some(Ready),
-        Some(Processing),
-        Some(Delivered),
-        Some(SentForProcessing),
-        Some(Initiated),
-        None,
-        None,
-    ];
-    for (id, want) in expected.into_iter().enumerate() {
+    for (id, want) in notify_testkit::mapping::BIGCOMMERCE {
         assert_eq!(
-            order_status(bigcommerce::order(&bc_order(id as u64)).unwrap()),
+            order_status(bigcommerce::order(&bc_order(id)).unwrap()),
             want,
             "status id {id}"
         );

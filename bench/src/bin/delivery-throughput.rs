@@ -13,10 +13,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use notify_bench::drill::process::{Database, Server, env, free_port};
-use notify_bench::drill::sinks::{SmsApi, SmsMode, Smtp};
+use notify_bench::drill::process::{Server, env};
 use notify_bench::drill::tenant::{Tenant, order_body};
 use notify_bench::drill::{Backend, log_path};
+use notify_testkit::db::ThrowawayDb;
+use notify_testkit::free_port;
+use notify_testkit::sms::{SmsApi, SmsMode};
+use notify_testkit::smtp::SmtpServer;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -51,12 +54,12 @@ async fn main() -> anyhow::Result<()> {
 
 /// Messages per second and the worker's RSS (MiB) at the end.
 async fn run(backend: Backend, orders: usize, delay_ms: u64) -> anyhow::Result<(f64, f64)> {
-    let db = Database::create(backend).await?;
-    let mut smtp = Smtp::down(free_port()?);
+    let db = ThrowawayDb::create(backend).await?;
+    let mut smtp = SmtpServer::down(free_port()?);
     smtp.answer_after = Duration::from_millis(delay_ms);
     smtp.up().await?;
     let sms = SmsApi::start().await?;
-    sms.set(SmsMode::AcceptAfter(delay_ms));
+    sms.set(SmsMode::AcceptAfter(Duration::from_millis(delay_ms)));
     let common = [
         ("DATABASE_URL", db.url.as_str()),
         ("SMTP_URL", &smtp.url()),
@@ -108,11 +111,11 @@ async fn run(backend: Backend, orders: usize, delay_ms: u64) -> anyhow::Result<(
     // Send them with a worker-only replica.
     let worker = Server::start(free_port()?, with_roles("worker"), log.clone()).await?;
     let deadline = Instant::now() + Duration::from_secs(600);
-    while smtp.emails().len() + sms.requests().len() < messages {
+    while smtp.messages().len() + sms.requests().len() < messages {
         anyhow::ensure!(
             Instant::now() < deadline,
             "only {} of {messages} messages sent (log: {})",
-            smtp.emails().len() + sms.requests().len(),
+            smtp.messages().len() + sms.requests().len(),
             log.display()
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -121,7 +124,7 @@ async fn run(backend: Backend, orders: usize, delay_ms: u64) -> anyhow::Result<(
     worker.stop().await;
     db.drop_now().await;
     let times: Vec<Instant> = smtp
-        .emails()
+        .messages()
         .iter()
         .map(|e| e.at)
         .chain(sms.requests().iter().map(|r| r.at))

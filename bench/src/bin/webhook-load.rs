@@ -12,7 +12,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use notify_bench::load::{Report, Send, closed_loop, open_loop};
-use notify_ingest::signature::standard_webhooks::{decode_secret, sign};
+use notify_testkit::accounts::sign_up_body;
+use notify_testkit::webhooks::{decode_secret, standard_signed};
 use serde_json::json;
 
 fn body() -> Vec<u8> {
@@ -33,7 +34,7 @@ async fn product_endpoint(base: &str) -> anyhow::Result<(String, Vec<u8>)> {
     let r = client
         .post(format!("{base}/api/v1/merchants"))
         .header("Origin", base)
-        .json(&json!({"store_name": "Bench", "email": email, "password": "benchmark password", "time_zone": "UTC"}))
+        .json(&sign_up_body("Bench", &email, "benchmark password", "UTC"))
         .send()
         .await?;
     anyhow::ensure!(r.status().is_success(), "sign-up failed: {}", r.status());
@@ -66,14 +67,8 @@ fn signed_sender(client: reqwest::Client, url: String, key: Vec<u8>, run: &'stat
         Box::pin(async move {
             let id = format!("msg_{run}_{n}");
             let ts = chrono::Utc::now().timestamp();
-            let sig = sign(&id, ts, &body, &key);
-            let r = client
-                .post(url.as_str())
-                .header("webhook-id", id)
-                .header("webhook-timestamp", ts.to_string())
-                .header("webhook-signature", sig)
+            let r = standard_signed(&client, &url, &key, &id, ts, body.as_ref().clone())
                 .header("Content-Type", "application/json")
-                .body(body.as_ref().clone())
                 .send()
                 .await;
             matches!(r, Ok(r) if r.status().is_success())

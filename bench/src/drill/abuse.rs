@@ -12,12 +12,15 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::process::{Database, Server, env, free_port};
+use super::process::{Server, env};
+use super::tenant::PASSWORD;
 use super::{Backend, Length};
+use notify_testkit::accounts::sign_up_body;
+use notify_testkit::db::ThrowawayDb;
+use notify_testkit::free_port;
 
 const MIB: usize = 1024 * 1024;
 const SIGN_UPS_PER_IP: usize = 10;
-const PASSWORD: &str = "drill password 123";
 /// Non-webhook POST routes: the JSON API and the pages' server functions.
 const BODY_ROUTES: [&str; 4] = [
     "/api/v1/merchants",
@@ -103,7 +106,7 @@ pub async fn run(backend: Backend, length: Length) -> anyhow::Result<()> {
         BODY_ROUTES.len(),
         well_formed_ids + malformed_ids
     );
-    let db = Database::create(backend).await?;
+    let db = ThrowawayDb::create(backend).await?;
     let sink = tempfile::tempdir()?;
     let vars = env(&[
         ("DATABASE_URL", &db.url),
@@ -144,7 +147,7 @@ async fn attack(
         .post(format!("{base}/api/v1/merchants"))
         .header("Origin", base)
         .header("X-Forwarded-For", "192.0.2.10")
-        .json(&json!({"store_name": "Victim", "email": victim, "password": PASSWORD, "time_zone": "UTC"}))
+        .json(&sign_up_body("Victim", victim, PASSWORD, "UTC"))
         .send()
         .await?;
     anyhow::ensure!(r.status().is_success(), "victim's sign-up: {}", r.status());
@@ -164,7 +167,7 @@ async fn attack(
             (48 * MIB, true),
             (48 * MIB, false),
         ] {
-            let status = crate::raw_http::send_large(
+            let status = notify_testkit::raw_http::send_large(
                 base,
                 "POST",
                 route,
@@ -204,7 +207,12 @@ async fn attack(
                 .post(format!("{base}/api/v1/merchants"))
                 .header("Origin", &base)
                 .header("X-Forwarded-For", "203.0.113.7")
-                .json(&json!({"store_name": format!("Flood {n}"), "email": format!("flood{n}@drill.example"), "password": PASSWORD, "time_zone": "UTC"}))
+                .json(&sign_up_body(
+                    &format!("Flood {n}"),
+                    &format!("flood{n}@drill.example"),
+                    PASSWORD,
+                    "UTC",
+                ))
                 .send()
                 .await
                 .map_or(0, |r| r.status().as_u16())

@@ -9,11 +9,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use notify_ingest::signature::standard_webhooks::sign;
-
-use super::process::{Database, Server, env, free_port};
+use super::process::{Server, env};
 use super::tenant::{Tenant, order_body};
 use super::{Backend, Length};
+use notify_ingest::signature::standard_webhooks::sign;
+use notify_testkit::db::ThrowawayDb;
+use notify_testkit::free_port;
+use notify_testkit::webhooks::standard_signed;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
@@ -64,12 +66,7 @@ fn request(
     let order = format!("BI{n:06}");
     let now = chrono::Utc::now().timestamp();
     let signed = |url: &str, body: Vec<u8>, key: &[u8], ts: i64| {
-        client
-            .post(url)
-            .header("webhook-id", &id)
-            .header("webhook-timestamp", ts.to_string())
-            .header("webhook-signature", sign(&id, ts, &body, key))
-            .body(body)
+        standard_signed(client, url, key, &id, ts, body)
     };
     match kind {
         Kind::Valid => tenant.signed(client, &id, order_body(&order, "ready")),
@@ -137,7 +134,7 @@ pub async fn run(backend: Backend, length: Length) -> anyhow::Result<()> {
         KINDS.len(),
         KINDS.len()
     );
-    let db = Database::create(backend).await?;
+    let db = ThrowawayDb::create(backend).await?;
     let sink = tempfile::tempdir()?;
     let vars = env(&[
         ("DATABASE_URL", &db.url),

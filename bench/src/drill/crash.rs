@@ -8,10 +8,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::process::{Database, Server, env, free_port};
-use super::sinks::{SmsApi, Smtp};
+use super::process::{Server, env};
 use super::tenant::{Tenant, order_body};
 use super::{Backend, Length};
+use notify_testkit::db::ThrowawayDb;
+use notify_testkit::free_port;
+use notify_testkit::sms::SmsApi;
+use notify_testkit::smtp::SmtpServer;
 
 /// The order number in an SMS body (`CR` and six digits).
 fn order_in(text: &str) -> Option<String> {
@@ -24,15 +27,21 @@ fn order_in(text: &str) -> Option<String> {
 }
 
 /// Per order: the Message-IDs of the emails received, and how many texts.
-fn tally(smtp: &Smtp, sms: &SmsApi) -> (HashMap<String, Vec<String>>, HashMap<String, usize>) {
+fn tally(
+    smtp: &SmtpServer,
+    sms: &SmsApi,
+) -> (HashMap<String, Vec<String>>, HashMap<String, usize>) {
     let mut emails: HashMap<String, Vec<String>> = HashMap::new();
-    for e in smtp.emails() {
+    for e in smtp.messages() {
         let order =
             e.to.first()
                 .and_then(|t| t.strip_prefix('c')?.split('@').next())
                 .unwrap_or("")
                 .to_owned();
-        emails.entry(order).or_default().push(e.message_id);
+        emails
+            .entry(order)
+            .or_default()
+            .push(e.header("Message-ID").unwrap_or_default().to_owned());
     }
     let mut texts: HashMap<String, usize> = HashMap::new();
     for r in sms.requests() {
@@ -56,8 +65,8 @@ pub async fn run(backend: Backend, length: Length) -> anyhow::Result<()> {
         backend.name(),
         every.as_secs_f64()
     );
-    let db = Database::create(backend).await?;
-    let mut smtp = Smtp::down(free_port()?);
+    let db = ThrowawayDb::create(backend).await?;
+    let mut smtp = SmtpServer::down(free_port()?);
     smtp.up().await?;
     let sms = SmsApi::start().await?;
     let mut vars = env(&[

@@ -9,10 +9,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::process::{Database, Server, env, free_port};
-use super::sinks::{SmsApi, SmsMode, Smtp};
+use super::process::{Server, env};
 use super::tenant::{Tenant, order_body};
 use super::{Backend, Length, percentile};
+use notify_testkit::db::ThrowawayDb;
+use notify_testkit::free_port;
+use notify_testkit::sms::{SmsApi, SmsMode};
+use notify_testkit::smtp::SmtpServer;
 
 /// B's promise: event accepted → email handed to the relay.
 const PROMISE: Duration = Duration::from_secs(2);
@@ -28,12 +31,12 @@ pub async fn run(backend: Backend, length: Length) -> anyhow::Result<()> {
         backend.name(),
         a_orders * 2
     );
-    let db = Database::create(backend).await?;
-    let mut smtp = Smtp::down(free_port()?);
+    let db = ThrowawayDb::create(backend).await?;
+    let mut smtp = SmtpServer::down(free_port()?);
     smtp.answer_after = Duration::from_millis(100);
     smtp.up().await?;
     let sms = SmsApi::start().await?;
-    sms.set(SmsMode::AcceptAfter(100));
+    sms.set(SmsMode::AcceptAfter(Duration::from_millis(100)));
     let mut vars = env(&[
         ("DATABASE_URL", &db.url),
         ("SMTP_URL", &smtp.url()),
@@ -72,7 +75,7 @@ pub async fn run(backend: Backend, length: Length) -> anyhow::Result<()> {
     println!(
         "A's {a_orders} orders accepted in {:.1} s; {} of A's emails sent so far",
         flood_started.elapsed().as_secs_f64(),
-        smtp.emails().len()
+        smtp.messages().len()
     );
 
     // B's orders, one every 100 ms, while A's backlog drains.
@@ -89,7 +92,7 @@ pub async fn run(backend: Backend, length: Length) -> anyhow::Result<()> {
     }
     let deadline = Instant::now() + Duration::from_secs(30);
     let (latencies, a_sent_meanwhile) = loop {
-        let emails = smtp.emails();
+        let emails = smtp.messages();
         let mut latencies = Vec::new();
         let mut last_b = None::<Instant>;
         for e in &emails {

@@ -11,7 +11,6 @@ pub mod fairness;
 pub mod outage;
 pub mod process;
 pub mod rate_limit;
-pub mod sinks;
 pub mod tenant;
 
 /// Whether to run the short version (for the test command).
@@ -22,20 +21,7 @@ pub enum Length {
 }
 
 /// `sqlite` or `postgres`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-impl Backend {
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "SQLite",
-            Backend::Postgres => "PostgreSQL",
-        }
-    }
-}
+pub use notify_testkit::db::Backend;
 
 /// A percentile of sorted values (`p` in 0..=1).
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {

@@ -9,10 +9,13 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use super::process::{Database, Server, env, free_port};
-use super::sinks::{SmsApi, SmsMode, Smtp};
+use super::process::{Server, env};
 use super::tenant::{Tenant, order_body};
 use super::{Backend, Length};
+use notify_testkit::db::ThrowawayDb;
+use notify_testkit::free_port;
+use notify_testkit::sms::{SmsApi, SmsMode};
+use notify_testkit::smtp::SmtpServer;
 
 /// The retry schedule the drill runs with (seconds).
 const SCHEDULE: [f64; 7] = [1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 21.0];
@@ -33,8 +36,8 @@ pub async fn run(backend: Backend, length: Length) -> anyhow::Result<()> {
         backend.name(),
         phase.as_secs()
     );
-    let db = Database::create(backend).await?;
-    let mut smtp = Smtp::down(free_port()?);
+    let db = ThrowawayDb::create(backend).await?;
+    let mut smtp = SmtpServer::down(free_port()?);
     let sms = SmsApi::start().await?;
     sms.set(SmsMode::Fail500);
     let schedule = SCHEDULE.map(|s| s.to_string()).join(",");
@@ -113,7 +116,7 @@ pub async fn run(backend: Backend, length: Length) -> anyhow::Result<()> {
 
     // Each message reached its provider exactly once (accepted answers only).
     let mut emails: HashMap<String, usize> = HashMap::new();
-    for e in smtp.emails() {
+    for e in smtp.messages() {
         *emails.entry(e.to.join(",")).or_default() += 1;
     }
     let mut texts: HashMap<String, usize> = HashMap::new();

@@ -7,9 +7,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::process::{Database, Server, env, free_port, server_binary};
+use super::process::{Server, env, server_binary};
 use super::tenant::{Tenant, order_body};
 use super::{Backend, Length, percentile};
+use notify_testkit::db::ThrowawayDb;
+use notify_testkit::free_port;
 
 const RATE: f64 = 50.0;
 const BURST: u32 = 100;
@@ -82,7 +84,7 @@ pub async fn run(backend: Backend, length: Length) -> anyhow::Result<()> {
         "\n== rate limit drill on {}: limit {RATE}/s, burst {BURST} per endpoint; one store sends {NOISY_RATE}/s, {QUIET_STORES} others {QUIET_RATE}/s each, for {seconds} s",
         backend.name()
     );
-    let db = Database::create(backend).await?;
+    let db = ThrowawayDb::create(backend).await?;
     let sink = tempfile::tempdir()?;
     let vars = env(&[
         ("DATABASE_URL", &db.url),

@@ -4,7 +4,8 @@
 
 use serde_json::{Value, json};
 
-use notify_ingest::signature::standard_webhooks::{decode_secret, sign};
+use notify_testkit::accounts::sign_up_body;
+use notify_testkit::webhooks::{decode_secret, standard_signed};
 
 pub struct Tenant {
     /// Logged in (session cookie).
@@ -14,6 +15,9 @@ pub struct Tenant {
     pub url: String,
     pub key: Vec<u8>,
 }
+
+/// The password of every merchant the drills sign up.
+pub const PASSWORD: &str = "drill password 123";
 
 pub const STATUSES: [&str; 7] = [
     "initiated",
@@ -46,7 +50,7 @@ impl Tenant {
         admin
             .post(format!("{base}/api/v1/merchants"))
             .header("Origin", base)
-            .json(&json!({"store_name": store, "email": email, "password": "drill password 123", "time_zone": "UTC"}))
+            .json(&sign_up_body(store, email, PASSWORD, "UTC"))
             .send()
             .await?
             .error_for_status()?;
@@ -94,13 +98,8 @@ impl Tenant {
         body: Vec<u8>,
     ) -> reqwest::RequestBuilder {
         let ts = chrono::Utc::now().timestamp();
-        client
-            .post(&self.url)
-            .header("webhook-id", id)
-            .header("webhook-timestamp", ts.to_string())
-            .header("webhook-signature", sign(id, ts, &body, &self.key))
+        standard_signed(client, &self.url, &self.key, id, ts, body)
             .header("Content-Type", "application/json")
-            .body(body)
     }
 
     /// Every item of a newest-first list endpoint (`events`, `deliveries`).

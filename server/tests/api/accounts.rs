@@ -2,10 +2,11 @@
 
 use notify_store::testing::TestDb;
 use notify_store::tests_on_both_backends;
+use notify_testkit::accounts::sign_up_body;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::harness::{TestApp, spawn, spawn_with};
+use crate::harness::{TestApp, error_fields, spawn, spawn_with};
 
 /// A login as forwarded by a proxy for `client`.
 async fn log_in_from(app: &TestApp, client: &str, password: &str) -> u16 {
@@ -99,15 +100,14 @@ async fn sign_up_logs_in_with_a_safe_cookie(db: &TestDb) {
 async fn sign_up_rejects_bad_fields_one_by_one(db: &TestDb) {
     let app = spawn(db).await;
     let (status, body) = app
-        .send_json(Method::POST, "/api/v1/merchants", json!({"store_name": " ", "email": "nope", "password": "short", "time_zone": "Mars/Base"}))
+        .send_json(
+            Method::POST,
+            "/api/v1/merchants",
+            sign_up_body(" ", "nope", "short", "Mars/Base"),
+        )
         .await;
     assert_eq!(status, 422);
-    let fields: Vec<&str> = body["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(&body);
     assert_eq!(fields, vec!["store_name", "email", "password", "time_zone"]);
     assert_eq!(app.sign_up("A", "a@a.example").await.status(), 201);
     let again = app.sign_up("B", "A@a.example").await;
@@ -122,12 +122,7 @@ async fn direction_controls_in_store_and_sender_names_are_refused(db: &TestDb) {
         .send_json(Method::POST, "/api/v1/merchants", json!({"store_name": "Maple \u{202E}oC & elpaM", "email": "a@a.example", "password": "correct horse battery", "time_zone": "UTC", "sender_name": "Maple\u{2066}"}))
         .await;
     assert_eq!(status, 422, "{body}");
-    let fields: Vec<&str> = body["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(&body);
     assert_eq!(fields, vec!["store_name", "sender_name"]);
     assert_eq!(app.get_json("/api/v1/settings").await.0, 401, "no account");
 }
@@ -153,35 +148,23 @@ async fn logout_ends_the_session_and_login_starts_a_new_one(db: &TestDb) {
     assert_eq!(app.get_json("/api/v1/settings").await.0, 200);
 }
 
+/// The `name=value` of the cookie a response sets.
+fn session_cookie(r: &reqwest::Response) -> String {
+    let set = r.headers().get("set-cookie").unwrap().to_str().unwrap();
+    set.split(';').next().unwrap().to_owned()
+}
+
 async fn login_rotates_the_session(db: &TestDb) {
     let app = spawn(db).await;
     let r = app.sign_up("Maple", "owner@maple.example").await;
-    let first = r
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let first = session_cookie(&r);
     let r = app
         .call(Method::POST, "/api/v1/session")
         .json(&json!({"email": "owner@maple.example", "password": "correct horse battery"}))
         .send()
         .await
         .unwrap();
-    let second = r
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let second = session_cookie(&r);
     assert_ne!(first, second);
     // The old session token no longer works.
     let old = reqwest::Client::new()

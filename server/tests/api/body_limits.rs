@@ -2,9 +2,9 @@
 //! webhooks, which have their own), whether the length is declared or the
 //! body is streamed without one; malformed bodies get 400 or 422, never 500.
 
-use notify_bench::raw_http::send_large;
 use notify_store::testing::TestDb;
 use notify_store::tests_on_both_backends;
+use notify_testkit::raw_http::send_large;
 use reqwest::Method;
 
 use crate::harness::signed_in_with_a_key;

@@ -3,10 +3,11 @@
 
 use notify_store::testing::TestDb;
 use notify_store::tests_on_both_backends;
+use notify_testkit::accounts::sign_up_body;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::harness::{TestApp, signed_in_with_a_key, spawn};
+use crate::harness::{PASSWORD, TestApp, signed_in_with_a_key, spawn};
 use crate::routes::state_changing;
 
 async fn assert_nothing_changed(app: &TestApp) {
@@ -65,7 +66,12 @@ async fn same_origin_fetch_metadata_is_accepted(db: &TestDb) {
         .client
         .post(app.url("/api/v1/merchants"))
         .header("Sec-Fetch-Site", "same-origin")
-        .json(&json!({"store_name": "Maple", "email": "owner@maple.example", "password": "correct horse battery", "time_zone": "UTC"}))
+        .json(&sign_up_body(
+            "Maple",
+            "owner@maple.example",
+            PASSWORD,
+            "UTC",
+        ))
         .send()
         .await
         .unwrap();

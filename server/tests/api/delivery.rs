@@ -10,14 +10,14 @@ use notify_core::templates::{MessageContext, render_email, render_sms};
 use notify_ingest::Normalized;
 use notify_store::testing::TestDb;
 use notify_store::tests_on_both_backends;
+use notify_testkit::smtp::SmtpServer;
 use serde_json::{Value, json};
 use server::config::SmsConfig;
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::harness::{TestApp, spawn_with};
-use crate::smtp::SmtpServer;
-use crate::webhooks::{merchant_with, post_signed_event, settled};
+use crate::webhooks::{merchant_with, post_signed_event, post_to_new_events_endpoint, settled};
 
 pub(crate) const SID: &str = "AC0123456789";
 
@@ -62,20 +62,8 @@ pub(crate) async fn until<F: Fn(&[Value]) -> bool>(app: &TestApp, done: F) -> Ve
 }
 
 async fn signed_order(app: &TestApp, id: &str, phone: &str) -> Vec<u8> {
-    let (url, integration) = merchant_with(app, "events", json!({})).await;
-    let secret = integration["signing_secret"].as_str().unwrap();
     let body = order_body(id, phone);
-    assert_eq!(
-        post_signed_event(
-            &url,
-            secret,
-            &format!("msg_{id}"),
-            chrono::Utc::now().timestamp(),
-            &body
-        )
-        .await,
-        200
-    );
+    post_to_new_events_endpoint(app, &format!("msg_{id}"), &body).await;
     body
 }
 
@@ -196,11 +184,7 @@ fn decode_quoted_printable(data: &str) -> String {
 
 async fn email_is_delivered_after_the_smtp_server_comes_back(db: &TestDb) {
     // A port with nobody listening (yet).
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = notify_testkit::free_port().unwrap();
     let app = spawn_with(db, move |c| {
         c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
         c.smtp_from = "notify@maple.example".to_owned();

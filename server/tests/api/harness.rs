@@ -4,6 +4,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use leptos::config::LeptosOptions;
 use notify_store::testing::TestDb;
+use notify_testkit::accounts::sign_up_body;
 use reqwest::{Client, Response};
 use serde_json::{Value, json};
 use server::config::Config;
@@ -78,6 +79,19 @@ pub async fn try_spawn_with(
     })
 }
 
+/// The password of every account the tests sign up.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// The fields a 422 answer names, in its order.
+pub fn error_fields(body: &Value) -> Vec<&str> {
+    body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect()
+}
+
 /// The app with a merchant signed up and one of its API keys (its id).
 pub async fn signed_in_with_a_key(db: &TestDb) -> (TestApp, String) {
     let app = spawn(db).await;
@@ -130,7 +144,7 @@ impl TestApp {
 
     pub async fn sign_up(&self, store: &str, email: &str) -> Response {
         self.call(reqwest::Method::POST, "/api/v1/merchants")
-            .json(&json!({"store_name": store, "email": email, "password": "correct horse battery", "time_zone": "Europe/London"}))
+            .json(&sign_up_body(store, email, PASSWORD, "Europe/London"))
             .send()
             .await
             .unwrap()

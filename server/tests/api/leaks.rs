@@ -9,14 +9,12 @@ use server::config::SmsConfig;
 
 use crate::delivery::until;
 use crate::harness::spawn_with;
-use crate::webhooks::{merchant_with, post_signed_event, settled};
+use crate::webhooks::{post_to_new_events_endpoint, settled};
 
 const SID: &str = "AC0123456789secretsid";
 
 async fn the_delivery_log_shows_no_provider_url_or_server_path(db: &TestDb) {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = closed.local_addr().unwrap().port();
-    drop(closed);
+    let port = notify_testkit::free_port().unwrap();
     // A sink "folder" inside a file: writing an email there fails.
     let file = tempfile::NamedTempFile::new().unwrap();
     let sink = file.path().join("outbox");
@@ -33,19 +31,13 @@ async fn the_delivery_log_shows_no_provider_url_or_server_path(db: &TestDb) {
         c.delivery_retry = vec![chrono::Duration::seconds(60)];
     })
     .await;
-    let (url, integration) = merchant_with(&app, "events", json!({})).await;
-    let secret = integration["signing_secret"].as_str().unwrap();
     let body = serde_json::to_vec(&json!({
         "type": "order.status_changed", "source": "cto",
         "order": {"id": "o1", "status": "ready", "updated_at": "2026-03-14T10:00:00Z"},
         "customer": {"name": "Ada", "email": "ada@example.com", "phone": "+14155550134"}
     }))
     .unwrap();
-    let now = chrono::Utc::now().timestamp();
-    assert_eq!(
-        post_signed_event(&url, secret, "msg_1", now, &body).await,
-        200
-    );
+    post_to_new_events_endpoint(&app, "msg_1", &body).await;
     settled(&app).await;
     let deliveries = until(&app, |d| {
         d.len() == 2 && d.iter().all(|m| m["last_error"].is_string())

@@ -2,7 +2,6 @@
 //! app on both SQLite and PostgreSQL.
 
 mod harness;
-mod smtp;
 
 mod accounts;
 mod body_limits;

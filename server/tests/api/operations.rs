@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::delivery::{sms_config, until};
 use crate::harness::{TestApp, spawn_with};
-use crate::webhooks::{merchant_named, merchant_with, post_signed_event, settled};
+use crate::webhooks::{merchant_named, merchant_with, post_to_new_events_endpoint, settled};
 
 fn order(id: &str, status: &str) -> Vec<u8> {
     serde_json::to_vec(&json!({
@@ -57,13 +57,7 @@ async fn metrics_move_with_webhooks_and_deliveries(db: &TestDb) {
     .await;
     let before = scrape(&app).await;
     assert_eq!(value(&before, "notify_inbound_queue_depth"), Some(0.0));
-    let (url, integration) = merchant_with(&app, "events", json!({})).await;
-    let secret = integration["signing_secret"].as_str().unwrap();
-    let now = chrono::Utc::now().timestamp();
-    assert_eq!(
-        post_signed_event(&url, secret, "msg_m1", now, &order("m1", "ready")).await,
-        200
-    );
+    let url = post_to_new_events_endpoint(&app, "msg_m1", &order("m1", "ready")).await;
     // Unsigned: refused.
     let r = reqwest::Client::new()
         .post(&url)
@@ -112,10 +106,20 @@ async fn metrics_move_with_webhooks_and_deliveries(db: &TestDb) {
     assert!(text.contains("notify_send_seconds_bucket{"), "{text}");
 }
 
+/// The app with a webhook rate limit of its own (per endpoint).
+async fn spawn_limited(db: &TestDb, per_second: f64, burst: u32) -> TestApp {
+    spawn_with(db, |c| c.webhook_rate = RateLimit { per_second, burst }).await
+}
+
+/// The app running only `roles` (`Roles::parse` syntax).
+async fn spawn_as(db: &TestDb, roles: &str) -> TestApp {
+    spawn_with(db, |c| c.roles = Roles::parse(roles).unwrap()).await
+}
+
 /// Posts `n` signed events to `url` at once; returns each status with its
 /// Retry-After.
 async fn burst(url: &str, secret: &str, prefix: &str, n: usize) -> Vec<(u16, Option<u64>)> {
-    let key = notify_ingest::signature::standard_webhooks::decode_secret(secret).unwrap();
+    let key = notify_testkit::webhooks::decode_secret(secret).unwrap();
     let client = reqwest::Client::new();
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..n {
@@ -124,15 +128,7 @@ async fn burst(url: &str, secret: &str, prefix: &str, n: usize) -> Vec<(u16, Opt
         tasks.spawn(async move {
             let ts = chrono::Utc::now().timestamp();
             let body = order(&id, "ready");
-            let r = client
-                .post(&url)
-                .header("webhook-id", &id)
-                .header("webhook-timestamp", ts.to_string())
-                .header(
-                    "webhook-signature",
-                    notify_ingest::signature::standard_webhooks::sign(&id, ts, &body, &key),
-                )
-                .body(body)
+            let r = notify_testkit::webhooks::standard_signed(&client, &url, &key, &id, ts, body)
                 .send()
                 .await
                 .unwrap();
@@ -147,13 +143,7 @@ async fn burst(url: &str, secret: &str, prefix: &str, n: usize) -> Vec<(u16, Opt
 }
 
 async fn one_noisy_endpoint_gets_429s_while_another_is_served(db: &TestDb) {
-    let app = spawn_with(db, |c| {
-        c.webhook_rate = RateLimit {
-            per_second: 0.5,
-            burst: 10,
-        };
-    })
-    .await;
+    let app = spawn_limited(db, 0.5, 10).await;
     let (noisy_url, noisy) = merchant_with(&app, "events", json!({})).await;
     let other = app.new_browser();
     let (quiet_url, quiet) =
@@ -193,25 +183,13 @@ async fn one_noisy_endpoint_gets_429s_while_another_is_served(db: &TestDb) {
 
 async fn roles_choose_what_a_replica_runs(db: &TestDb) {
     // A web-only replica stores webhooks but does not process them.
-    let web = spawn_with(db, |c| {
-        c.roles = Roles::parse("web").unwrap();
-    })
-    .await;
-    let (url, integration) = merchant_with(&web, "events", json!({})).await;
-    let secret = integration["signing_secret"].as_str().unwrap();
-    let now = chrono::Utc::now().timestamp();
-    assert_eq!(
-        post_signed_event(&url, secret, "msg_r1", now, &order("r1", "ready")).await,
-        200
-    );
+    let web = spawn_as(db, "web").await;
+    let url = post_to_new_events_endpoint(&web, "msg_r1", &order("r1", "ready")).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let (_, log) = web.get_json("/api/v1/events").await;
     assert_eq!(log["events"][0]["state"], "pending", "{log}");
     // A processor + worker replica (no web): health and metrics only.
-    let back = spawn_with(db, |c| {
-        c.roles = Roles::parse("processor, worker").unwrap();
-    })
-    .await;
+    let back = spawn_as(db, "processor, worker").await;
     assert_eq!(
         reqwest::get(back.url("/healthz")).await.unwrap().status(),
         200
@@ -254,10 +232,7 @@ async fn roles_choose_what_a_replica_runs(db: &TestDb) {
 
 async fn expired_sessions_are_purged_periodically(db: &TestDb) {
     let store = db.store().await;
-    let web = spawn_with(db, |c| {
-        c.roles = Roles::parse("web").unwrap();
-    })
-    .await;
+    let web = spawn_as(db, "web").await;
     web.sign_up("Maple", "owner@maple.example").await;
     let user = store
         .user_by_email(&notify_core::EmailAddress::parse("owner@maple.example").unwrap())
@@ -265,14 +240,18 @@ async fn expired_sessions_are_purged_periodically(db: &TestDb) {
         .unwrap()
         .unwrap();
     let now = chrono::Utc::now();
-    store
-        .create_session(
-            &user,
-            now - chrono::Duration::hours(2),
-            chrono::Duration::hours(1),
-        )
-        .await
-        .unwrap();
+    // A session that started two hours ago and lasted one.
+    let expire_a_session = || async {
+        store
+            .create_session(
+                &user,
+                now - chrono::Duration::hours(2),
+                chrono::Duration::hours(1),
+            )
+            .await
+            .unwrap();
+    };
+    expire_a_session().await;
     let (trigger, shutdown) = server::shutdown::channel();
     let task = tokio::spawn(server::maintenance::purge_sessions(
         store.clone(),
@@ -281,14 +260,7 @@ async fn expired_sessions_are_purged_periodically(db: &TestDb) {
     ));
     // One more expires while the task runs: the next round takes it.
     tokio::time::sleep(Duration::from_millis(120)).await;
-    store
-        .create_session(
-            &user,
-            now - chrono::Duration::hours(2),
-            chrono::Duration::hours(1),
-        )
-        .await
-        .unwrap();
+    expire_a_session().await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     trigger.stop();
     task.await.unwrap();
@@ -301,13 +273,7 @@ async fn expired_sessions_are_purged_periodically(db: &TestDb) {
 /// A path segment that is not an endpoint id is refused before the rate
 /// limiter: it takes no bucket (the limit here is one request, ever).
 async fn malformed_endpoint_ids_are_refused_before_the_limiter(db: &TestDb) {
-    let app = spawn_with(db, |config| {
-        config.webhook_rate = RateLimit {
-            per_second: 0.001,
-            burst: 1,
-        };
-    })
-    .await;
+    let app = spawn_limited(db, 0.001, 1).await;
     let long = "x".repeat(4096);
     for id in [
         "ep_doesnotexist",
@@ -348,13 +314,7 @@ async fn malformed_endpoint_ids_are_refused_before_the_limiter(db: &TestDb) {
 /// wait for it), whatever credentials it carries, and writes no log line.
 async fn a_refused_webhook_is_answered_before_its_body_and_logs_nothing(db: &TestDb) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let app = spawn_with(db, |config| {
-        config.webhook_rate = RateLimit {
-            per_second: 0.001,
-            burst: 1,
-        };
-    })
-    .await;
+    let app = spawn_limited(db, 0.001, 1).await;
     let endpoint = "ep_RefusedCheaplyAAAAAAAA";
     let path = format!("/webhooks/events/{endpoint}");
     let first = reqwest::Client::new()

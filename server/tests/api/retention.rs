@@ -11,26 +11,20 @@ use serde_json::json;
 
 use crate::delivery::until;
 use crate::harness::spawn;
-use crate::webhooks::{merchant_with, post_signed_event, settled};
+use crate::webhooks::{post_to_new_events_endpoint, settled};
 
 const BODIES_KEPT: &str = "SELECT COUNT(*) FROM inbound_events WHERE body <> ''";
 const CONTENTS_KEPT: &str = "SELECT COUNT(*) FROM outbox_jobs WHERE event <> '{}'";
 
 async fn personal_data_past_its_retention_is_purged_and_the_logs_stay(db: &TestDb) {
     let app = spawn(db).await;
-    let (url, integration) = merchant_with(&app, "events", json!({})).await;
-    let secret = integration["signing_secret"].as_str().unwrap();
     let body = serde_json::to_vec(&json!({
         "type": "order.status_changed", "source": "cto",
         "order": {"id": "o1", "status": "ready", "updated_at": "2026-03-14T10:00:00Z"},
         "customer": {"name": "Ada Lovelace", "email": "ada@example.com"}
     }))
     .unwrap();
-    let now = chrono::Utc::now().timestamp();
-    assert_eq!(
-        post_signed_event(&url, secret, "msg_1", now, &body).await,
-        200
-    );
+    post_to_new_events_endpoint(&app, "msg_1", &body).await;
     settled(&app).await;
     until(&app, |d| d.len() == 1 && d[0]["state"] == "sent").await;
     let store = db.store().await;

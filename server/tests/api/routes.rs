@@ -2,10 +2,11 @@
 //! webhooks), each with a valid body: the list the cross-site check and the
 //! body limits are tested against.
 
+use notify_testkit::accounts::sign_up_body;
 use reqwest::{Client, Method, RequestBuilder};
 use serde_json::{Value, json};
 
-use crate::harness::rule;
+use crate::harness::{PASSWORD, rule};
 
 pub enum Body {
     Json(Value),
@@ -53,9 +54,7 @@ pub fn state_changing(key_id: &str) -> Vec<Route> {
         Route::new(
             Method::POST,
             "/api/v1/merchants",
-            Json(
-                json!({"store_name": "Evil", "email": "evil@evil.example", "password": "correct horse battery", "time_zone": "UTC"}),
-            ),
+            Json(sign_up_body("Evil", "evil@evil.example", PASSWORD, "UTC")),
         ),
         Route::new(
             Method::POST,

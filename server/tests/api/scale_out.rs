@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 use notify_core::MerchantName;
 use notify_core::templates::{MessageContext, render_email, render_sms};
 use notify_ingest::Normalized;
-use notify_ingest::signature::standard_webhooks;
 use notify_store::testing::TestDb;
+use notify_testkit::smtp::SmtpServer;
+use notify_testkit::webhooks::{decode_secret, standard_signed};
 use serde_json::json;
 use server::config::RateLimit;
 use wiremock::matchers::method;
@@ -20,7 +21,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::delivery::sms_config;
 use crate::harness::{TestApp, spawn_with};
-use crate::smtp::SmtpServer;
 use crate::webhooks::merchant_with;
 
 const ORDERS: usize = 100;
@@ -73,8 +73,7 @@ async fn two_replicas_on_one_postgres_send_each_message_exactly_once() {
     let b = replica(&db, &smtp, &api).await;
     let (url, integration) = merchant_with(&a, "events", json!({})).await;
     let path = url::Url::parse(&url).unwrap().path().to_owned();
-    let key =
-        standard_webhooks::decode_secret(integration["signing_secret"].as_str().unwrap()).unwrap();
+    let key = decode_secret(integration["signing_secret"].as_str().unwrap()).unwrap();
 
     // Three copies of each webhook at once: two of the same delivery (one to
     // each replica) and a second delivery reporting the same transition.
@@ -95,15 +94,7 @@ async fn two_replicas_on_one_postgres_send_each_message_exactly_once() {
                 tasks.spawn(async move {
                     let _permit = limit.acquire().await.unwrap();
                     let ts = chrono::Utc::now().timestamp();
-                    let r = client
-                        .post(&url)
-                        .header("webhook-id", &id)
-                        .header("webhook-timestamp", ts.to_string())
-                        .header(
-                            "webhook-signature",
-                            standard_webhooks::sign(&id, ts, &body, &key),
-                        )
-                        .body(body)
+                    let r = standard_signed(&client, &url, &key, &id, ts, body)
                         .send()
                         .await
                         .unwrap();

@@ -5,7 +5,7 @@ use notify_store::tests_on_both_backends;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::harness::{logs, spawn};
+use crate::harness::{error_fields, logs, spawn};
 
 async fn secrets_are_write_only_and_never_logged(db: &TestDb) {
     let app = spawn(db).await;
@@ -90,12 +90,7 @@ async fn a_bad_integration_body_saves_nothing(db: &TestDb) {
         )
         .await;
     assert_eq!(status, 422);
-    let fields: Vec<&str> = body["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(&body);
     assert_eq!(fields, vec!["store_hash", "api_token", "hook_secret"]);
     assert_eq!(
         app.send_json(Method::PUT, "/api/v1/integrations/amazon", json!({}))

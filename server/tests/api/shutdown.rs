@@ -8,11 +8,7 @@ use std::time::{Duration, Instant};
 async fn sigterm_stops_the_server_gracefully() {
     server::startup::install_tls_provider();
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = notify_testkit::free_port().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env(

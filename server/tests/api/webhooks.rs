@@ -3,12 +3,9 @@
 
 use std::time::Duration;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use notify_ingest::signature::hmac_sha256;
-use notify_ingest::signature::standard_webhooks;
 use notify_store::testing::TestDb;
 use notify_store::tests_on_both_backends;
+use notify_testkit::webhooks::{body_hmac, decode_secret, standard_signed};
 use reqwest::Method;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
@@ -17,6 +14,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use crate::harness::{TestApp, rule, spawn, spawn_with};
 
 const SHOPIFY_SECRET: &str = "shpss_test_secret_current";
+const WOO_SECRET: &[u8] = b"woo-secret-123";
+const BC_HOOK_SECRET: &str = "hook-secret-123";
 
 /// A merchant with rules for every Shopify, WooCommerce and BigCommerce
 /// status on both channels, plus invoices; returns the webhook URL for `platform`.
@@ -87,8 +86,8 @@ fn delivered() -> Value {
 }
 
 async fn post_shopify(url: &str, topic: &str, event_id: &str, body: &[u8], secret: &str) -> u16 {
-    let signature = STANDARD.encode(hmac_sha256(secret.as_bytes(), &[body]));
-    reqwest::Client::new()
+    let signature = body_hmac(secret.as_bytes(), body);
+    let request = reqwest::Client::new()
         .post(url)
         .header("X-Shopify-Topic", topic)
         .header("X-Shopify-Hmac-Sha256", signature)
@@ -96,12 +95,13 @@ async fn post_shopify(url: &str, topic: &str, event_id: &str, body: &[u8], secre
         .header("X-Shopify-Webhook-Id", format!("wh-{event_id}-{topic}"))
         .header("X-Shopify-Triggered-At", "2026-03-14T15:00:00Z")
         .header("Content-Type", "application/json")
-        .body(body.to_vec())
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+        .body(body.to_vec());
+    status_of(request).await
+}
+
+/// Sends `request`; its answer's status.
+async fn status_of(request: reqwest::RequestBuilder) -> u16 {
+    request.send().await.unwrap().status().as_u16()
 }
 
 /// Waits until no event is pending or retrying; returns the event log.
@@ -189,7 +189,7 @@ async fn rejected_webhooks_store_nothing(db: &TestDb) {
     let mut tampered = body.clone();
     let last = tampered.len() - 2;
     tampered[last] = b' ';
-    let signature = STANDARD.encode(hmac_sha256(SHOPIFY_SECRET.as_bytes(), &[&body]));
+    let signature = body_hmac(SHOPIFY_SECRET.as_bytes(), &body);
     let r = reqwest::Client::new()
         .post(&url)
         .header("X-Shopify-Topic", "orders/updated")
@@ -370,8 +370,7 @@ async fn woocommerce_ping_is_answered_and_orders_are_processed(db: &TestDb) {
         json!({"webhook_secret": "woo-secret-123"}),
     )
     .await;
-    let client = reqwest::Client::new();
-    let ping = client
+    let ping = reqwest::Client::new()
         .post(&url)
         .header("Content-Type", "application/x-www-form-urlencoded")
         .body("webhook_id=15")
@@ -381,19 +380,9 @@ async fn woocommerce_ping_is_answered_and_orders_are_processed(db: &TestDb) {
     assert_eq!(ping.status(), 200);
     assert_eq!(stored_count(db).await, 0);
     let body = woo_body("completed");
-    let signature = STANDARD.encode(hmac_sha256(b"woo-secret-123", &[&body]));
     for delivery in ["d1", "d2"] {
         // WooCommerce gives each delivery a new id; the order's identity dedupes.
-        let r = client
-            .post(&url)
-            .header("X-WC-Webhook-Topic", "order.updated")
-            .header("X-WC-Webhook-Signature", &signature)
-            .header("X-WC-Webhook-Delivery-ID", delivery)
-            .body(body.clone())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
+        assert_eq!(post_woocommerce(&url, &body, Some(delivery)).await, 200);
     }
     let events = settled(&app).await;
     assert_eq!(events.len(), 1);
@@ -406,6 +395,28 @@ async fn woocommerce_ping_is_answered_and_orders_are_processed(db: &TestDb) {
             "john@example.com".to_owned()
         )]
     );
+}
+
+/// Posts a WooCommerce order signed with the test secret, with the
+/// delivery id WooCommerce sends when given.
+async fn post_woocommerce(url: &str, body: &[u8], delivery: Option<&str>) -> u16 {
+    let mut request = reqwest::Client::new()
+        .post(url)
+        .header("X-WC-Webhook-Topic", "order.updated")
+        .header("X-WC-Webhook-Signature", body_hmac(WOO_SECRET, body));
+    if let Some(delivery) = delivery {
+        request = request.header("X-WC-Webhook-Delivery-ID", delivery);
+    }
+    status_of(request.body(body.to_vec())).await
+}
+
+/// Posts a BigCommerce hook with the shared-secret header.
+async fn post_bigcommerce(url: &str, secret: &str, hook: &Value) -> u16 {
+    let request = reqwest::Client::new()
+        .post(url)
+        .header("X-Notify-Hook-Secret", secret)
+        .json(hook);
+    status_of(request).await
 }
 
 fn events_body() -> Vec<u8> {
@@ -424,21 +435,28 @@ pub(crate) async fn post_signed_event(
     timestamp: i64,
     body: &[u8],
 ) -> u16 {
-    let key = standard_webhooks::decode_secret(secret).unwrap();
-    reqwest::Client::new()
-        .post(url)
-        .header("webhook-id", id)
-        .header("webhook-timestamp", timestamp.to_string())
-        .header(
-            "webhook-signature",
-            standard_webhooks::sign(id, timestamp, body, &key),
-        )
-        .body(body.to_vec())
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+    let key = decode_secret(secret).unwrap();
+    let client = reqwest::Client::new();
+    status_of(standard_signed(
+        &client,
+        url,
+        &key,
+        id,
+        timestamp,
+        body.to_vec(),
+    ))
+    .await
+}
+
+/// Sets up the merchant of [`merchant_with`] with the generic signed
+/// endpoint and posts `body` to it as message `id`, signed now: accepted.
+/// Returns the endpoint's URL.
+pub(crate) async fn post_to_new_events_endpoint(app: &TestApp, id: &str, body: &[u8]) -> String {
+    let (url, integration) = merchant_with(app, "events", json!({})).await;
+    let secret = integration["signing_secret"].as_str().unwrap();
+    let now = chrono::Utc::now().timestamp();
+    assert_eq!(post_signed_event(&url, secret, id, now, body).await, 200);
+    url
 }
 
 async fn generic_signed_events_are_verified_and_processed(db: &TestDb) {
@@ -519,28 +537,16 @@ async fn bigcommerce_orders_are_fetched_with_retries(db: &TestDb) {
     let base = url::Url::parse(&format!("{}/", api.uri())).unwrap();
     let app = spawn_with(db, move |c| c.bigcommerce_api_base = base).await;
     let (url, _) = merchant_with(&app, "bigcommerce", json!({"store_hash": "abc123", "api_token": "bc-token-123456", "hook_secret": "hook-secret-123"})).await;
-    let client = reqwest::Client::new();
     let hook = |id: u64, hash: &str| {
         json!({"scope": "store/order/statusUpdated", "store_id": "1", "hash": hash,
         "data": {"type": "order", "id": id, "status": {"previous_status_id": 2, "new_status_id": 10}}})
     };
-    let r = client
-        .post(&url)
-        .header("X-Notify-Hook-Secret", "wrong")
-        .json(&hook(250, "h1"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 401);
+    assert_eq!(post_bigcommerce(&url, "wrong", &hook(250, "h1")).await, 401);
     for (id, hash) in [(250, "h1"), (404, "h2")] {
-        let r = client
-            .post(&url)
-            .header("X-Notify-Hook-Secret", "hook-secret-123")
-            .json(&hook(id, hash))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
+        assert_eq!(
+            post_bigcommerce(&url, BC_HOOK_SECRET, &hook(id, hash)).await,
+            200
+        );
     }
     let events = settled(&app).await;
     let by_outcome: Vec<(String, String)> = events
@@ -578,23 +584,10 @@ async fn bigcommerce_orders_are_fetched_with_retries(db: &TestDb) {
 /// nothing for the "no notification" rows.
 async fn every_mapping_row_signed_through_http(db: &TestDb) {
     let api = MockServer::start().await;
-    let bc_rows: Vec<(u64, Option<&str>)> = vec![
-        (0, None),
-        (1, Some("initiated")),
-        (2, Some("ready")),
-        (3, Some("processing")),
-        (4, Some("returned")),
-        (5, Some("cancelled")),
-        (6, Some("cancelled")),
-        (7, Some("initiated")),
-        (8, Some("ready")),
-        (9, Some("processing")),
-        (10, Some("delivered")),
-        (11, Some("sent_for_processing")),
-        (12, Some("initiated")),
-        (13, None),
-        (14, None),
-    ];
+    let bc_rows: Vec<(u64, Option<&str>)> = notify_testkit::mapping::BIGCOMMERCE
+        .into_iter()
+        .map(|(id, status)| (id, status.map(notify_core::OrderStatus::slug)))
+        .collect();
     for (status_id, _) in &bc_rows {
         let order = json!({"id": 1000 + status_id, "status_id": status_id, "date_modified": "Fri, 13 Mar 2026 16:00:00 +0000",
             "billing_address": {"first_name": "Jane", "email": "jane@example.com", "phone": "", "country_iso2": "US"}});
@@ -674,32 +667,14 @@ async fn every_mapping_row_signed_through_http(db: &TestDb) {
     }
 
     let woo_url = woo["webhook_url"].as_str().unwrap().to_owned();
-    let woo_rows = [
-        ("pending", Some("initiated")),
-        ("on-hold", Some("initiated")),
-        ("processing", Some("processing")),
-        ("ready-for-pickup", Some("ready")),
-        ("completed", Some("delivered")),
-        ("cancelled", Some("cancelled")),
-        ("failed", Some("cancelled")),
-        ("refunded", Some("returned")),
-        ("checkout-draft", None),
-    ];
+    let woo_rows = notify_testkit::mapping::WOOCOMMERCE
+        .map(|(woo, status)| (woo, status.map(notify_core::OrderStatus::slug)));
     for (i, (woo_status, status)) in woo_rows.into_iter().enumerate() {
         let id = 7000 + i as u64;
         let mut order: Value = serde_json::from_slice(&woo_body(woo_status)).unwrap();
         order["id"] = json!(id);
         let body = serde_json::to_vec(&order).unwrap();
-        let signature = STANDARD.encode(hmac_sha256(b"woo-secret-123", &[&body]));
-        let r = reqwest::Client::new()
-            .post(&woo_url)
-            .header("X-WC-Webhook-Topic", "order.updated")
-            .header("X-WC-Webhook-Signature", signature)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
+        assert_eq!(post_woocommerce(&woo_url, &body, None).await, 200);
         if let Some(status) = status {
             expected.push((id.to_string(), status.to_owned()));
         }
@@ -709,14 +684,7 @@ async fn every_mapping_row_signed_through_http(db: &TestDb) {
     for (status_id, status) in &bc_rows {
         let hook = json!({"scope": "store/order/statusUpdated", "hash": format!("row-{status_id}"),
             "data": {"type": "order", "id": 1000 + status_id, "status": {"previous_status_id": 0, "new_status_id": status_id}}});
-        let r = reqwest::Client::new()
-            .post(&bc_url)
-            .header("X-Notify-Hook-Secret", "hook-secret-123")
-            .json(&hook)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
+        assert_eq!(post_bigcommerce(&bc_url, BC_HOOK_SECRET, &hook).await, 200);
         if let Some(status) = status {
             expected.push(((1000 + status_id).to_string(), status.to_string()));
         }
@@ -742,22 +710,13 @@ async fn every_mapping_row_signed_through_http(db: &TestDb) {
 /// The event log tells the merchant what failed in stable words; where the
 /// API was and how the connection failed go to the server log only.
 async fn event_log_errors_name_no_addresses(db: &TestDb) {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = closed.local_addr().unwrap().port();
-    drop(closed);
+    let port = notify_testkit::free_port().unwrap();
     let base = url::Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap();
     let app = spawn_with(db, move |c| c.bigcommerce_api_base = base).await;
     let (url, _) = merchant_with(&app, "bigcommerce", json!({"store_hash": "abc123", "api_token": "bc-token-123456", "hook_secret": "hook-secret-123"})).await;
     let hook = json!({"scope": "store/order/statusUpdated", "store_id": "1", "hash": "h1",
         "data": {"type": "order", "id": 250, "status": {"previous_status_id": 2, "new_status_id": 10}}});
-    let r = reqwest::Client::new()
-        .post(&url)
-        .header("X-Notify-Hook-Secret", "hook-secret-123")
-        .json(&hook)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    assert_eq!(post_bigcommerce(&url, BC_HOOK_SECRET, &hook).await, 200);
     let mut detail = String::new();
     for _ in 0..200 {
         let (_, log) = app.get_json("/api/v1/events").await;

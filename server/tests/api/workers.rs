@@ -16,6 +16,7 @@ use notify_store::inbound::{Inserted, NewInboundEvent};
 use notify_store::outbox::Decided;
 use notify_store::testing::TestDb;
 use notify_store::{MerchantId, tests_on_both_backends};
+use notify_testkit::sms::{SmsApi, SmsMode, SmsRequest};
 use server::delivery::{EmailTransport, LaneLimits, SmsTransport, Worker};
 use server::retry::RetryPolicy;
 
@@ -313,96 +314,34 @@ async fn a_worker_that_dies_after_claiming_loses_nothing(db: &TestDb) {
     assert_eq!(duplicates, 5);
 }
 
-/// An SMS API on loopback for worker tests: answers 201 after a delay
-/// `answer(n)` gives for the n-th request (or 429 when it says so), and
-/// keeps when each request arrived and what it carried.
-#[derive(Clone)]
-struct SmsApi {
-    arrivals: Arc<std::sync::Mutex<Vec<(std::time::Instant, String, String)>>>,
-    answer: Arc<dyn Fn(usize) -> Answer + Send + Sync>,
-}
-
-#[derive(Clone, Copy)]
-enum Answer {
-    After(Duration),
-    SlowDown { retry_after_s: u64 },
-}
-
-impl wiremock::Respond for SmsApi {
-    fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
-        let form: std::collections::HashMap<String, String> =
-            url::form_urlencoded::parse(&request.body)
-                .into_owned()
-                .collect();
-        let n = {
-            let mut arrivals = self.arrivals.lock().unwrap();
-            arrivals.push((
-                std::time::Instant::now(),
-                form.get("To").cloned().unwrap_or_default(),
-                form.get("Body").cloned().unwrap_or_default(),
-            ));
-            arrivals.len()
-        };
-        match (self.answer)(n) {
-            Answer::After(delay) => wiremock::ResponseTemplate::new(201)
-                .set_delay(delay)
-                .set_body_json(serde_json::json!({"sid": format!("SM{n}"), "status": "queued"})),
-            Answer::SlowDown { retry_after_s } => wiremock::ResponseTemplate::new(429)
-                .insert_header("Retry-After", retry_after_s.to_string().as_str())
-                .set_body_json(serde_json::json!({"code": 20429, "message": "Too Many Requests"})),
-        }
-    }
-}
-
-impl SmsApi {
-    async fn start(
-        answer: impl Fn(usize) -> Answer + Send + Sync + 'static,
-    ) -> (SmsApi, wiremock::MockServer) {
-        let api = SmsApi {
-            arrivals: Arc::default(),
-            answer: Arc::new(answer),
-        };
-        let server = wiremock::MockServer::start().await;
-        wiremock::Mock::given(wiremock::matchers::method("POST"))
-            .respond_with(api.clone())
-            .mount(&server)
-            .await;
-        (api, server)
-    }
-
-    fn arrivals(&self) -> Vec<(std::time::Instant, String, String)> {
-        self.arrivals.lock().unwrap().clone()
-    }
-
-    /// A worker texting through this API (and emailing to `sink`).
-    fn worker(
-        server: &wiremock::MockServer,
-        store: &Store,
-        sink: &std::path::Path,
-        lease: chrono::Duration,
-        sms_lane: LaneLimits,
-    ) -> Worker {
-        server::startup::install_tls_provider();
-        Worker {
-            sms: Arc::new(SmsTransport::api(
-                url::Url::parse(&format!("{}/", server.uri())).unwrap(),
-                "AC0001".to_owned(),
-                notify_core::secret::Secret::new("sms-token-123"),
-                "+14155550100".to_owned(),
-                None,
-                sms_lane.send_timeout,
-            )),
-            sms_lane,
-            ..worker(store, sink, lease)
-        }
+/// A worker texting through `api` (and emailing to `sink`).
+fn sms_worker(
+    api: &SmsApi,
+    store: &Store,
+    sink: &std::path::Path,
+    lease: chrono::Duration,
+    sms_lane: LaneLimits,
+) -> Worker {
+    server::startup::install_tls_provider();
+    Worker {
+        sms: Arc::new(SmsTransport::api(
+            api.url(),
+            notify_testkit::sms::SID.to_owned(),
+            notify_core::secret::Secret::new(notify_testkit::sms::TOKEN),
+            notify_testkit::sms::FROM.to_owned(),
+            None,
+            sms_lane.send_timeout,
+        )),
+        sms_lane,
+        ..worker(store, sink, lease)
     }
 }
 
 /// The number of requests per recipient.
-fn per_recipient(arrivals: &[(std::time::Instant, String, String)]) -> HashMap<String, usize> {
+fn per_recipient(arrivals: &[SmsRequest]) -> HashMap<String, usize> {
     let mut counts = HashMap::new();
-    for (_, to, _) in arrivals {
-        *counts.entry(to.clone()).or_default() += 1;
+    for r in arrivals {
+        *counts.entry(r.to.clone()).or_default() += 1;
     }
     counts
 }
@@ -422,8 +361,7 @@ async fn no_quiet_hours(store: &Store, m: &MerchantId) {
 /// timeout (2 s) cannot fire, so nothing depends on the machine's speed.
 async fn a_batch_that_would_outlive_its_lease_sends_nothing_twice(db: &TestDb) {
     let lane = lane(8, Some(2.0), 2);
-    two_workers_text_each_customer_once(db, 16, |_| Answer::After(Duration::ZERO), lane, 2500)
-        .await;
+    two_workers_text_each_customer_once(db, 16, |_| SmsMode::Accept, lane, 2500).await;
 }
 
 /// Two workers share `n` texts to `n` customers (lease `lease_ms`): the
@@ -431,7 +369,7 @@ async fn a_batch_that_would_outlive_its_lease_sends_nothing_twice(db: &TestDb) {
 async fn two_workers_text_each_customer_once(
     db: &TestDb,
     n: usize,
-    answer: impl Fn(usize) -> Answer + Send + Sync + 'static,
+    answer: impl Fn(usize) -> SmsMode + Send + Sync + 'static,
     lane: LaneLimits,
     lease_ms: i64,
 ) {
@@ -439,7 +377,7 @@ async fn two_workers_text_each_customer_once(
     let m = merchant(&store).await;
     no_quiet_hours(&store, &m).await;
     queue_jobs_on(&store, &m, n, Channel::Sms).await;
-    let (api, server) = SmsApi::start(answer).await;
+    let api = SmsApi::answering(answer).await.unwrap();
     let sink = tempfile::tempdir().unwrap();
     let lease = chrono::Duration::milliseconds(lease_ms);
     let other = db.store().await;
@@ -448,12 +386,12 @@ async fn two_workers_text_each_customer_once(
         &m,
         n as i64,
         vec![
-            SmsApi::worker(&server, &store, sink.path(), lease, lane),
-            SmsApi::worker(&server, &other, sink.path(), lease, lane),
+            sms_worker(&api, &store, sink.path(), lease, lane),
+            sms_worker(&api, &other, sink.path(), lease, lane),
         ],
     )
     .await;
-    let arrivals = api.arrivals();
+    let arrivals = api.requests();
     assert_eq!(arrivals.len(), n);
     let counts = per_recipient(&arrivals);
     assert_eq!(counts.len(), n);
@@ -467,14 +405,16 @@ async fn sends_run_concurrently_up_to_the_budget(db: &TestDb) {
     let m = merchant(&store).await;
     no_quiet_hours(&store, &m).await;
     queue_jobs_on(&store, &m, 200, Channel::Sms).await;
-    let (api, server) = SmsApi::start(|_| Answer::After(Duration::from_millis(200))).await;
+    let api = SmsApi::answering(|_| SmsMode::AcceptAfter(Duration::from_millis(200)))
+        .await
+        .unwrap();
     let sink = tempfile::tempdir().unwrap();
     let lane = lane(32, None, 10);
     let started = std::time::Instant::now();
     let (trigger, shutdown) = server::shutdown::channel();
     let w = tokio::spawn(
-        SmsApi::worker(
-            &server,
+        sms_worker(
+            &api,
             &store,
             sink.path(),
             chrono::Duration::seconds(60),
@@ -486,7 +426,7 @@ async fn sends_run_concurrently_up_to_the_budget(db: &TestDb) {
     let took = started.elapsed();
     trigger.stop();
     let _ = w.await;
-    assert_eq!(api.arrivals().len(), 200);
+    assert_eq!(api.requests().len(), 200);
     assert!(took < Duration::from_secs(10), "200 texts took {took:?}");
 }
 
@@ -499,12 +439,14 @@ async fn a_hanging_sms_api_does_not_slow_email(db: &TestDb) {
     no_quiet_hours(&store, &m).await;
     queue_jobs_on(&store, &m, 20, Channel::Sms).await;
     queue_jobs_on_from(&store, &m, 20..120, Channel::Email).await;
-    let (_api, server) = SmsApi::start(|_| Answer::After(Duration::from_secs(60))).await;
-    let smtp = crate::smtp::SmtpServer::start(0).await;
+    let api = SmsApi::answering(|_| SmsMode::AcceptAfter(Duration::from_secs(60)))
+        .await
+        .unwrap();
+    let smtp = notify_testkit::smtp::SmtpServer::start(0).await;
     let sink = tempfile::tempdir().unwrap();
     let lane = lane(8, None, 10);
-    let mut w = SmsApi::worker(
-        &server,
+    let mut w = sms_worker(
+        &api,
         &store,
         sink.path(),
         chrono::Duration::seconds(60),
@@ -545,7 +487,7 @@ async fn smtp_connections_are_reused_and_replaced_when_closed(db: &TestDb) {
     let store = db.store().await;
     let m = merchant(&store).await;
     queue_jobs(&store, &m, 40).await;
-    let smtp = crate::smtp::SmtpServer::start_closing_after(0, 5).await;
+    let smtp = notify_testkit::smtp::SmtpServer::start_closing_after(0, 5).await;
     let sink = tempfile::tempdir().unwrap();
     let mut w = worker(&store, sink.path(), chrono::Duration::seconds(60));
     w.email = Arc::new(
@@ -584,15 +526,15 @@ async fn texts_are_paced_to_the_providers_rate(db: &TestDb) {
     let m = merchant(&store).await;
     no_quiet_hours(&store, &m).await;
     queue_jobs_on(&store, &m, 50, Channel::Sms).await;
-    let (api, server) = SmsApi::start(|_| Answer::After(Duration::ZERO)).await;
+    let api = SmsApi::start().await.unwrap();
     let sink = tempfile::tempdir().unwrap();
     let lane = lane(32, Some(5.0), 5);
     send_all(
         &store,
         &m,
         50,
-        vec![SmsApi::worker(
-            &server,
+        vec![sms_worker(
+            &api,
             &store,
             sink.path(),
             chrono::Duration::seconds(60),
@@ -600,7 +542,7 @@ async fn texts_are_paced_to_the_providers_rate(db: &TestDb) {
         )],
     )
     .await;
-    let times: Vec<_> = api.arrivals().into_iter().map(|(at, ..)| at).collect();
+    let times: Vec<_> = api.requests().into_iter().map(|r| r.at).collect();
     assert_eq!(times.len(), 50);
     for (i, start) in times.iter().enumerate() {
         let in_window = times[i..]
@@ -620,15 +562,16 @@ async fn a_providers_retry_after_pauses_the_whole_channel(db: &TestDb) {
     let m = merchant(&store).await;
     no_quiet_hours(&store, &m).await;
     queue_jobs_on(&store, &m, 3, Channel::Sms).await;
-    let (api, server) = SmsApi::start(|n| match n {
-        1 => Answer::SlowDown { retry_after_s: 2 },
-        _ => Answer::After(Duration::ZERO),
+    let api = SmsApi::answering(|n| match n {
+        1 => SmsMode::TooMany { retry_after: 2 },
+        _ => SmsMode::Accept,
     })
-    .await;
+    .await
+    .unwrap();
     let sink = tempfile::tempdir().unwrap();
     let lane = lane(1, None, 5);
-    let mut w = SmsApi::worker(
-        &server,
+    let mut w = sms_worker(
+        &api,
         &store,
         sink.path(),
         chrono::Duration::seconds(60),
@@ -636,12 +579,12 @@ async fn a_providers_retry_after_pauses_the_whole_channel(db: &TestDb) {
     );
     w.retry.delays = vec![chrono::Duration::milliseconds(100); 3];
     send_all(&store, &m, 3, vec![w]).await;
-    let arrivals = api.arrivals();
+    let arrivals = api.requests();
     assert_eq!(arrivals.len(), 4, "three texts and one refused attempt");
-    let paused = arrivals[1].0.duration_since(arrivals[0].0);
+    let paused = arrivals[1].at.duration_since(arrivals[0].at);
     assert!(paused >= Duration::from_secs(2), "paused only {paused:?}");
     // The refused text itself went again after the pause.
-    assert!(arrivals[1..].iter().any(|(_, to, _)| *to == arrivals[0].1));
+    assert!(arrivals[1..].iter().any(|r| r.to == arrivals[0].to));
 }
 
 /// Merchant A has 5,000 messages waiting when merchant B queues one: B's
@@ -684,7 +627,7 @@ async fn one_merchants_backlog_does_not_delay_another(db: &TestDb) {
 /// per message at the provider.
 async fn two_workers_at_full_concurrency_send_each_message_once(db: &TestDb) {
     let lane = lane(32, None, 10);
-    let answer = |n: usize| Answer::After(Duration::from_millis((n % 7) as u64));
+    let answer = |n: usize| SmsMode::AcceptAfter(Duration::from_millis((n % 7) as u64));
     two_workers_text_each_customer_once(db, 2000, answer, lane, 30_000).await;
 }
 
@@ -717,19 +660,20 @@ async fn each_customer_gets_an_orders_statuses_in_order(db: &TestDb) {
         }
     }
     apply_in_one_batch(&store, &m, &transactions, Channel::Sms).await;
-    let (api, server) = SmsApi::start(|n| {
+    let api = SmsApi::answering(|n| {
         // A spread of answer times without a random source: 0–100 ms.
-        Answer::After(Duration::from_millis(((n * 7919) % 101) as u64))
+        SmsMode::AcceptAfter(Duration::from_millis(((n * 7919) % 101) as u64))
     })
-    .await;
+    .await
+    .unwrap();
     let sink = tempfile::tempdir().unwrap();
     let lane = lane(32, None, 10);
     send_all(
         &store,
         &m,
         100,
-        vec![SmsApi::worker(
-            &server,
+        vec![sms_worker(
+            &api,
             &store,
             sink.path(),
             chrono::Duration::seconds(60),
@@ -745,14 +689,14 @@ async fn each_customer_gets_an_orders_statuses_in_order(db: &TestDb) {
         })
         .text
     };
-    let arrivals = api.arrivals();
+    let arrivals = api.requests();
     assert_eq!(arrivals.len(), 100);
     for pair in transactions.chunks(2) {
         let to = pair[0].customer.phone.as_ref().unwrap().as_e164();
         let got: Vec<&String> = arrivals
             .iter()
-            .filter(|(_, t, _)| t == to)
-            .map(|(_, _, body)| body)
+            .filter(|r| r.to == to)
+            .map(|r| &r.body)
             .collect();
         assert_eq!(got, vec![&text(&pair[0]), &text(&pair[1])], "texts to {to}");
     }

@@ -1,26 +1,52 @@
-//! A real SMTP listener for tests: speaks enough SMTP over TCP for lettre
-//! (EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) and keeps what it receives.
+//! A real SMTP listener: speaks enough SMTP over TCP for lettre (EHLO, MAIL,
+//! RCPT, DATA, RSET, NOOP, QUIT) and keeps what it receives. It can start
+//! down and come up later on its port (a provider outage), answer slowly (a
+//! relay across the internet) and hang up after some messages on a
+//! connection (as relays do).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
+/// One message as the listener accepted it.
 #[derive(Debug, Clone)]
 pub struct Received {
     pub from: String,
     pub to: Vec<String>,
     /// The message as sent after DATA (headers and body), dot-unstuffed.
     pub data: String,
+    /// When its DATA was read.
+    pub at: Instant,
 }
 
+impl Received {
+    /// The first line of header `name` (`Subject`, `Message-ID`), as sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let prefix = format!("{name}: ");
+        self.data
+            .split("\r\n")
+            .take_while(|l| !l.is_empty())
+            .find_map(|l| l.strip_prefix(prefix.as_str()))
+    }
+}
+
+/// The listener; clones share what it received. It stops when the last
+/// clone is dropped, or at [`SmtpServer::take_down`].
 #[derive(Clone)]
 pub struct SmtpServer {
     pub port: u16,
     pub received: Arc<Mutex<Vec<Received>>>,
     /// How many connections it has accepted.
-    pub connections: Arc<std::sync::atomic::AtomicUsize>,
-    _task: Arc<StopOnDrop>,
+    pub connections: Arc<AtomicUsize>,
+    /// How long it takes to accept a message (set before [`SmtpServer::up`]).
+    pub answer_after: Duration,
+    /// It hangs up after this many messages on one connection (set before
+    /// [`SmtpServer::up`]).
+    pub close_after: usize,
+    task: Option<Arc<StopOnDrop>>,
 }
 
 struct StopOnDrop(tokio::task::JoinHandle<()>);
@@ -32,6 +58,7 @@ impl Drop for StopOnDrop {
 }
 
 impl SmtpServer {
+    /// Listening on `port` (0: any free port).
     pub async fn start(port: u16) -> SmtpServer {
         Self::start_closing_after(port, usize::MAX).await
     }
@@ -39,30 +66,50 @@ impl SmtpServer {
     /// Like [`SmtpServer::start`], but the server closes each connection
     /// after accepting `messages` messages on it (as relays do).
     pub async fn start_closing_after(port: u16, messages: usize) -> SmtpServer {
-        let listener = TcpListener::bind(("127.0.0.1", port))
-            .await
-            .expect("bind the SMTP listener");
-        let port = listener.local_addr().unwrap().port();
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let (store, accepted) = (received.clone(), connections.clone());
+        let mut server = SmtpServer::down(port);
+        server.close_after = messages;
+        server.up().await.expect("bind the SMTP listener");
+        server
+    }
+
+    /// Not listening yet: `port` is reserved for [`SmtpServer::up`].
+    pub fn down(port: u16) -> SmtpServer {
+        SmtpServer {
+            port,
+            received: Arc::default(),
+            connections: Arc::default(),
+            answer_after: Duration::ZERO,
+            close_after: usize::MAX,
+            task: None,
+        }
+    }
+
+    /// Starts listening on its port (port 0 becomes the one bound).
+    pub async fn up(&mut self) -> std::io::Result<()> {
+        let listener = TcpListener::bind(("127.0.0.1", self.port)).await?;
+        self.port = listener.local_addr()?.port();
+        let (received, accepted) = (self.received.clone(), self.connections.clone());
+        let (delay, close_after) = (self.answer_after, self.close_after);
         let task = tokio::spawn(async move {
             loop {
                 let Ok((socket, _)) = listener.accept().await else {
                     return;
                 };
-                accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                let store = store.clone();
+                accepted.fetch_add(1, Ordering::SeqCst);
+                let received = received.clone();
                 tokio::spawn(async move {
-                    let _ = session(socket, store, messages).await;
+                    let _ = session(socket, received, delay, close_after).await;
                 });
             }
         });
-        SmtpServer {
-            port,
-            received,
-            connections,
-            _task: Arc::new(StopOnDrop(task)),
+        self.task = Some(Arc::new(StopOnDrop(task)));
+        Ok(())
+    }
+
+    /// Stops listening (open sessions are cut when their task ends).
+    pub fn take_down(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.0.abort();
         }
     }
 
@@ -71,13 +118,14 @@ impl SmtpServer {
     }
 
     pub fn messages(&self) -> Vec<Received> {
-        self.received.lock().unwrap().clone()
+        self.received.lock().expect("lock").clone()
     }
 }
 
 async fn session(
     socket: tokio::net::TcpStream,
     store: Arc<Mutex<Vec<Received>>>,
+    answer_after: Duration,
     close_after: usize,
 ) -> std::io::Result<()> {
     let mut accepted = 0;
@@ -111,11 +159,15 @@ async fn session(
                 );
                 data.push_str("\r\n");
             }
-            store.lock().unwrap().push(Received {
+            store.lock().expect("lock").push(Received {
                 from: std::mem::take(&mut from),
                 to: std::mem::take(&mut to),
                 data,
+                at: Instant::now(),
             });
+            if !answer_after.is_zero() {
+                tokio::time::sleep(answer_after).await;
+            }
             write.write_all(b"250 OK queued as test-1\r\n").await?;
             accepted += 1;
             if accepted >= close_after {
