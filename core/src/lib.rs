@@ -15,6 +15,7 @@ pub mod preview;
 pub mod sample;
 pub mod settings;
 pub mod sms;
+pub mod states;
 pub mod templates;
 pub mod text;
 
@@ -26,4 +27,5 @@ pub use merchant::MerchantName;
 pub use money::Money;
 pub use preview::{PreviewCell, PreviewMatrix, PreviewRow, Warning, preview};
 pub use settings::{FieldError, Rule, RuleChange, Settings, SettingsError, Toggles};
+pub use states::{AttemptOutcome, EventState, JobState, SettingsVersion};
 pub use templates::{EmailMessage, MessageContext, SmsMessage, render_email, render_sms};

@@ -46,10 +46,10 @@ impl Store {
     ) -> StoreResult<i64> {
         Ok(with_pool!(self, pool => {
             sqlx::query_scalar(
-                "SELECT (SELECT COUNT(*) FROM outbox_jobs WHERE merchant_id = $1 AND channel = $2 AND sent_at >= $3)
+                concat!("SELECT (SELECT COUNT(*) FROM outbox_jobs WHERE merchant_id = $1 AND channel = $2 AND sent_at >= $3)
                       + (SELECT COUNT(*) FROM outbox_jobs WHERE merchant_id = $1 AND channel = $2
-                           AND state IN ('pending', 'retrying') AND lease_until > $4)
-                      + (SELECT COUNT(*) FROM test_sends WHERE merchant_id = $1 AND channel = $2 AND at >= $3)",
+                           AND state IN (", open_states!(), ") AND lease_until > $4)
+                      + (SELECT COUNT(*) FROM test_sends WHERE merchant_id = $1 AND channel = $2 AND at >= $3)"),
             )
             .bind(merchant_id.as_str())
             .bind(channel.slug())

@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
+use notify_core::SettingsVersion;
 use notify_store::audit::AuditEntry;
 use serde::Deserialize;
 use serde_json::json;
@@ -14,7 +15,7 @@ use crate::state::AppState;
 #[derive(Deserialize)]
 pub struct Page {
     limit: Option<i64>,
-    before_version: Option<i64>,
+    before_version: Option<SettingsVersion>,
 }
 
 pub async fn list(

@@ -4,6 +4,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use notify_core::{Channel, JobState};
 use notify_store::delivery::DeliveryFilter;
 use notify_store::ids::JobId;
 use serde::Deserialize;
@@ -32,9 +33,16 @@ pub async fn list(
     Query(q): Query<Filter>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let limit = page_size(q.limit);
+    // A state or channel that does not exist matches no message.
+    let (Some(job_state), Some(channel)) = (
+        q.state.as_deref().map(JobState::parse),
+        q.channel.as_deref().map(Channel::from_slug),
+    ) else {
+        return Ok(Json(json!({ "deliveries": [], "next_before": null })));
+    };
     let filter = DeliveryFilter {
-        state: q.state,
-        channel: q.channel,
+        state: job_state,
+        channel,
         source: q.source,
         job: None,
     };

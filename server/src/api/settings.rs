@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use chrono::Utc;
-use notify_core::{Rule, Settings};
+use notify_core::{Rule, Settings, SettingsVersion};
 use notify_store::settings::SaveOutcome;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -15,7 +15,7 @@ use crate::state::AppState;
 
 #[derive(Serialize, Deserialize)]
 pub struct SettingsBody {
-    pub version: i64,
+    pub version: SettingsVersion,
     pub rules: Vec<Rule>,
 }
 
@@ -48,7 +48,7 @@ pub async fn put_settings(
         .await?
     {
         SaveOutcome::Saved { version, changes } => {
-            tracing::info!(merchant = %who.merchant_id, version, changes = changes.len(), "settings saved");
+            tracing::info!(merchant = %who.merchant_id, version = version.get(), changes = changes.len(), "settings saved");
             Ok(Json(json!({ "version": version })))
         }
         SaveOutcome::Unchanged { version } => Ok(Json(json!({ "version": version }))),

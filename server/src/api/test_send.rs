@@ -78,7 +78,7 @@ pub async fn send(
         .store
         .allow_test_send(
             &who.merchant_id,
-            &body.channel,
+            channel,
             LIMIT_PER_HOUR,
             now - Duration::hours(1),
             now,
@@ -97,7 +97,7 @@ pub async fn send(
         event: &event,
     };
     let outcome = send_message(&state.email, &state.sms, &message, &merchant).await;
-    tracing::info!(merchant = %who.merchant_id, channel = %body.channel, ?outcome, "test send");
+    tracing::info!(merchant = %who.merchant_id, channel = %channel.slug(), ?outcome, "test send");
     Ok(Json(match outcome {
         SendOutcome::Sent { provider_id } => {
             json!({ "outcome": "sent", "provider_id": provider_id })

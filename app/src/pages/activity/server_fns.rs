@@ -1,11 +1,13 @@
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use notify_core::SettingsVersion;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityEntry {
-    pub version: i64,
+    pub version: SettingsVersion,
     pub actor: String,
-    pub at: String,
+    pub at: DateTime<Utc>,
     /// One sentence per rule changed.
     pub changes: Vec<String>,
 }
@@ -13,14 +15,16 @@ pub struct ActivityEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityList {
     pub entries: Vec<ActivityEntry>,
-    pub next_before_version: Option<i64>,
+    pub next_before_version: Option<SettingsVersion>,
 }
 
 pub const PAGE_SIZE: i64 = 30;
 
 /// The settings audit trail, newest first (as `GET /api/v1/audit`).
 #[server(prefix = "/api", endpoint = "activity/list", input = leptos::server_fn::codec::Json)]
-pub async fn list_activity(before_version: Option<i64>) -> Result<ActivityList, ServerFnError> {
+pub async fn list_activity(
+    before_version: Option<SettingsVersion>,
+) -> Result<ActivityList, ServerFnError> {
     let (store, who) = crate::server_context::store_and_caller().await?;
     let entries = store
         .audit_entries(&who.merchant_id, PAGE_SIZE, before_version)
@@ -35,7 +39,7 @@ pub async fn list_activity(before_version: Option<i64>) -> Result<ActivityList, 
             .map(|e| ActivityEntry {
                 version: e.version,
                 actor: e.actor,
-                at: e.at.to_rfc3339(),
+                at: e.at,
                 changes: e.changes.iter().map(|c| c.describe()).collect(),
             })
             .collect(),

@@ -2,8 +2,10 @@
 //! and `GET /api/v1/deliveries/{id}`, for the signed-in merchant only,
 //! recipients partly hidden.
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
+use notify_core::{AttemptOutcome, Channel, JobState, Trigger};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,17 +20,17 @@ pub struct DeliveryQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryRow {
     pub id: String,
-    pub trigger_key: String,
+    pub trigger: Trigger,
     pub document_id: String,
-    pub channel: String,
+    pub channel: Channel,
     pub recipient: String,
-    pub state: String,
+    pub state: JobState,
     pub attempts: i64,
     pub last_error: Option<String>,
     pub provider_id: Option<String>,
     pub delivery_status: Option<String>,
-    pub created_at: String,
-    pub sent_at: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,9 +54,21 @@ pub async fn list_deliveries(query: DeliveryQuery) -> Result<DeliveryList, Serve
             })?),
             None => None,
         };
+    // A state or channel that does not exist matches no message.
+    let state = query.state.filter(|s| !s.is_empty());
+    let channel = query.channel.filter(|s| !s.is_empty());
+    let (Some(state), Some(channel)) = (
+        state.as_deref().map(JobState::parse),
+        channel.as_deref().map(Channel::from_slug),
+    ) else {
+        return Ok(DeliveryList {
+            rows: Vec::new(),
+            next_before: None,
+        });
+    };
     let filter = DeliveryFilter {
-        state: query.state.filter(|s| !s.is_empty()),
-        channel: query.channel.filter(|s| !s.is_empty()),
+        state,
+        channel,
         source: query.source.filter(|s| !s.is_empty()),
         job: None,
     };
@@ -79,7 +93,7 @@ impl From<notify_store::delivery::DeliveryLogEntry> for DeliveryRow {
         let e = notify_store::merchant_view::delivery(entry);
         DeliveryRow {
             id: e.id.to_string(),
-            trigger_key: e.trigger_key,
+            trigger: e.trigger,
             document_id: e.document_id,
             channel: e.channel,
             recipient: e.recipient,
@@ -88,8 +102,8 @@ impl From<notify_store::delivery::DeliveryLogEntry> for DeliveryRow {
             last_error: e.last_error,
             provider_id: e.provider_id,
             delivery_status: e.delivery_status,
-            created_at: e.created_at.to_rfc3339(),
-            sent_at: e.sent_at.map(|t| t.to_rfc3339()),
+            created_at: e.created_at,
+            sent_at: e.sent_at,
         }
     }
 }
@@ -97,8 +111,8 @@ impl From<notify_store::delivery::DeliveryLogEntry> for DeliveryRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttemptRow {
     pub attempt: i64,
-    pub at: String,
-    pub outcome: String,
+    pub at: DateTime<Utc>,
+    pub outcome: AttemptOutcome,
     pub provider_id: Option<String>,
     pub error: Option<String>,
     pub duration_ms: i64,
@@ -132,7 +146,7 @@ pub async fn delivery_detail(id: String) -> Result<Option<MessageDetail>, Server
         .map(notify_store::merchant_view::attempt)
         .map(|a| AttemptRow {
             attempt: a.attempt,
-            at: a.at.to_rfc3339(),
+            at: a.at,
             outcome: a.outcome,
             provider_id: a.provider_id,
             error: a.error,

@@ -81,7 +81,7 @@ pub async fn list_integrations() -> Result<Vec<IntegrationView>, ServerFnError> 
                         received_at: e.received_at.to_rfc3339(),
                         state: e
                             .outcome
-                            .map_or_else(|| e.state.clone(), |o| o.as_str().to_owned()),
+                            .map_or_else(|| e.state.as_str().to_owned(), |o| o.as_str().to_owned()),
                         detail: e.detail.clone(),
                     }),
             }

@@ -4,12 +4,12 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use notify_core::{FieldError, MerchantName, Rule, Settings};
+use notify_core::{FieldError, MerchantName, Rule, Settings, SettingsVersion};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredSettings {
-    pub version: i64,
+    pub version: SettingsVersion,
     pub settings: Settings,
     /// The store's name, as the messages show it.
     pub store_name: MerchantName,
@@ -18,11 +18,11 @@ pub struct StoredSettings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SaveResult {
     Saved {
-        version: i64,
+        version: SettingsVersion,
     },
     /// Someone saved first; what they changed, one line each.
     Conflict {
-        current_version: i64,
+        current_version: SettingsVersion,
         changes: Vec<String>,
     },
     Invalid {
@@ -49,7 +49,10 @@ pub async fn load_settings() -> Result<StoredSettings, ServerFnError> {
 }
 
 #[server(prefix = "/api", endpoint = "settings/save", input = Json)]
-pub async fn save_settings(version: i64, rules: Vec<Rule>) -> Result<SaveResult, ServerFnError> {
+pub async fn save_settings(
+    version: SettingsVersion,
+    rules: Vec<Rule>,
+) -> Result<SaveResult, ServerFnError> {
     use notify_store::settings::SaveOutcome;
     let (store, who) = crate::server_context::store_and_caller().await?;
     let settings = match Settings::new(rules) {
