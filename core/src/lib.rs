@@ -12,6 +12,7 @@ pub mod mapping;
 pub mod merchant;
 pub mod money;
 pub mod preview;
+pub mod quiet_hours;
 pub mod sample;
 pub mod settings;
 pub mod sms;

@@ -26,15 +26,12 @@ pub async fn list_activity(
     before_version: Option<SettingsVersion>,
 ) -> Result<ActivityList, ServerFnError> {
     let (store, who) = crate::server_context::store_and_caller().await?;
-    let entries = store
-        .audit_entries(&who.merchant_id, PAGE_SIZE, before_version)
+    let page = notify_service::audit::list(&store, &who.merchant_id, PAGE_SIZE, before_version)
         .await
-        .map_err(crate::server_context::internal)?;
-    let next_before_version = (entries.len() as i64 == PAGE_SIZE)
-        .then(|| entries.last().map(|e| e.version))
-        .flatten();
+        .map_err(crate::server_context::refused)?;
     Ok(ActivityList {
-        entries: entries
+        entries: page
+            .items
             .into_iter()
             .map(|e| ActivityEntry {
                 version: e.version,
@@ -43,6 +40,6 @@ pub async fn list_activity(
                 changes: e.changes.iter().map(|c| c.describe()).collect(),
             })
             .collect(),
-        next_before_version,
+        next_before_version: page.next,
     })
 }

@@ -43,54 +43,30 @@ pub const PAGE_SIZE: i64 = 50;
 
 #[server(prefix = "/api", endpoint = "deliveries/list", input = Json)]
 pub async fn list_deliveries(query: DeliveryQuery) -> Result<DeliveryList, ServerFnError> {
-    use notify_store::cursor::Cursor;
-    use notify_store::delivery::DeliveryFilter;
-
     let (store, who) = crate::server_context::store_and_caller().await?;
-    let before =
-        match query.before.as_deref().filter(|b| !b.is_empty()) {
-            Some(b) => Some(Cursor::parse(b).ok_or_else(|| {
-                ServerFnError::new("before: use next_before from the previous page")
-            })?),
-            None => None,
-        };
-    // A state or channel that does not exist matches no message.
-    let state = query.state.filter(|s| !s.is_empty());
-    let channel = query.channel.filter(|s| !s.is_empty());
-    let (Some(state), Some(channel)) = (
-        state.as_deref().map(JobState::parse),
-        channel.as_deref().map(Channel::from_slug),
-    ) else {
-        return Ok(DeliveryList {
-            rows: Vec::new(),
-            next_before: None,
-        });
+    // An empty form field is no filter.
+    fn given(v: &Option<String>) -> Option<&str> {
+        v.as_deref().filter(|s| !s.is_empty())
+    }
+    let query = notify_service::deliveries::DeliveryQuery {
+        state: given(&query.state),
+        channel: given(&query.channel),
+        source: given(&query.source),
+        before: given(&query.before),
     };
-    let filter = DeliveryFilter {
-        state,
-        channel,
-        source: query.source.filter(|s| !s.is_empty()),
-        job: None,
-    };
-    let entries = store
-        .delivery_log(&who.merchant_id, &filter, PAGE_SIZE, before.as_ref())
+    let page = notify_service::deliveries::list(&store, &who.merchant_id, query, PAGE_SIZE)
         .await
-        .map_err(crate::server_context::internal)?;
-    let next_before = (entries.len() as i64 == PAGE_SIZE)
-        .then(|| {
-            entries
-                .last()
-                .map(|e| Cursor::new(e.created_at, e.id.as_str()).to_string())
-        })
-        .flatten();
-    let rows = entries.into_iter().map(DeliveryRow::from).collect();
-    Ok(DeliveryList { rows, next_before })
+        .map_err(crate::server_context::refused)?;
+    Ok(DeliveryList {
+        rows: page.items.into_iter().map(DeliveryRow::from).collect(),
+        next_before: page.next,
+    })
 }
 
 #[cfg(feature = "ssr")]
 impl From<notify_store::delivery::DeliveryLogEntry> for DeliveryRow {
-    fn from(entry: notify_store::delivery::DeliveryLogEntry) -> Self {
-        let e = notify_store::merchant_view::delivery(entry);
+    /// From the merchant's view of the entry (recipient partly hidden).
+    fn from(e: notify_store::delivery::DeliveryLogEntry) -> Self {
         DeliveryRow {
             id: e.id.to_string(),
             trigger: e.trigger,
@@ -128,33 +104,24 @@ pub struct MessageDetail {
 /// has no such message.
 #[server(prefix = "/api", endpoint = "deliveries/detail", input = Json)]
 pub async fn delivery_detail(id: String) -> Result<Option<MessageDetail>, ServerFnError> {
-    use notify_store::ids::JobId;
     let (store, who) = crate::server_context::store_and_caller().await?;
-    let job = JobId::from_string(id);
-    let Some(entry) = store
-        .delivery_entry(&who.merchant_id, &job)
+    let job = notify_store::ids::JobId::from_string(id);
+    let detail = notify_service::deliveries::detail(&store, &who.merchant_id, &job)
         .await
-        .map_err(crate::server_context::internal)?
-    else {
-        return Ok(None);
-    };
-    let attempts = store
-        .delivery_attempts(&who.merchant_id, &job)
-        .await
-        .map_err(crate::server_context::internal)?
-        .into_iter()
-        .map(notify_store::merchant_view::attempt)
-        .map(|a| AttemptRow {
-            attempt: a.attempt,
-            at: a.at,
-            outcome: a.outcome,
-            provider_id: a.provider_id,
-            error: a.error,
-            duration_ms: a.duration_ms,
-        })
-        .collect();
-    Ok(Some(MessageDetail {
-        delivery: entry.into(),
-        attempts,
+        .map_err(crate::server_context::refused)?;
+    Ok(detail.map(|d| MessageDetail {
+        delivery: d.delivery.into(),
+        attempts: d
+            .attempts
+            .into_iter()
+            .map(|a| AttemptRow {
+                attempt: a.attempt,
+                at: a.at,
+                outcome: a.outcome,
+                provider_id: a.provider_id,
+                error: a.error,
+                duration_ms: a.duration_ms,
+            })
+            .collect(),
     }))
 }

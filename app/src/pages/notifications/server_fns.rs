@@ -33,10 +33,9 @@ pub enum SaveResult {
 #[server(prefix = "/api", endpoint = "settings/load", input = Json)]
 pub async fn load_settings() -> Result<StoredSettings, ServerFnError> {
     let (store, who) = crate::server_context::store_and_caller().await?;
-    let stored = store
-        .load_settings(&who.merchant_id)
+    let stored = notify_service::settings::load(&store, &who.merchant_id)
         .await
-        .map_err(crate::server_context::internal)?;
+        .map_err(crate::server_context::refused)?;
     let merchant = store
         .merchant(&who.merchant_id)
         .await
@@ -53,22 +52,22 @@ pub async fn save_settings(
     version: SettingsVersion,
     rules: Vec<Rule>,
 ) -> Result<SaveResult, ServerFnError> {
+    use notify_service::ServiceError;
     use notify_store::settings::SaveOutcome;
     let (store, who) = crate::server_context::store_and_caller().await?;
-    let settings = match Settings::new(rules) {
-        Ok(s) => s,
-        Err(e) => return Ok(SaveResult::Invalid { fields: e.errors }),
+    let outcome = match notify_service::settings::save(
+        &store,
+        &who,
+        version,
+        rules,
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        Ok(outcome) => outcome,
+        Err(ServiceError::Invalid(fields)) => return Ok(SaveResult::Invalid { fields }),
+        Err(e) => return Err(crate::server_context::refused(e)),
     };
-    let outcome = store
-        .save_settings(
-            &who.merchant_id,
-            &who.actor,
-            version,
-            &settings,
-            chrono::Utc::now(),
-        )
-        .await
-        .map_err(crate::server_context::internal)?;
     Ok(match outcome {
         SaveOutcome::Saved { version, .. } | SaveOutcome::Unchanged { version } => {
             SaveResult::Saved { version }
