@@ -7,10 +7,12 @@
 pub mod catalog;
 pub mod contact;
 pub mod decide;
+pub mod delivery_log;
 pub mod event;
 pub mod mapping;
 pub mod merchant;
 pub mod money;
+pub mod password;
 pub mod preview;
 pub mod quiet_hours;
 pub mod sample;

@@ -14,6 +14,7 @@ macro_rules! states {
     (
         $(#[$meta:meta])*
         $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal,)+ }
+        $(open: [$($open:ident),+])?
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -39,6 +40,17 @@ macro_rules! states {
             }
         }
 
+        $(
+            impl $name {
+                /// Waiting to be worked on (claimable once due).
+                pub const OPEN: &'static [$name] = &[$($name::$open),+];
+
+                pub fn is_open(self) -> bool {
+                    Self::OPEN.contains(&self)
+                }
+            }
+        )?
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
@@ -58,16 +70,10 @@ states! {
         /// Transient failures until the retries ran out.
         Dead => "dead",
     }
+    open: [Pending, Retrying]
 }
 
 impl JobState {
-    /// Waiting to be sent (claimable once due).
-    pub const OPEN: [JobState; 2] = [JobState::Pending, JobState::Retrying];
-
-    pub fn is_open(self) -> bool {
-        Self::OPEN.contains(&self)
-    }
-
     /// As the delivery log's filter names it.
     pub const fn display_name(self) -> &'static str {
         match self {
@@ -89,15 +95,7 @@ states! {
         /// Failed for good (the attempts ran out).
         Failed => "failed",
     }
-}
-
-impl EventState {
-    /// Waiting to be processed (claimable once due).
-    pub const OPEN: [EventState; 2] = [EventState::Pending, EventState::Retrying];
-
-    pub fn is_open(self) -> bool {
-        Self::OPEN.contains(&self)
-    }
+    open: [Pending, Retrying]
 }
 
 states! {
@@ -157,55 +155,48 @@ impl PartialEq<i64> for SettingsVersion {
 mod tests {
     use super::*;
 
+    /// Each name reads back as its state, and serde uses the same name.
+    fn round_trips<T>(all: &[T], name: fn(T) -> &'static str, parse: fn(&str) -> Option<T>)
+    where
+        T: Copy + PartialEq + std::fmt::Debug + Serialize,
+    {
+        for s in all {
+            assert_eq!(parse(name(*s)), Some(*s));
+            assert_eq!(
+                serde_json::to_value(s).unwrap(),
+                serde_json::json!(name(*s))
+            );
+        }
+    }
+
     #[test]
     fn names_round_trip_and_match_serde() {
-        for s in JobState::ALL {
-            assert_eq!(JobState::parse(s.as_str()), Some(*s));
-            assert_eq!(
-                serde_json::to_value(s).unwrap(),
-                serde_json::json!(s.as_str())
-            );
-        }
-        for s in EventState::ALL {
-            assert_eq!(EventState::parse(s.as_str()), Some(*s));
-            assert_eq!(
-                serde_json::to_value(s).unwrap(),
-                serde_json::json!(s.as_str())
-            );
-        }
-        for s in AttemptOutcome::ALL {
-            assert_eq!(AttemptOutcome::parse(s.as_str()), Some(*s));
-            assert_eq!(
-                serde_json::to_value(s).unwrap(),
-                serde_json::json!(s.as_str())
-            );
-        }
+        round_trips(JobState::ALL, JobState::as_str, JobState::parse);
+        round_trips(EventState::ALL, EventState::as_str, EventState::parse);
+        round_trips(
+            AttemptOutcome::ALL,
+            AttemptOutcome::as_str,
+            AttemptOutcome::parse,
+        );
         assert_eq!(JobState::parse("bogus"), None);
+    }
+
+    fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> String {
+        all.iter().map(|s| name(*s)).collect::<Vec<_>>().join(",")
     }
 
     #[test]
     fn the_stored_names_are_the_ones_in_the_database() {
-        let names = |all: &[&str]| all.join(",");
         assert_eq!(
-            names(&JobState::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+            names(JobState::ALL, JobState::as_str),
             "sent,pending,retrying,failed,dead"
         );
         assert_eq!(
-            names(
-                &EventState::ALL
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-            ),
+            names(EventState::ALL, EventState::as_str),
             "pending,processed,retrying,failed"
         );
         assert_eq!(
-            names(
-                &AttemptOutcome::ALL
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-            ),
+            names(AttemptOutcome::ALL, AttemptOutcome::as_str),
             "sent,transient,permanent"
         );
         assert!(JobState::Retrying.is_open() && !JobState::Dead.is_open());

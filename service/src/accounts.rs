@@ -6,7 +6,9 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 use notify_core::{EmailAddress, FieldError, MerchantName};
-use notify_store::accounts::{Merchant, NewMerchant, Password, TimeZone, User, decoy_digest};
+use notify_store::accounts::{
+    HashPassword, Merchant, NewMerchant, Password, TimeZone, User, decoy_digest,
+};
 use notify_store::auth::AuthPolicy;
 use notify_store::login_throttle::Limit;
 use notify_store::sessions::SessionToken;

@@ -2,13 +2,15 @@
 //! and one message with its attempts. As a merchant sees it: recipients
 //! partly hidden, no addresses of ours in the texts.
 
+use notify_core::delivery_log::{DeliveryDetail, DeliveryLogEntry};
 use notify_core::{Channel, JobState};
 use notify_store::cursor::Cursor;
-use notify_store::delivery::{Attempt, DeliveryFilter, DeliveryLogEntry};
+use notify_store::delivery::DeliveryFilter;
 use notify_store::ids::JobId;
-use notify_store::{MerchantId, Store, merchant_view};
+use notify_store::{MerchantId, Store};
 
 use crate::error::ServiceResult;
+use crate::merchant_view;
 use crate::paging::{Page, parse_before};
 
 /// The filters as a client sends them; a state or channel that does not
@@ -54,13 +56,6 @@ pub async fn list(
 /// No filter when not given; `Err` when given but none of the known values.
 fn known<T>(given: Option<&str>, parse: fn(&str) -> Option<T>) -> Result<Option<T>, ()> {
     given.map(|v| parse(v).ok_or(())).transpose()
-}
-
-/// One message and every attempt to send it, oldest first.
-#[derive(Debug, Clone)]
-pub struct DeliveryDetail {
-    pub delivery: DeliveryLogEntry,
-    pub attempts: Vec<Attempt>,
 }
 
 /// `None` when this merchant has no such message (another merchant's

@@ -9,6 +9,7 @@ pub mod deliveries;
 pub mod error;
 pub mod events;
 pub mod integrations;
+pub mod merchant_view;
 pub mod paging;
 pub mod quiet_hours;
 pub mod settings;

@@ -4,69 +4,14 @@
 //! (retries used up). The delivery log is read from here.
 
 use chrono::{DateTime, Utc};
+pub use notify_core::delivery_log::{Attempt, DeliveryLogEntry};
 use notify_core::{AttemptOutcome, Channel, JobState, Trigger};
-use serde::{Serialize, Serializer};
 
 use crate::cursor::Cursor;
 use crate::db::{Store, with_pool};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{JobId, MerchantId};
 use crate::time::{from_millis, to_millis};
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Attempt {
-    pub attempt: i64,
-    pub at: DateTime<Utc>,
-    pub outcome: AttemptOutcome,
-    pub provider_id: Option<String>,
-    pub error: Option<String>,
-    pub duration_ms: i64,
-}
-
-/// One message in the merchant's delivery log.
-#[derive(Debug, Clone, Serialize)]
-pub struct DeliveryLogEntry {
-    pub id: JobId,
-    /// On the wire as its key (`order.shopify.ready`).
-    #[serde(rename = "trigger_key", serialize_with = "trigger_key")]
-    pub trigger: Trigger,
-    pub source: String,
-    pub document_id: String,
-    pub status: String,
-    pub channel: Channel,
-    /// As stored; [`DeliveryLogEntry::masked`] hides most of it.
-    pub recipient: String,
-    pub state: JobState,
-    pub attempts: i64,
-    pub last_error: Option<String>,
-    pub provider_id: Option<String>,
-    /// What the provider last reported (queued, sent, delivered, undelivered, failed).
-    pub delivery_status: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub sent_at: Option<DateTime<Utc>>,
-    pub updated_at: Option<DateTime<Utc>>,
-}
-
-impl DeliveryLogEntry {
-    /// For showing: the recipient partly hidden (`a***@example.com`,
-    /// `+1415*****34`).
-    pub fn masked(mut self) -> Self {
-        let hidden = match self.channel {
-            Channel::Email => notify_core::EmailAddress::parse(&self.recipient)
-                .map(|e| e.masked())
-                .ok(),
-            Channel::Sms => notify_core::PhoneNumber::parse_e164(&self.recipient)
-                .map(|p| p.masked())
-                .ok(),
-        };
-        self.recipient = hidden.unwrap_or_else(|| "•••".to_owned());
-        self
-    }
-}
-
-fn trigger_key<S: Serializer>(trigger: &Trigger, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&trigger.key())
-}
 
 #[derive(Debug, Clone, Default)]
 pub struct DeliveryFilter {
@@ -154,7 +99,7 @@ impl Store {
                             .ok_or_else(|| corrupt("trigger"))?,
                         channel: Channel::from_slug(&channel).ok_or_else(|| corrupt("channel"))?,
                         state: JobState::parse(&state).ok_or_else(|| corrupt("state"))?,
-                        id: JobId::from_string(id),
+                        id,
                         source,
                         document_id,
                         status,

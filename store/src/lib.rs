@@ -21,7 +21,6 @@ pub mod inbound;
 pub mod integration_form;
 pub mod integrations;
 pub mod login_throttle;
-pub mod merchant_view;
 pub mod opt_outs;
 pub mod outbox;
 pub mod password_work;

@@ -41,41 +41,34 @@ pub(crate) fn state_counts<T>(
 mod tests {
     use notify_core::{EventState, JobState};
 
-    fn sql_list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-        names
-            .into_iter()
-            .map(|n| format!("'{n}'"))
+    /// The SQL list of `all`'s states that are open (`open`) or not.
+    fn sql_list<T: Copy>(
+        all: &[T],
+        is_open: fn(T) -> bool,
+        open: bool,
+        name: fn(T) -> &'static str,
+    ) -> String {
+        all.iter()
+            .filter(|s| is_open(**s) == open)
+            .map(|s| format!("'{}'", name(*s)))
             .collect::<Vec<_>>()
             .join(", ")
     }
 
     #[test]
     fn the_sql_lists_are_the_enums_lists() {
-        assert_eq!(
-            open_states!(),
-            sql_list(JobState::OPEN.map(JobState::as_str))
-        );
-        assert_eq!(
-            open_states!(),
-            sql_list(EventState::OPEN.map(EventState::as_str))
-        );
-        assert_eq!(
-            closed_job_states!(),
+        let jobs = |open| sql_list(JobState::ALL, JobState::is_open, open, JobState::as_str);
+        let events = |open| {
             sql_list(
-                JobState::ALL
-                    .iter()
-                    .filter(|s| !s.is_open())
-                    .map(|s| s.as_str())
+                EventState::ALL,
+                EventState::is_open,
+                open,
+                EventState::as_str,
             )
-        );
-        assert_eq!(
-            closed_event_states!(),
-            sql_list(
-                EventState::ALL
-                    .iter()
-                    .filter(|s| !s.is_open())
-                    .map(|s| s.as_str())
-            )
-        );
+        };
+        assert_eq!(open_states!(), jobs(true));
+        assert_eq!(open_states!(), events(true));
+        assert_eq!(closed_job_states!(), jobs(false));
+        assert_eq!(closed_event_states!(), events(false));
     }
 }

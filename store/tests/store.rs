@@ -6,7 +6,7 @@ use notify_core::{
     EmailAddress, InvoiceStatus, MerchantName, OrderSource, OrderStatus, Rule, Settings,
     SettingsVersion, Toggles, Trigger,
 };
-use notify_store::accounts::{NewMerchant, Password, Role, TimeZone};
+use notify_store::accounts::{HashPassword, NewMerchant, Password, Role, TimeZone};
 use notify_store::integrations::{IntegrationConfig, Platform};
 use notify_store::login_throttle::Limit;
 use notify_store::secret::Secret;

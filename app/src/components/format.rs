@@ -30,6 +30,15 @@ const NEUTRAL: &str = "neutral";
 const WARNING: &str = "warning";
 const DANGER: &str = "danger";
 
+impl BadgeState {
+    fn new(name: &str, tone: &'static str) -> Self {
+        BadgeState {
+            name: name.to_owned(),
+            tone,
+        }
+    }
+}
+
 impl From<JobState> for BadgeState {
     fn from(state: JobState) -> Self {
         let tone = match state {
@@ -38,10 +47,7 @@ impl From<JobState> for BadgeState {
             JobState::Retrying => WARNING,
             JobState::Failed | JobState::Dead => DANGER,
         };
-        BadgeState {
-            name: state.as_str().to_owned(),
-            tone,
-        }
+        BadgeState::new(state.as_str(), tone)
     }
 }
 
@@ -53,10 +59,7 @@ impl From<EventState> for BadgeState {
             EventState::Retrying => WARNING,
             EventState::Failed => DANGER,
         };
-        BadgeState {
-            name: state.as_str().to_owned(),
-            tone,
-        }
+        BadgeState::new(state.as_str(), tone)
     }
 }
 
@@ -67,10 +70,7 @@ impl From<AttemptOutcome> for BadgeState {
             AttemptOutcome::Transient => WARNING,
             AttemptOutcome::Permanent => DANGER,
         };
-        BadgeState {
-            name: outcome.as_str().to_owned(),
-            tone,
-        }
+        BadgeState::new(outcome.as_str(), tone)
     }
 }
 
@@ -99,6 +99,26 @@ pub fn StateBadge(#[prop(into)] state: BadgeState) -> impl IntoView {
     let BadgeState { name, tone } = state;
     let label = crate::components::field::capitalise(&name.replace('_', " "));
     view! { <span class=format!("badge {tone}") data-state=name>{label}</span> }
+}
+
+/// A log's table: its column headings, then the rows (`children`).
+#[component]
+pub fn LogTable(
+    /// `data-testid` of the table.
+    testid: &'static str,
+    columns: &'static [&'static str],
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table class="table" data-testid=testid>
+                <thead>
+                    <tr>{columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}</tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
 }
 
 #[cfg(test)]

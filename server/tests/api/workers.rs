@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::Utc;
 use notify_core::{Channel, Delivery, Recipient, Trigger};
 use notify_store::Store;
-use notify_store::accounts::{NewMerchant, Password, TimeZone};
+use notify_store::accounts::{HashPassword, NewMerchant, Password, TimeZone};
 use notify_store::delivery_queue::LeaseHolder;
 use notify_store::inbound::{Inserted, NewInboundEvent};
 use notify_store::integrations::Platform;

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::server_fns::delivery_detail;
-use crate::components::format::{StateBadge, utc_time};
+use crate::components::format::{LogTable, StateBadge, utc_time};
 use crate::components::{AppLayout, LoadError};
 use crate::routes::DELIVERIES;
 
@@ -55,19 +55,7 @@ pub fn DeliveryPage() -> impl IntoView {
                                 </section>
                                 <section class="card">
                                     <h2>"Attempts"</h2>
-                                    <div class="table-scroll">
-                                        <table class="table" data-testid="attempts">
-                                            <thead>
-                                                <tr>
-                                                    <th scope="col">"#"</th>
-                                                    <th scope="col">"When"</th>
-                                                    <th scope="col">"Outcome"</th>
-                                                    <th scope="col">"Provider id"</th>
-                                                    <th scope="col">"Error"</th>
-                                                    <th scope="col">"Took"</th>
-                                                </tr>
-                                            </thead>
-                                            <tbody>
+                                    <LogTable testid="attempts" columns=&["#", "When", "Outcome", "Provider id", "Error", "Took"]>
                                                 {d.attempts.into_iter().map(|a| view! {
                                                     <tr>
                                                         <td class="num">{a.attempt}</td>
@@ -78,9 +66,7 @@ pub fn DeliveryPage() -> impl IntoView {
                                                         <td class="num">{format!("{} ms", a.duration_ms)}</td>
                                                     </tr>
                                                 }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
+                                    </LogTable>
                                 </section>
                             }.into_any()
                         }

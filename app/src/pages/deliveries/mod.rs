@@ -11,7 +11,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use notify_core::{Channel, JobState, OrderSource};
 
-use crate::components::format::{StateBadge, utc_time};
+use crate::components::format::{LogTable, StateBadge, utc_time};
 use crate::components::{AppLayout, LoadError};
 use crate::routes::DELIVERIES;
 use server_fns::{DeliveryQuery, list_deliveries};
@@ -78,20 +78,7 @@ pub fn DeliveriesPage() -> impl IntoView {
                                     format!("{DELIVERIES}{}", q.to_query_string())
                                 });
                                 view! {
-                                    <div class="table-scroll">
-                                        <table class="table" data-testid="delivery-log">
-                                            <thead>
-                                                <tr>
-                                                    <th scope="col">"When"</th>
-                                                    <th scope="col">"Event"</th>
-                                                    <th scope="col">"Order / invoice"</th>
-                                                    <th scope="col">"Channel"</th>
-                                                    <th scope="col">"To"</th>
-                                                    <th scope="col">"Status"</th>
-                                                    <th scope="col">"Attempts"</th>
-                                                </tr>
-                                            </thead>
-                                            <tbody>
+                                    <LogTable testid="delivery-log" columns=&["When", "Event", "Order / invoice", "Channel", "To", "Status", "Attempts"]>
                                                 {page.rows.into_iter().map(|row| view! {
                                                     <tr data-testid=format!("delivery:{}", row.id)>
                                                         <td class="nowrap">
@@ -108,9 +95,7 @@ pub fn DeliveriesPage() -> impl IntoView {
                                                         <td class="num">{row.attempts}</td>
                                                     </tr>
                                                 }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
+                                    </LogTable>
                                     {older.map(|href| view! { <p class="pager"><a class="button ghost" href=href>"Older messages →"</a></p> })}
                                 }.into_any()
                             }
