@@ -67,10 +67,11 @@ impl Store {
         Ok(with_pool!(self, pool => {
             sqlx::query(
                 "UPDATE outbox_jobs SET next_attempt_at = $1
-                 WHERE state = 'pending' AND next_attempt_at > $1 AND last_error LIKE $2",
+                 WHERE state = $3 AND next_attempt_at > $1 AND last_error LIKE $2",
             )
             .bind(to_millis(now))
             .bind(format!("{HELD}%"))
+            .bind(notify_core::JobState::Pending.as_str())
             .execute(pool)
             .await?
             .rows_affected()
