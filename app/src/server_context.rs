@@ -68,3 +68,22 @@ pub fn internal(e: impl std::fmt::Display) -> ServerFnError {
     leptos::logging::error!("server function failed: {e}");
     ServerFnError::new("something went wrong on our side; please try again")
 }
+
+/// A use case's refusal as a server function's error: what the caller can
+/// act on in words, a failure on our side logged and hidden.
+pub fn refused(e: notify_service::ServiceError) -> ServerFnError {
+    use notify_service::ServiceError;
+    match e {
+        ServiceError::Store(e) => internal(e),
+        ServiceError::Invalid(fields) => ServerFnError::new(
+            fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        ServiceError::BadRequest(message) | ServiceError::TooManyRequests(message) => {
+            ServerFnError::new(message)
+        }
+    }
+}

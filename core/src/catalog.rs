@@ -176,6 +176,10 @@ impl Channel {
             Channel::Sms => "sms",
         }
     }
+
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.slug() == slug)
+    }
 }
 
 /// An event a rule can be attached to.

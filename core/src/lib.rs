@@ -7,14 +7,18 @@
 pub mod catalog;
 pub mod contact;
 pub mod decide;
+pub mod delivery_log;
 pub mod event;
 pub mod merchant;
 pub mod money;
+pub mod password;
 pub mod preview;
+pub mod quiet_hours;
 pub mod sample;
 pub mod secret;
 pub mod settings;
 pub mod sms;
+pub mod states;
 pub mod templates;
 pub mod text;
 
@@ -26,4 +30,5 @@ pub use merchant::MerchantName;
 pub use money::Money;
 pub use preview::{PreviewCell, PreviewMatrix, PreviewRow, Warning, preview};
 pub use settings::{FieldError, Rule, RuleChange, Settings, SettingsError, Toggles};
+pub use states::{AttemptOutcome, EventState, JobState, SettingsVersion};
 pub use templates::{EmailMessage, MessageContext, SmsMessage, render_email, render_sms};

@@ -237,12 +237,14 @@ impl Metrics {
         inner.inbound_events.clear();
         let mut depth = 0;
         for (state, n) in inbound {
-            if state == "pending" || state == "retrying" {
+            if state.is_open() {
                 depth += n;
             }
             inner
                 .inbound_events
-                .get_or_create(&StateLabels { state })
+                .get_or_create(&StateLabels {
+                    state: state.as_str().to_owned(),
+                })
                 .set(n);
         }
         inner.inbound_queue_depth.set(depth);
@@ -250,7 +252,9 @@ impl Metrics {
         for (state, n) in jobs {
             inner
                 .outbox_jobs
-                .get_or_create(&StateLabels { state })
+                .get_or_create(&StateLabels {
+                    state: state.as_str().to_owned(),
+                })
                 .set(n);
         }
         Ok(())

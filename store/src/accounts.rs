@@ -6,6 +6,7 @@ use std::str::FromStr;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Utc};
+pub use notify_core::password::{Password, PasswordError};
 use notify_core::{EmailAddress, MerchantName};
 use thiserror::Error;
 
@@ -39,47 +40,21 @@ impl TimeZone {
     }
 }
 
-/// A password as typed: 10 to 256 characters.
-pub struct Password(String);
-
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum PasswordError {
-    #[error("must be at least {0} characters")]
-    TooShort(usize),
-    #[error("must be at most {0} characters")]
-    TooLong(usize),
+/// Hashing a typed password (the rule it meets is `notify_core::Password`).
+pub trait HashPassword {
+    /// Argon2id with a random salt (CPU-heavy: call from a blocking task).
+    fn hash(&self) -> StoreResult<PasswordDigest>;
 }
 
-impl Password {
-    pub const MIN_CHARS: usize = 10;
-    pub const MAX_CHARS: usize = 256;
-
-    pub fn parse(input: &str) -> Result<Self, PasswordError> {
-        let n = input.chars().count();
-        if n < Self::MIN_CHARS {
-            return Err(PasswordError::TooShort(Self::MIN_CHARS));
-        }
-        if n > Self::MAX_CHARS {
-            return Err(PasswordError::TooLong(Self::MAX_CHARS));
-        }
-        Ok(Password(input.to_owned()))
-    }
-
-    /// Argon2id with a random salt (CPU-heavy: call from a blocking task).
-    pub fn hash(&self) -> StoreResult<PasswordDigest> {
+impl HashPassword for Password {
+    fn hash(&self) -> StoreResult<PasswordDigest> {
         let mut salt_bytes = [0u8; 16];
         getrandom::fill(&mut salt_bytes).map_err(|_| StoreError::PasswordHash)?;
         let salt = SaltString::encode_b64(&salt_bytes).map_err(|_| StoreError::PasswordHash)?;
         Argon2::default()
-            .hash_password(self.0.as_bytes(), &salt)
+            .hash_password(self.expose().as_bytes(), &salt)
             .map(|h| PasswordDigest(h.to_string()))
             .map_err(|_| StoreError::PasswordHash)
-    }
-}
-
-impl fmt::Debug for Password {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Password([redacted])")
     }
 }
 
@@ -111,7 +86,8 @@ impl fmt::Debug for PasswordDigest {
 pub fn decoy_digest() -> &'static PasswordDigest {
     static DECOY: std::sync::OnceLock<PasswordDigest> = std::sync::OnceLock::new();
     DECOY.get_or_init(|| {
-        Password(crate::tokens::random_token(24))
+        Password::parse(&crate::tokens::random_token(24))
+            .expect("a random token is a valid password")
             .hash()
             .expect("hashing a random password")
     })

@@ -1,7 +1,7 @@
 //! The settings audit trail: who changed which rules, when, before → after.
 
 use chrono::{DateTime, Utc};
-use notify_core::RuleChange;
+use notify_core::{RuleChange, SettingsVersion};
 use serde::Serialize;
 
 use crate::db::{Store, with_pool};
@@ -13,7 +13,7 @@ use crate::time::from_millis;
 pub struct AuditEntry {
     pub id: AuditId,
     /// The settings version this change produced.
-    pub version: i64,
+    pub version: SettingsVersion,
     pub actor: String,
     pub at: DateTime<Utc>,
     pub changes: Vec<RuleChange>,
@@ -28,7 +28,7 @@ pub(crate) fn audit_from_row(
         changes: serde_json::from_str(&changes)
             .map_err(|e| StoreError::Corrupt(format!("audit {id}: {e}")))?,
         id: AuditId::from_string(id),
-        version,
+        version: SettingsVersion(version),
         actor,
         at: from_millis(at)?,
     })
@@ -40,7 +40,7 @@ impl Store {
         &self,
         merchant_id: &MerchantId,
         limit: i64,
-        before_version: Option<i64>,
+        before_version: Option<SettingsVersion>,
     ) -> StoreResult<Vec<AuditEntry>> {
         let rows: Vec<AuditRow> = with_pool!(self, pool => {
             sqlx::query_as(
@@ -48,7 +48,7 @@ impl Store {
                  WHERE merchant_id = $1 AND version < $2 ORDER BY version DESC LIMIT $3",
             )
             .bind(merchant_id.as_str())
-            .bind(before_version.unwrap_or(i64::MAX))
+            .bind(before_version.map_or(i64::MAX, SettingsVersion::get))
             .bind(limit)
             .fetch_all(pool)
             .await?

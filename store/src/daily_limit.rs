@@ -46,10 +46,10 @@ impl Store {
     ) -> StoreResult<i64> {
         Ok(with_pool!(self, pool => {
             sqlx::query_scalar(
-                "SELECT (SELECT COUNT(*) FROM outbox_jobs WHERE merchant_id = $1 AND channel = $2 AND sent_at >= $3)
+                concat!("SELECT (SELECT COUNT(*) FROM outbox_jobs WHERE merchant_id = $1 AND channel = $2 AND sent_at >= $3)
                       + (SELECT COUNT(*) FROM outbox_jobs WHERE merchant_id = $1 AND channel = $2
-                           AND state IN ('pending', 'retrying') AND lease_until > $4)
-                      + (SELECT COUNT(*) FROM test_sends WHERE merchant_id = $1 AND channel = $2 AND at >= $3)",
+                           AND state IN (", open_states!(), ") AND lease_until > $4)
+                      + (SELECT COUNT(*) FROM test_sends WHERE merchant_id = $1 AND channel = $2 AND at >= $3)"),
             )
             .bind(merchant_id.as_str())
             .bind(channel.slug())
@@ -67,10 +67,11 @@ impl Store {
         Ok(with_pool!(self, pool => {
             sqlx::query(
                 "UPDATE outbox_jobs SET next_attempt_at = $1
-                 WHERE state = 'pending' AND next_attempt_at > $1 AND last_error LIKE $2",
+                 WHERE state = $3 AND next_attempt_at > $1 AND last_error LIKE $2",
             )
             .bind(to_millis(now))
             .bind(format!("{HELD}%"))
+            .bind(notify_core::JobState::Pending.as_str())
             .execute(pool)
             .await?
             .rows_affected()

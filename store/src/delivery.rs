@@ -4,68 +4,19 @@
 //! (retries used up). The delivery log is read from here.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+pub use notify_core::delivery_log::{Attempt, DeliveryLogEntry};
+use notify_core::{AttemptOutcome, Channel, JobState, Trigger};
 
 use crate::cursor::Cursor;
 use crate::db::{Store, with_pool};
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::ids::{JobId, MerchantId};
 use crate::time::{from_millis, to_millis};
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Attempt {
-    pub attempt: i64,
-    pub at: DateTime<Utc>,
-    pub outcome: String,
-    pub provider_id: Option<String>,
-    pub error: Option<String>,
-    pub duration_ms: i64,
-}
-
-/// One message in the merchant's delivery log.
-#[derive(Debug, Clone, Serialize)]
-pub struct DeliveryLogEntry {
-    pub id: JobId,
-    pub trigger_key: String,
-    pub source: String,
-    pub document_id: String,
-    pub status: String,
-    pub channel: String,
-    /// As stored; [`DeliveryLogEntry::masked`] hides most of it.
-    pub recipient: String,
-    /// pending, retrying, sent, failed or dead.
-    pub state: String,
-    pub attempts: i64,
-    pub last_error: Option<String>,
-    pub provider_id: Option<String>,
-    /// What the provider last reported (queued, sent, delivered, undelivered, failed).
-    pub delivery_status: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub sent_at: Option<DateTime<Utc>>,
-    pub updated_at: Option<DateTime<Utc>>,
-}
-
-impl DeliveryLogEntry {
-    /// For showing: the recipient partly hidden (`a***@example.com`,
-    /// `+1415*****34`).
-    pub fn masked(mut self) -> Self {
-        let hidden = match self.channel.as_str() {
-            "email" => notify_core::EmailAddress::parse(&self.recipient)
-                .map(|e| e.masked())
-                .ok(),
-            _ => notify_core::PhoneNumber::parse_e164(&self.recipient)
-                .map(|p| p.masked())
-                .ok(),
-        };
-        self.recipient = hidden.unwrap_or_else(|| "•••".to_owned());
-        self
-    }
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct DeliveryFilter {
-    pub state: Option<String>,
-    pub channel: Option<String>,
+    pub state: Option<JobState>,
+    pub channel: Option<Channel>,
     pub source: Option<String>,
     /// One message only.
     pub job: Option<JobId>,
@@ -113,8 +64,8 @@ impl Store {
             )
             .bind(merchant_id.as_str())
             .bind(before.at_millis)
-            .bind(filter.state.as_deref())
-            .bind(filter.channel.as_deref())
+            .bind(filter.state.map(JobState::as_str))
+            .bind(filter.channel.map(Channel::slug))
             .bind(filter.source.as_deref())
             .bind(limit)
             .bind(&before.id)
@@ -141,15 +92,17 @@ impl Store {
                     updated_at,
                     delivery_status,
                 )| {
+                    let corrupt = |what: &str| StoreError::Corrupt(format!("job {id}: {what}"));
                     Ok(DeliveryLogEntry {
                         recipient,
-                        id: JobId::from_string(id),
-                        trigger_key,
+                        trigger: Trigger::from_key(&trigger_key)
+                            .ok_or_else(|| corrupt("trigger"))?,
+                        channel: Channel::from_slug(&channel).ok_or_else(|| corrupt("channel"))?,
+                        state: JobState::parse(&state).ok_or_else(|| corrupt("state"))?,
+                        id,
                         source,
                         document_id,
                         status,
-                        channel,
-                        state,
                         attempts,
                         last_error,
                         provider_id,
@@ -201,7 +154,9 @@ impl Store {
                 Ok(Attempt {
                     attempt,
                     at: from_millis(at)?,
-                    outcome,
+                    outcome: AttemptOutcome::parse(&outcome).ok_or_else(|| {
+                        StoreError::Corrupt(format!("attempt outcome {outcome:?}"))
+                    })?,
                     provider_id,
                     error,
                     duration_ms,
@@ -216,24 +171,26 @@ impl Store {
     pub async fn job_state_counts(
         &self,
         merchant_id: &MerchantId,
-    ) -> StoreResult<Vec<(String, i64)>> {
-        Ok(with_pool!(self, pool => {
+    ) -> StoreResult<Vec<(JobState, i64)>> {
+        let rows = with_pool!(self, pool => {
             sqlx::query_as("SELECT state, COUNT(*) FROM outbox_jobs WHERE merchant_id = $1 GROUP BY state ORDER BY state")
                 .bind(merchant_id.as_str())
                 .fetch_all(pool)
                 .await?
-        }))
+        });
+        crate::sql_states::state_counts(rows, JobState::parse)
     }
 }
 
 impl Store {
     /// How many jobs of all merchants are in each state (for metrics).
-    pub async fn all_job_state_counts(&self) -> StoreResult<Vec<(String, i64)>> {
-        Ok(with_pool!(self, pool => {
+    pub async fn all_job_state_counts(&self) -> StoreResult<Vec<(JobState, i64)>> {
+        let rows = with_pool!(self, pool => {
             sqlx::query_as("SELECT state, COUNT(*) FROM outbox_jobs GROUP BY state ORDER BY state")
                 .fetch_all(pool)
                 .await?
-        }))
+        });
+        crate::sql_states::state_counts(rows, JobState::parse)
     }
 }
 
@@ -243,7 +200,7 @@ impl Store {
     pub async fn allow_test_send(
         &self,
         merchant_id: &MerchantId,
-        channel: &str,
+        channel: Channel,
         max: i64,
         since: DateTime<Utc>,
         now: DateTime<Utc>,
@@ -266,7 +223,7 @@ impl Store {
             }
             sqlx::query("INSERT INTO test_sends (merchant_id, channel, at) VALUES ($1, $2, $3)")
                 .bind(merchant_id.as_str())
-                .bind(channel)
+                .bind(channel.slug())
                 .bind(to_millis(now))
                 .execute(&mut *tx)
                 .await?;

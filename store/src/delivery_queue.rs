@@ -17,7 +17,9 @@
 //!   release, postpone or record it.
 
 use chrono::{DateTime, Duration, Utc};
-use notify_core::{Channel, EmailAddress, PhoneNumber, Recipient, TransactionEvent};
+use notify_core::{
+    AttemptOutcome, Channel, EmailAddress, JobState, PhoneNumber, Recipient, TransactionEvent,
+};
 
 use crate::db::{Store, with_pool};
 use crate::error::{StoreError, StoreResult};
@@ -76,40 +78,6 @@ fn parse_recipient(channel: Channel, raw: &str) -> Option<Recipient> {
     }
 }
 
-/// The states of an outbox job.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobState {
-    Pending,
-    Retrying,
-    Sent,
-    Failed,
-    Dead,
-}
-
-impl JobState {
-    pub const ALL: [JobState; 5] = [
-        JobState::Pending,
-        JobState::Retrying,
-        JobState::Sent,
-        JobState::Failed,
-        JobState::Dead,
-    ];
-
-    pub const fn slug(self) -> &'static str {
-        match self {
-            JobState::Pending => "pending",
-            JobState::Retrying => "retrying",
-            JobState::Sent => "sent",
-            JobState::Failed => "failed",
-            JobState::Dead => "dead",
-        }
-    }
-
-    pub fn from_slug(slug: &str) -> Option<JobState> {
-        JobState::ALL.into_iter().find(|s| s.slug() == slug)
-    }
-}
-
 /// How one attempt ended, and what becomes of the job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AttemptResult {
@@ -133,11 +101,11 @@ pub enum AttemptResult {
 
 impl AttemptResult {
     /// The attempt's outcome as stored in the delivery log.
-    pub fn outcome(&self) -> &'static str {
+    pub fn outcome(&self) -> AttemptOutcome {
         match self {
-            AttemptResult::Sent { .. } => "sent",
-            AttemptResult::Retry { .. } | AttemptResult::Dead { .. } => "transient",
-            AttemptResult::Failed { .. } => "permanent",
+            AttemptResult::Sent { .. } => AttemptOutcome::Sent,
+            AttemptResult::Retry { .. } | AttemptResult::Dead { .. } => AttemptOutcome::Transient,
+            AttemptResult::Failed { .. } => AttemptOutcome::Permanent,
         }
     }
 
@@ -186,7 +154,7 @@ pub struct FinishedAttempt {
 /// second at 2,000 open jobs). `SKIP_LOCKED` becomes `FOR UPDATE SKIP
 /// LOCKED` on PostgreSQL, where the lease condition is checked again on the
 /// locked row.
-const CLAIM: &str = "UPDATE outbox_jobs SET lease_until = $1, lease_token = $4, attempts = attempts + 1
+const CLAIM: &str = concat!("UPDATE outbox_jobs SET lease_until = $1, lease_token = $4, attempts = attempts + 1
      WHERE id IN (
        SELECT id FROM outbox_jobs
        WHERE id IN (
@@ -196,13 +164,13 @@ const CLAIM: &str = "UPDATE outbox_jobs SET lease_until = $1, lease_token = $4, 
              SELECT id, merchant_id, next_attempt_at AS due, queue_seq AS seq, lease_until,
                     ROW_NUMBER() OVER (PARTITION BY merchant_id, recipient ORDER BY queue_seq, id) AS place
              FROM outbox_jobs
-             WHERE channel = $5 AND state IN ('pending', 'retrying')
+             WHERE channel = $5 AND state IN (", open_states!(), ")
            ) AS open_jobs
            WHERE place = 1 AND due <= $2 AND (lease_until IS NULL OR lease_until <= $2)
          ) AS ranked
          ORDER BY turn, due, seq LIMIT $3)
-       AND state IN ('pending', 'retrying') AND (lease_until IS NULL OR lease_until <= $2) SKIP_LOCKED)
-     RETURNING id, merchant_id, recipient, event, attempts, queue_seq";
+       AND state IN (", open_states!(), ") AND (lease_until IS NULL OR lease_until <= $2) SKIP_LOCKED)
+     RETURNING id, merchant_id, recipient, event, attempts, queue_seq");
 
 type ClaimRow = (String, String, String, String, i64, i64);
 
@@ -278,7 +246,7 @@ impl Store {
     ) -> StoreResult<u64> {
         Ok(with_pool!(self, pool => {
             sqlx::query(
-                "UPDATE outbox_jobs SET lease_until = $1 WHERE lease_token = $2 AND state IN ('pending', 'retrying')",
+                concat!("UPDATE outbox_jobs SET lease_until = $1 WHERE lease_token = $2 AND state IN (", open_states!(), ")"),
             )
             .bind(to_millis(until))
             .bind(holder.as_str())
@@ -333,7 +301,7 @@ impl Store {
                     .bind(a.job.id.as_str())
                     .bind(a.job.attempts)
                     .bind(to_millis(a.at))
-                    .bind(a.result.outcome())
+                    .bind(a.result.outcome().as_str())
                     .bind(a.result.provider_id())
                     .bind(a.result.error())
                     .bind(i64::try_from(a.duration.as_millis()).unwrap_or(i64::MAX));
@@ -348,7 +316,7 @@ impl Store {
                 let sent_at = matches!(a.result, AttemptResult::Sent { .. }).then(|| to_millis(a.at));
                 query = query
                     .bind(a.job.id.as_str())
-                    .bind(a.result.job_state().slug())
+                    .bind(a.result.job_state().as_str())
                     .bind(next)
                     .bind(a.result.error())
                     .bind(a.result.provider_id())
@@ -392,8 +360,8 @@ impl Store {
     pub async fn release_job(&self, job: &ClaimedJob) -> StoreResult<()> {
         with_pool!(self, pool => {
             sqlx::query(
-                "UPDATE outbox_jobs SET lease_until = NULL, lease_token = NULL, attempts = attempts - 1
-                 WHERE id = $1 AND lease_token = $2 AND state IN ('pending', 'retrying')",
+                concat!("UPDATE outbox_jobs SET lease_until = NULL, lease_token = NULL, attempts = attempts - 1
+                 WHERE id = $1 AND lease_token = $2 AND state IN (", open_states!(), ")"),
             )
             .bind(job.id.as_str())
             .bind(job.holder.as_str())

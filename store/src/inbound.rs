@@ -5,6 +5,8 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
+use notify_core::EventState;
+
 use crate::cursor::Cursor;
 use crate::db::{Store, with_pool};
 use crate::error::{StoreError, StoreResult};
@@ -92,8 +94,7 @@ pub struct EventLogEntry {
     pub topic: String,
     pub delivery_id: Option<String>,
     pub received_at: DateTime<Utc>,
-    /// `pending`, `processed`, `retrying` or `failed`.
-    pub state: String,
+    pub state: EventState,
     pub outcome: Option<Outcome>,
     pub detail: Option<String>,
     pub jobs_created: i64,
@@ -105,7 +106,7 @@ pub struct EventLogEntry {
 /// by rank, so merchants take turns: one merchant's flood does not hold up
 /// another merchant's webhook. `SKIP_LOCKED` becomes `FOR UPDATE SKIP
 /// LOCKED` on PostgreSQL, where the lease is checked again on the locked row.
-const CLAIM: &str = "UPDATE inbound_events SET lease_until = $1, attempts = attempts + 1
+const CLAIM: &str = concat!("UPDATE inbound_events SET lease_until = $1, attempts = attempts + 1
      WHERE id IN (
        SELECT id FROM inbound_events
        WHERE id IN (
@@ -113,11 +114,11 @@ const CLAIM: &str = "UPDATE inbound_events SET lease_until = $1, attempts = atte
            SELECT id, next_attempt_at AS due, received_at AS received,
                   ROW_NUMBER() OVER (PARTITION BY merchant_id ORDER BY next_attempt_at, received_at, id) AS turn
            FROM inbound_events
-           WHERE state IN ('pending', 'retrying') AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+           WHERE state IN (", open_states!(), ") AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
          ) AS ranked
          ORDER BY turn, due, received LIMIT $3)
-       AND state IN ('pending', 'retrying') AND (lease_until IS NULL OR lease_until <= $2) SKIP_LOCKED)
-     RETURNING id, merchant_id, platform, topic, body, triggered_at, attempts, received_at";
+       AND state IN (", open_states!(), ") AND (lease_until IS NULL OR lease_until <= $2) SKIP_LOCKED)
+     RETURNING id, merchant_id, platform, topic, body, triggered_at, attempts, received_at");
 
 type ClaimRow = (
     String,
@@ -174,7 +175,7 @@ impl Store {
                 let id = InboundEventId::generate();
                 let inserted = sqlx::query(
                     "INSERT INTO inbound_events (id, merchant_id, platform, dedupe_key, topic, delivery_id, body, received_at, triggered_at, state, next_attempt_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $8)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $8)
                      ON CONFLICT (merchant_id, platform, dedupe_key) DO NOTHING",
                 )
                 .bind(id.as_str())
@@ -186,6 +187,7 @@ impl Store {
                 .bind(&e.body)
                 .bind(to_millis(now))
                 .bind(e.triggered_at.map(to_millis))
+                .bind(EventState::Pending.as_str())
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -241,19 +243,20 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let (state, next) = match retry_at {
-            Some(at) => ("retrying", to_millis(at)),
-            None => ("failed", to_millis(now)),
+            Some(at) => (EventState::Retrying, to_millis(at)),
+            None => (EventState::Failed, to_millis(now)),
         };
         with_pool!(self, pool => {
             sqlx::query(
                 "UPDATE inbound_events SET state = $2, outcome = 'failed', detail = $3, next_attempt_at = $4, lease_until = NULL,
-                 processed_at = CASE WHEN $2 = 'failed' THEN $5 ELSE processed_at END WHERE id = $1",
+                 processed_at = CASE WHEN $6 THEN $5 ELSE processed_at END WHERE id = $1",
             )
             .bind(id.as_str())
-            .bind(state)
+            .bind(state.as_str())
             .bind(error)
             .bind(next)
             .bind(to_millis(now))
+            .bind(state == EventState::Failed)
             .execute(pool)
             .await?;
         });
@@ -270,12 +273,13 @@ impl Store {
     ) -> StoreResult<()> {
         with_pool!(self, pool => {
             sqlx::query(
-                "UPDATE inbound_events SET state = 'processed', outcome = $2, detail = $3, processed_at = $4, lease_until = NULL WHERE id = $1",
+                "UPDATE inbound_events SET state = $5, outcome = $2, detail = $3, processed_at = $4, lease_until = NULL WHERE id = $1",
             )
             .bind(id.as_str())
             .bind(outcome.as_str())
             .bind(detail)
             .bind(to_millis(now))
+            .bind(EventState::Processed.as_str())
             .execute(pool)
             .await?;
         });
@@ -354,6 +358,8 @@ fn log_entry(
         processed_at,
     ): LogRow,
 ) -> StoreResult<EventLogEntry> {
+    let state = EventState::parse(&state)
+        .ok_or_else(|| StoreError::Corrupt(format!("event {id}: state {state:?}")))?;
     Ok(EventLogEntry {
         platform: Platform::from_slug(&platform)
             .ok_or_else(|| StoreError::Corrupt(format!("event {id}: platform")))?,
@@ -373,11 +379,12 @@ fn log_entry(
 impl Store {
     /// How many webhooks of all merchants are in each processing state
     /// (`pending` and `retrying` are the queue; for metrics).
-    pub async fn inbound_state_counts(&self) -> StoreResult<Vec<(String, i64)>> {
-        Ok(with_pool!(self, pool => {
+    pub async fn inbound_state_counts(&self) -> StoreResult<Vec<(EventState, i64)>> {
+        let rows = with_pool!(self, pool => {
             sqlx::query_as("SELECT state, COUNT(*) FROM inbound_events GROUP BY state ORDER BY state")
                 .fetch_all(pool)
                 .await?
-        }))
+        });
+        crate::sql_states::state_counts(rows, EventState::parse)
     }
 }

@@ -4,10 +4,8 @@
 //! (`notify_ingest::settings`).
 
 use chrono::{DateTime, Utc};
-use notify_core::FieldError;
 pub use notify_ingest::Platform;
 pub use notify_ingest::settings::IntegrationConfig;
-use notify_ingest::settings::{IntegrationForm, Validated};
 
 use crate::db::{Store, with_pool};
 use crate::error::{StoreError, StoreResult};
@@ -177,44 +175,5 @@ impl Store {
             .await?
         });
         row.map(|row| self.integration_from_row(row)).transpose()
-    }
-}
-
-/// A saved integration, and the secret generated for it, shown once.
-#[derive(Debug)]
-pub struct SavedIntegration {
-    pub integration: Integration,
-    pub shown_once: Option<String>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum IntegrationFormError {
-    #[error("invalid integration settings")]
-    Invalid(Vec<FieldError>),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl Store {
-    /// Validates the form with the platform's rules and saves it; nothing
-    /// is saved when a field is wrong.
-    pub async fn save_integration(
-        &self,
-        merchant_id: &MerchantId,
-        platform: Platform,
-        form: &IntegrationForm,
-        now: DateTime<Utc>,
-    ) -> Result<SavedIntegration, IntegrationFormError> {
-        let previous = self.integration(merchant_id, platform).await?;
-        let mut random = [0u8; 32];
-        getrandom::fill(&mut random).expect("the OS random number generator is available");
-        let Validated { config, shown_once } = platform
-            .validate(form, previous.as_ref().map(|i| &i.config), random)
-            .map_err(IntegrationFormError::Invalid)?;
-        let integration = self.put_integration(merchant_id, &config, now).await?;
-        Ok(SavedIntegration {
-            integration,
-            shown_once,
-        })
     }
 }

@@ -3,6 +3,8 @@
 //! database URL. Every query that touches a merchant's data is scoped by
 //! that merchant's id here, in the store, not only in the handlers.
 
+#[macro_use]
+mod sql_states;
 mod db;
 
 pub mod accounts;
@@ -18,7 +20,6 @@ pub mod ids;
 pub mod inbound;
 pub mod integrations;
 pub mod login_throttle;
-pub mod merchant_view;
 pub mod opt_outs;
 pub mod outbox;
 pub mod password_work;

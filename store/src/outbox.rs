@@ -5,7 +5,7 @@
 //! webhooks report a transition, it notifies once.
 
 use chrono::{DateTime, Utc};
-use notify_core::{Channel, Delivery, Document, TransactionEvent};
+use notify_core::{Delivery, Document, EventState, JobState, TransactionEvent};
 
 use crate::db::{Store, with_pool};
 use crate::delivery_queue::recipient_text;
@@ -58,10 +58,6 @@ fn queue_seq(now: DateTime<Utc>, index: usize) -> i64 {
     to_millis(now) * 1000 + index.min(999) as i64
 }
 
-fn channel_slug(c: Channel) -> &'static str {
-    c.slug()
-}
-
 impl Store {
     /// Applies decisions and marks their inbound events processed, all in
     /// one transaction (one disk flush for the whole batch).
@@ -110,7 +106,7 @@ impl Store {
                         new += sqlx::query(
                             "INSERT INTO outbox_jobs (id, merchant_id, inbound_event_id, source, document_id, status, channel, trigger_key,
                                                       recipient, event, state, next_attempt_at, created_at, queue_seq)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $11, $12)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $13, $11, $11, $12)
                              ON CONFLICT (merchant_id, source, document_id, status, channel) DO NOTHING",
                         )
                         .bind(JobId::generate().as_str())
@@ -119,12 +115,13 @@ impl Store {
                         .bind(source)
                         .bind(document_id)
                         .bind(status)
-                        .bind(channel_slug(d.channel()))
+                        .bind(d.channel().slug())
                         .bind(d.trigger.key())
                         .bind(recipient_text(&d.recipient))
                         .bind(&event_json)
                         .bind(to_millis(now))
                         .bind(queue_seq(now, index))
+                        .bind(JobState::Pending.as_str())
                         .execute(&mut *tx)
                         .await?
                         .rows_affected() as usize;
@@ -137,7 +134,7 @@ impl Store {
                     _ => 0,
                 };
                 sqlx::query(
-                    "UPDATE inbound_events SET state = 'processed', outcome = $2, detail = $3, jobs_created = $4, processed_at = $5, lease_until = NULL
+                    "UPDATE inbound_events SET state = $6, outcome = $2, detail = $3, jobs_created = $4, processed_at = $5, lease_until = NULL
                      WHERE id = $1",
                 )
                 .bind(item.inbound_id.as_str())
@@ -145,6 +142,7 @@ impl Store {
                 .bind(&detail)
                 .bind(jobs)
                 .bind(to_millis(now))
+                .bind(EventState::Processed.as_str())
                 .execute(&mut *tx)
                 .await?;
                 results[index] = applied;

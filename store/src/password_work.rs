@@ -69,7 +69,7 @@ fn start_threads() -> Sender<Job> {
 
 /// Runs `work` on a password thread once one is free. It runs to the end
 /// even if the caller goes away (a dropped request), holding its thread.
-pub(crate) async fn run<T: Send + 'static>(
+pub async fn run<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, StoreError> {
     let (answer, answered) = tokio::sync::oneshot::channel();

@@ -25,16 +25,16 @@ impl Store {
     pub async fn purge_personal_data(&self, before: DateTime<Utc>) -> StoreResult<Purged> {
         Ok(with_pool!(self, pool => {
             let webhook_bodies = sqlx::query(
-                "UPDATE inbound_events SET body = '' WHERE received_at < $1
-                 AND state IN ('processed', 'failed') AND body <> ''",
+                concat!("UPDATE inbound_events SET body = '' WHERE received_at < $1
+                 AND state IN (", closed_event_states!(), ") AND body <> ''"),
             )
             .bind(to_millis(before))
             .execute(pool)
             .await?
             .rows_affected();
             let message_contents = sqlx::query(
-                "UPDATE outbox_jobs SET event = '{}' WHERE created_at < $1
-                 AND state IN ('sent', 'failed', 'dead') AND event <> '{}'",
+                concat!("UPDATE outbox_jobs SET event = '{}' WHERE created_at < $1
+                 AND state IN (", closed_job_states!(), ") AND event <> '{}'"),
             )
             .bind(to_millis(before))
             .execute(pool)

@@ -3,7 +3,7 @@
 //! and a save based on an old version changes nothing.
 
 use chrono::{DateTime, Utc};
-use notify_core::{Rule, RuleChange, Settings, Toggles, Trigger};
+use notify_core::{Rule, RuleChange, Settings, SettingsVersion, Toggles, Trigger};
 
 use crate::audit::{AuditEntry, AuditRow, audit_from_row};
 use crate::db::{Store, with_pool};
@@ -13,21 +13,21 @@ use crate::time::to_millis;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionedSettings {
-    pub version: i64,
+    pub version: SettingsVersion,
     pub settings: Settings,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SaveOutcome {
     Saved {
-        version: i64,
+        version: SettingsVersion,
         changes: Vec<RuleChange>,
     },
     /// Nothing differed from the stored rules; nothing was written.
-    Unchanged { version: i64 },
+    Unchanged { version: SettingsVersion },
     /// Someone saved since `base_version`: these are their changes.
     Conflict {
-        current_version: i64,
+        current_version: SettingsVersion,
         changes_since: Vec<AuditEntry>,
     },
 }
@@ -55,7 +55,7 @@ impl Store {
                 .bind(merchant_id.as_str())
                 .fetch_optional(&mut *tx)
                 .await?;
-            let version = version.ok_or(StoreError::NotFound)?;
+            let version = SettingsVersion(version.ok_or(StoreError::NotFound)?);
             let rows: Vec<RuleRow> =
                 sqlx::query_as("SELECT trigger_key, active, email, sms FROM rules WHERE merchant_id = $1")
                     .bind(merchant_id.as_str())
@@ -72,7 +72,7 @@ impl Store {
         &self,
         merchant_id: &MerchantId,
         actor: &str,
-        base_version: i64,
+        base_version: SettingsVersion,
         next: &Settings,
         now: DateTime<Utc>,
     ) -> StoreResult<SaveOutcome> {
@@ -84,7 +84,7 @@ impl Store {
                 "UPDATE merchants SET settings_version = settings_version + 1 WHERE id = $1 AND settings_version = $2",
             )
             .bind(merchant_id.as_str())
-            .bind(base_version)
+            .bind(base_version.get())
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -93,13 +93,13 @@ impl Store {
                     .bind(merchant_id.as_str())
                     .fetch_optional(&mut *tx)
                     .await?;
-                let current_version = current.ok_or(StoreError::NotFound)?;
+                let current_version = SettingsVersion(current.ok_or(StoreError::NotFound)?);
                 let rows: Vec<AuditRow> = sqlx::query_as(
                     "SELECT id, version, actor, at, changes FROM audit_entries
                      WHERE merchant_id = $1 AND version > $2 ORDER BY version",
                 )
                 .bind(merchant_id.as_str())
-                .bind(base_version)
+                .bind(base_version.get())
                 .fetch_all(&mut *tx)
                 .await?;
                 tx.rollback().await?;
@@ -142,14 +142,14 @@ impl Store {
                     }
                 }
             }
-            let version = base_version + 1;
+            let version = base_version.next();
             let changes_json = serde_json::to_string(&changes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             sqlx::query(
                 "INSERT INTO audit_entries (id, merchant_id, version, actor, at, changes) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(AuditId::generate().as_str())
             .bind(merchant_id.as_str())
-            .bind(version)
+            .bind(version.get())
             .bind(actor)
             .bind(to_millis(now))
             .bind(changes_json)

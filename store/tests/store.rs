@@ -3,12 +3,12 @@
 
 use chrono::{Duration, TimeZone as _, Utc};
 use notify_core::{
-    EmailAddress, InvoiceStatus, MerchantName, OrderSource, OrderStatus, Rule, Settings, Toggles,
-    Trigger,
+    EmailAddress, InvoiceStatus, MerchantName, OrderSource, OrderStatus, Rule, Settings,
+    SettingsVersion, Toggles, Trigger,
 };
 use notify_ingest::platforms::{events, shopify, woocommerce};
 use notify_ingest::settings::{IntegrationConfig, IntegrationForm};
-use notify_store::accounts::{NewMerchant, Password, Role, TimeZone};
+use notify_store::accounts::{HashPassword, NewMerchant, Password, Role, TimeZone};
 use notify_store::integrations::Platform;
 use notify_store::login_throttle::Limit;
 use notify_store::settings::SaveOutcome;
@@ -159,11 +159,17 @@ async fn settings_survive_a_restart(db: &TestDb) {
         (INVOICE_CLOSED, false, false, true),
     ]);
     let outcome = store
-        .save_settings(&m.id, "a@maple.example", 0, &wanted, now())
+        .save_settings(&m.id, "a@maple.example", SettingsVersion(0), &wanted, now())
         .await
         .unwrap();
     assert!(
-        matches!(outcome, SaveOutcome::Saved { version: 1, .. }),
+        matches!(
+            outcome,
+            SaveOutcome::Saved {
+                version: SettingsVersion(1),
+                ..
+            }
+        ),
         "{outcome:?}"
     );
     store.close().await;
@@ -179,13 +185,19 @@ async fn a_stale_save_conflicts_and_changes_nothing(db: &TestDb) {
     let (m, _) = merchant(&store, "Maple", "a@maple.example").await;
     let first = rules(&[(SHOPIFY_DELIVERED, true, true, false)]);
     store
-        .save_settings(&m.id, "alice@maple.example", 0, &first, now())
+        .save_settings(
+            &m.id,
+            "alice@maple.example",
+            SettingsVersion(0),
+            &first,
+            now(),
+        )
         .await
         .unwrap();
     // Bob edited from version 0 too.
     let bobs = rules(&[(INVOICE_CLOSED, true, true, true)]);
     let outcome = store
-        .save_settings(&m.id, "bob@maple.example", 0, &bobs, now())
+        .save_settings(&m.id, "bob@maple.example", SettingsVersion(0), &bobs, now())
         .await
         .unwrap();
     let SaveOutcome::Conflict {
@@ -203,7 +215,10 @@ async fn a_stale_save_conflicts_and_changes_nothing(db: &TestDb) {
         "Shopify · Delivered: rule added (active, Email)"
     );
     let loaded = store.load_settings(&m.id).await.unwrap();
-    assert_eq!((loaded.version, loaded.settings), (1, first));
+    assert_eq!(
+        (loaded.version, loaded.settings),
+        (SettingsVersion(1), first)
+    );
     assert_eq!(store.audit_entries(&m.id, 50, None).await.unwrap().len(), 1);
 }
 
@@ -219,7 +234,7 @@ async fn concurrent_saves_from_one_version_let_exactly_one_win(db: &TestDb) {
                 (INVOICE_CLOSED, i < 4, true, false),
             ]);
             store
-                .save_settings(&id, &format!("user{i}"), 0, &s, now())
+                .save_settings(&id, &format!("user{i}"), SettingsVersion(0), &s, now())
                 .await
                 .unwrap()
         }));
@@ -250,26 +265,31 @@ async fn audit_entries_record_who_when_and_what(db: &TestDb) {
         (INVOICE_CLOSED, true, false, true),
     ]);
     store
-        .save_settings(&m.id, "alice@maple.example", 0, &v1, now())
+        .save_settings(&m.id, "alice@maple.example", SettingsVersion(0), &v1, now())
         .await
         .unwrap();
     let later = now() + Duration::minutes(5);
     store
-        .save_settings(&m.id, "API key ci", 1, &v2, later)
+        .save_settings(&m.id, "API key ci", SettingsVersion(1), &v2, later)
         .await
         .unwrap();
     // Saving the same rules again records nothing.
     let same = store
-        .save_settings(&m.id, "bob@maple.example", 2, &v2, later)
+        .save_settings(&m.id, "bob@maple.example", SettingsVersion(2), &v2, later)
         .await
         .unwrap();
-    assert_eq!(same, SaveOutcome::Unchanged { version: 2 });
+    assert_eq!(
+        same,
+        SaveOutcome::Unchanged {
+            version: SettingsVersion(2)
+        }
+    );
     let entries = store.audit_entries(&m.id, 50, None).await.unwrap();
     let summary: Vec<(i64, &str, chrono::DateTime<Utc>, Vec<String>)> = entries
         .iter()
         .map(|e| {
             (
-                e.version,
+                e.version.get(),
                 e.actor.as_str(),
                 e.at,
                 e.changes.iter().map(|c| c.describe()).collect(),
@@ -297,7 +317,10 @@ async fn audit_entries_record_who_when_and_what(db: &TestDb) {
         ]
     );
     // Paging backwards.
-    let older = store.audit_entries(&m.id, 1, Some(2)).await.unwrap();
+    let older = store
+        .audit_entries(&m.id, 1, Some(SettingsVersion(2)))
+        .await
+        .unwrap();
     assert_eq!(older.len(), 1);
     assert_eq!(older[0].version, 1);
 }
@@ -310,7 +333,7 @@ async fn merchants_never_see_each_others_data(db: &TestDb) {
         .save_settings(
             &b.id,
             "b@beta.example",
-            0,
+            SettingsVersion(0),
             &rules(&[(INVOICE_CLOSED, true, true, true)]),
             now(),
         )

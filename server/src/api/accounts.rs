@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use chrono::Utc;
+use notify_service::accounts::{self, LoginError, SignUpError, SignUpForm};
 use notify_store::accounts::{Merchant, User};
-use notify_store::auth::{LoginError, SignUpError, SignUpForm};
 use notify_store::sessions::SessionToken;
 use serde::Deserialize;
 use serde_json::json;
@@ -78,10 +78,14 @@ pub async fn sign_up(
         sender_name: body.sender_name,
         sender_email: body.sender_email,
     };
-    match state
-        .store
-        .sign_up(&form, ip(client), &state.auth_policy, Utc::now())
-        .await
+    match accounts::sign_up(
+        &state.store,
+        &form,
+        ip(client),
+        &state.auth_policy,
+        Utc::now(),
+    )
+    .await
     {
         Ok((merchant, user, token)) => {
             tracing::info!(merchant = %merchant.id, "merchant signed up");
@@ -107,16 +111,15 @@ pub async fn log_in(
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Response, ApiError> {
     let now = Utc::now();
-    match state
-        .store
-        .log_in(
-            &body.email,
-            &body.password,
-            ip(client),
-            &state.auth_policy,
-            now,
-        )
-        .await
+    match accounts::log_in(
+        &state.store,
+        &body.email,
+        &body.password,
+        ip(client),
+        &state.auth_policy,
+        now,
+    )
+    .await
     {
         Ok((user, token)) => {
             // Rotate: the session this browser had before ends now.

@@ -2,11 +2,13 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
+use notify_core::SettingsVersion;
+use notify_service::audit;
+use notify_service::paging::page_size;
 use notify_store::audit::AuditEntry;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::paging::{next_cursor, page_size};
 use crate::http::auth::Auth;
 use crate::http::error::ApiError;
 use crate::state::AppState;
@@ -14,7 +16,7 @@ use crate::state::AppState;
 #[derive(Deserialize)]
 pub struct Page {
     limit: Option<i64>,
-    before_version: Option<i64>,
+    before_version: Option<SettingsVersion>,
 }
 
 pub async fn list(
@@ -22,15 +24,16 @@ pub async fn list(
     Auth(who): Auth,
     Query(page): Query<Page>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let limit = page_size(page.limit);
-    let entries = state
-        .store
-        .audit_entries(&who.merchant_id, limit, page.before_version)
-        .await?;
-    let next = next_cursor(&entries, limit, |e| e.version);
+    let page = audit::list(
+        &state.store,
+        &who.merchant_id,
+        page_size(page.limit),
+        page.before_version,
+    )
+    .await?;
     Ok(Json(json!({
-        "entries": entries.iter().map(entry_json).collect::<Vec<_>>(),
-        "next_before_version": next,
+        "entries": page.items.iter().map(entry_json).collect::<Vec<_>>(),
+        "next_before_version": page.next,
     })))
 }
 

@@ -4,14 +4,12 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use notify_store::delivery::DeliveryFilter;
+use notify_service::deliveries::{self, DeliveryQuery};
+use notify_service::paging::page_size;
 use notify_store::ids::JobId;
 use serde::Deserialize;
 use serde_json::json;
 
-use notify_store::cursor::Cursor;
-
-use super::paging::{next_cursor, page_size, parse_cursor};
 use crate::http::auth::Auth;
 use crate::http::error::ApiError;
 use crate::state::AppState;
@@ -31,31 +29,15 @@ pub async fn list(
     Auth(who): Auth,
     Query(q): Query<Filter>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let limit = page_size(q.limit);
-    let filter = DeliveryFilter {
-        state: q.state,
-        channel: q.channel,
-        source: q.source,
-        job: None,
+    let query = DeliveryQuery {
+        state: q.state.as_deref(),
+        channel: q.channel.as_deref(),
+        source: q.source.as_deref(),
+        before: q.before.as_deref(),
     };
-    let deliveries = state
-        .store
-        .delivery_log(
-            &who.merchant_id,
-            &filter,
-            limit,
-            parse_cursor(q.before.as_deref())?.as_ref(),
-        )
-        .await?;
-    let deliveries: Vec<_> = deliveries
-        .into_iter()
-        .map(notify_store::merchant_view::delivery)
-        .collect();
-    let next = next_cursor(&deliveries, limit, |d| {
-        Cursor::new(d.created_at, d.id.as_str()).to_string()
-    });
+    let page = deliveries::list(&state.store, &who.merchant_id, query, page_size(q.limit)).await?;
     Ok(Json(
-        json!({ "deliveries": deliveries, "next_before": next }),
+        json!({ "deliveries": page.items, "next_before": page.next }),
     ))
 }
 
@@ -64,22 +46,9 @@ pub async fn attempts(
     Auth(who): Auth,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let job = JobId::from_string(id);
     // Another merchant's message is not found, like every foreign id.
-    if state
-        .store
-        .delivery_entry(&who.merchant_id, &job)
+    let detail = deliveries::detail(&state.store, &who.merchant_id, &JobId::from_string(id))
         .await?
-        .is_none()
-    {
-        return Err(ApiError::NotFound);
-    }
-    let attempts: Vec<_> = state
-        .store
-        .delivery_attempts(&who.merchant_id, &job)
-        .await?
-        .into_iter()
-        .map(notify_store::merchant_view::attempt)
-        .collect();
-    Ok(Json(json!({ "attempts": attempts })))
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(json!({ "attempts": detail.attempts })))
 }

@@ -3,12 +3,11 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
+use notify_service::events;
+use notify_service::paging::page_size;
 use serde::Deserialize;
 use serde_json::json;
 
-use notify_store::cursor::Cursor;
-
-use super::paging::{next_cursor, page_size, parse_cursor};
 use crate::http::auth::Auth;
 use crate::http::error::ApiError;
 use crate::state::AppState;
@@ -25,17 +24,14 @@ pub async fn list(
     Auth(who): Auth,
     Query(page): Query<Page>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let limit = page_size(page.limit);
-    let events = state
-        .store
-        .event_log(
-            &who.merchant_id,
-            limit,
-            parse_cursor(page.before.as_deref())?.as_ref(),
-        )
-        .await?;
-    let next = next_cursor(&events, limit, |e| {
-        Cursor::new(e.received_at, e.id.as_str()).to_string()
-    });
-    Ok(Json(json!({ "events": events, "next_before": next })))
+    let page = events::list(
+        &state.store,
+        &who.merchant_id,
+        page_size(page.limit),
+        page.before.as_deref(),
+    )
+    .await?;
+    Ok(Json(
+        json!({ "events": page.items, "next_before": page.next }),
+    ))
 }

@@ -6,7 +6,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use chrono::Utc;
 use notify_ingest::settings::IntegrationForm;
-use notify_store::integrations::{Integration, IntegrationFormError, Platform};
+use notify_service::integrations;
+use notify_store::integrations::{Integration, Platform};
 use serde_json::{Value, json};
 
 use super::ApiJson;
@@ -27,7 +28,7 @@ fn view(state: &AppState, integration: &Integration) -> Value {
 }
 
 pub async fn list(State(state): State<AppState>, Auth(who): Auth) -> Result<Json<Value>, ApiError> {
-    let integrations = state.store.integrations(&who.merchant_id).await?;
+    let integrations = integrations::list(&state.store, &who.merchant_id).await?;
     Ok(Json(
         json!({ "integrations": integrations.iter().map(|i| view(&state, i)).collect::<Vec<_>>() }),
     ))
@@ -40,18 +41,9 @@ pub async fn put(
     ApiJson(form): ApiJson<IntegrationForm>,
 ) -> Result<Json<Value>, ApiError> {
     let platform = Platform::from_slug(&platform).ok_or(ApiError::NotFound)?;
-    let saved = match state
-        .store
-        .save_integration(&who.merchant_id, platform, &form, Utc::now())
-        .await
-    {
-        Ok(saved) => saved,
-        Err(IntegrationFormError::Invalid(fields)) => return Err(ApiError::Validation(fields)),
-        Err(IntegrationFormError::Store(e)) => return Err(e.into()),
-    };
-    let integration = &saved.integration;
-    tracing::info!(merchant = %who.merchant_id, platform = platform.slug(), endpoint = %integration.endpoint_id, "integration saved");
-    let mut body = view(&state, integration);
+    let saved =
+        integrations::save(&state.store, &who.merchant_id, platform, &form, Utc::now()).await?;
+    let mut body = view(&state, &saved.integration);
     if let (Some(secret), Some(obj)) = (saved.shown_once, body.as_object_mut()) {
         obj.insert("signing_secret".to_owned(), Value::String(secret));
     }

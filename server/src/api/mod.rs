@@ -8,7 +8,6 @@ mod deliveries;
 mod events;
 mod integrations;
 mod json;
-mod paging;
 mod quiet_hours;
 mod settings;
 mod test_send;

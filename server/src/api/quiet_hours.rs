@@ -3,8 +3,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use notify_core::FieldError;
-use notify_store::quiet_hours::{QuietHours, format_hhmm, parse_hhmm};
+use notify_core::quiet_hours::format_hhmm;
+use notify_service::quiet_hours::{self, QuietHoursView};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -20,13 +20,15 @@ pub struct Body {
     end: String,
 }
 
-fn view(q: QuietHours, time_zone: &str) -> Value {
-    json!({ "enabled": q.enabled, "start": format_hhmm(q.start_minute), "end": format_hhmm(q.end_minute), "time_zone": time_zone })
+fn view(v: QuietHoursView) -> Value {
+    let q = v.quiet_hours;
+    json!({ "enabled": q.enabled, "start": format_hhmm(q.start_minute), "end": format_hhmm(q.end_minute), "time_zone": v.time_zone.name() })
 }
 
 pub async fn get(State(state): State<AppState>, Auth(who): Auth) -> Result<Json<Value>, ApiError> {
-    let m = state.store.merchant(&who.merchant_id).await?;
-    Ok(Json(view(m.quiet_hours, m.time_zone.name())))
+    Ok(Json(view(
+        quiet_hours::load(&state.store, &who.merchant_id).await?,
+    )))
 }
 
 pub async fn put(
@@ -34,30 +36,13 @@ pub async fn put(
     Auth(who): Auth,
     ApiJson(body): ApiJson<Body>,
 ) -> Result<Json<Value>, ApiError> {
-    let invalid = |field: &str| FieldError {
-        field: field.to_owned(),
-        message: "must be a time such as 21:00".to_owned(),
-    };
-    let (start, end) = match (parse_hhmm(&body.start), parse_hhmm(&body.end)) {
-        (Ok(s), Ok(e)) => (s, e),
-        (s, e) => {
-            let mut fields = Vec::new();
-            if s.is_err() {
-                fields.push(invalid("start"));
-            }
-            if e.is_err() {
-                fields.push(invalid("end"));
-            }
-            return Err(ApiError::Validation(fields));
-        }
-    };
-    let q = QuietHours::new(body.enabled, start, end).map_err(|e| {
-        ApiError::Validation(vec![FieldError {
-            field: "end".to_owned(),
-            message: e.to_string(),
-        }])
-    })?;
-    state.store.set_quiet_hours(&who.merchant_id, q).await?;
-    let m = state.store.merchant(&who.merchant_id).await?;
-    Ok(Json(view(m.quiet_hours, m.time_zone.name())))
+    let saved = quiet_hours::save(
+        &state.store,
+        &who.merchant_id,
+        body.enabled,
+        &body.start,
+        &body.end,
+    )
+    .await?;
+    Ok(Json(view(saved)))
 }

@@ -3,7 +3,8 @@
 use axum::Json;
 use axum::extract::State;
 use chrono::Utc;
-use notify_core::{Rule, Settings};
+use notify_core::{Rule, SettingsVersion};
+use notify_service::settings;
 use notify_store::settings::SaveOutcome;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -15,7 +16,7 @@ use crate::state::AppState;
 
 #[derive(Serialize, Deserialize)]
 pub struct SettingsBody {
-    pub version: i64,
+    pub version: SettingsVersion,
     pub rules: Vec<Rule>,
 }
 
@@ -23,7 +24,7 @@ pub async fn get_settings(
     State(state): State<AppState>,
     Auth(who): Auth,
 ) -> Result<Json<SettingsBody>, ApiError> {
-    let stored = state.store.load_settings(&who.merchant_id).await?;
+    let stored = settings::load(&state.store, &who.merchant_id).await?;
     Ok(Json(SettingsBody {
         version: stored.version,
         rules: stored.settings.rules().collect(),
@@ -35,23 +36,10 @@ pub async fn put_settings(
     Auth(who): Auth,
     ApiJson(body): ApiJson<SettingsBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let settings = Settings::new(body.rules).map_err(|e| ApiError::Validation(e.errors))?;
-    match state
-        .store
-        .save_settings(
-            &who.merchant_id,
-            &who.actor,
-            body.version,
-            &settings,
-            Utc::now(),
-        )
-        .await?
-    {
-        SaveOutcome::Saved { version, changes } => {
-            tracing::info!(merchant = %who.merchant_id, version, changes = changes.len(), "settings saved");
+    match settings::save(&state.store, &who, body.version, body.rules, Utc::now()).await? {
+        SaveOutcome::Saved { version, .. } | SaveOutcome::Unchanged { version } => {
             Ok(Json(json!({ "version": version })))
         }
-        SaveOutcome::Unchanged { version } => Ok(Json(json!({ "version": version }))),
         SaveOutcome::Conflict {
             current_version,
             changes_since,

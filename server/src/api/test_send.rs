@@ -1,13 +1,14 @@
 //! `POST /api/v1/test-send`: the sample message of any trigger, sent now
 //! through the real channel to an address or number the merchant types.
-//! Limited to 10 an hour per merchant, so it cannot be used to spam.
+//! Limited (`notify_service::test_send`): 10 an hour per merchant, so it
+//! cannot be used to spam, and within the daily limit.
 
 use axum::Json;
 use axum::extract::State;
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use notify_core::sample::{SampleContacts, sample_event};
 use notify_core::{Channel, EmailAddress, FieldError, PhoneNumber, Trigger};
-use notify_store::daily_limit::day_bounds;
+use notify_service::test_send;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -16,8 +17,6 @@ use crate::delivery::{Message, SendOutcome, send_message};
 use crate::http::auth::Auth;
 use crate::http::error::ApiError;
 use crate::state::AppState;
-
-pub const LIMIT_PER_HOUR: i64 = 10;
 
 #[derive(Deserialize)]
 pub struct Body {
@@ -61,34 +60,14 @@ pub async fn send(
     };
     let now = Utc::now();
     let merchant = state.store.merchant(&who.merchant_id).await?;
-    // Test sends count toward the daily limit, and are refused beyond it.
-    let (today, _) = day_bounds(now, merchant.time_zone.tz());
-    let limit = state.config.daily_message_limit;
-    if state
-        .store
-        .messages_since(&who.merchant_id, channel, today, now)
-        .await?
-        >= i64::from(limit)
-    {
-        return Err(ApiError::TooManyRequests(format!(
-            "the daily limit of {limit} messages on this channel is reached"
-        )));
-    }
-    if !state
-        .store
-        .allow_test_send(
-            &who.merchant_id,
-            &body.channel,
-            LIMIT_PER_HOUR,
-            now - Duration::hours(1),
-            now,
-        )
-        .await?
-    {
-        return Err(ApiError::TooManyRequests(format!(
-            "at most {LIMIT_PER_HOUR} test messages an hour"
-        )));
-    }
+    test_send::admit(
+        &state.store,
+        &merchant,
+        channel,
+        state.config.daily_message_limit,
+        now,
+    )
+    .await?;
     let id = format!("test_{}", now.timestamp_millis());
     let message = Message {
         id: &id,
@@ -97,7 +76,7 @@ pub async fn send(
         event: &event,
     };
     let outcome = send_message(&state.email, &state.sms, &message, &merchant).await;
-    tracing::info!(merchant = %who.merchant_id, channel = %body.channel, ?outcome, "test send");
+    tracing::info!(merchant = %who.merchant_id, channel = %channel.slug(), ?outcome, "test send");
     Ok(Json(match outcome {
         SendOutcome::Sent { provider_id } => {
             json!({ "outcome": "sent", "provider_id": provider_id })

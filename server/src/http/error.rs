@@ -41,6 +41,18 @@ impl From<notify_store::StoreError> for ApiError {
     }
 }
 
+impl From<notify_service::ServiceError> for ApiError {
+    fn from(e: notify_service::ServiceError) -> Self {
+        use notify_service::ServiceError;
+        match e {
+            ServiceError::Invalid(fields) => ApiError::Validation(fields),
+            ServiceError::BadRequest(message) => ApiError::BadRequest(message),
+            ServiceError::TooManyRequests(message) => ApiError::TooManyRequests(message),
+            ServiceError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body) = match self {

@@ -123,6 +123,7 @@ async fn two_replicas_on_one_postgres_send_each_message_exactly_once() {
             .await
             .unwrap()
             .into_iter()
+            .map(|(state, n)| (state.as_str().to_owned(), n))
             .collect();
         let sent = states.get("sent").copied().unwrap_or(0);
         if sent >= expected_jobs || Instant::now() > deadline {

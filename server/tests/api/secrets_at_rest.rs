@@ -100,6 +100,7 @@ tests_on_both_backends!(
 #[tokio::test]
 async fn the_reseal_command_seals_everything_under_the_new_key() {
     use base64::Engine;
+    use notify_store::accounts::HashPassword;
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
     let store = notify_store::Store::connect(&url)

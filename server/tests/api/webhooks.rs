@@ -129,7 +129,7 @@ async fn jobs(db: &TestDb) -> Vec<(String, String, String)> {
             .await
             .unwrap()
         {
-            all.push((j.status, j.channel, j.recipient));
+            all.push((j.status, j.channel.slug().to_owned(), j.recipient));
         }
     }
     all.sort();
@@ -699,7 +699,7 @@ async fn every_mapping_row_signed_through_http(db: &TestDb) {
         .await
         .unwrap()
         .into_iter()
-        .filter(|j| j.channel == "email")
+        .filter(|j| j.channel.slug() == "email")
         .map(|j| (j.document_id, j.status))
         .collect();
     queued.sort();

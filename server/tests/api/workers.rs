@@ -10,7 +10,7 @@ use chrono::Utc;
 use notify_core::{Channel, Delivery, Recipient, Trigger};
 use notify_ingest::platforms::events;
 use notify_store::Store;
-use notify_store::accounts::{NewMerchant, Password, TimeZone};
+use notify_store::accounts::{HashPassword, NewMerchant, Password, TimeZone};
 use notify_store::delivery_queue::LeaseHolder;
 use notify_store::inbound::{Inserted, NewInboundEvent};
 use notify_store::outbox::Decided;
@@ -233,7 +233,9 @@ async fn send_all(store: &Store, merchant_id: &MerchantId, n: i64, workers: Vec<
 
 async fn until_all_sent(store: &Store, merchant_id: &MerchantId, n: i64) {
     for _ in 0..600 {
-        if store.job_state_counts(merchant_id).await.unwrap() == vec![("sent".to_owned(), n)] {
+        if store.job_state_counts(merchant_id).await.unwrap()
+            == vec![(notify_core::JobState::Sent, n)]
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -605,7 +607,7 @@ async fn one_merchants_backlog_does_not_delay_another(db: &TestDb) {
     let queued = std::time::Instant::now();
     loop {
         let counts = store.job_state_counts(&b).await.unwrap();
-        if counts == vec![("sent".to_owned(), 1)] {
+        if counts == vec![(notify_core::JobState::Sent, 1)] {
             break;
         }
         assert!(
@@ -618,7 +620,9 @@ async fn one_merchants_backlog_does_not_delay_another(db: &TestDb) {
     trigger.stop();
     let _ = w.await;
     assert!(
-        a_left.iter().any(|(state, n)| state == "pending" && *n > 0),
+        a_left
+            .iter()
+            .any(|(state, n)| *state == notify_core::JobState::Pending && *n > 0),
         "A still had messages waiting when B's went: {a_left:?}"
     );
 }
@@ -723,7 +727,7 @@ async fn messages_beyond_the_daily_limit_wait_until_it_is_raised(db: &TestDb) {
         let held = log
             .iter()
             .filter(|e| {
-                e.state == "pending"
+                e.state == notify_core::JobState::Pending
                     && e.last_error
                         .as_deref()
                         .is_some_and(|r| r.starts_with("held: daily limit of 3 emails"))
@@ -739,7 +743,10 @@ async fn messages_beyond_the_daily_limit_wait_until_it_is_raised(db: &TestDb) {
     let _ = task.await;
     assert_eq!(
         store.job_state_counts(&m).await.unwrap(),
-        vec![("pending".to_owned(), 2), ("sent".to_owned(), 3)]
+        vec![
+            (notify_core::JobState::Pending, 2),
+            (notify_core::JobState::Sent, 3)
+        ]
     );
     assert_eq!(sent_files(sink.path()).len(), 3);
     let raised = Worker {
@@ -816,7 +823,7 @@ async fn only_the_lease_holder_records_the_outcome(db: &TestDb) {
     assert_eq!(store.record_attempts(&[sent]).await.unwrap(), 0);
     assert_eq!(
         store.job_state_counts(&m).await.unwrap(),
-        vec![("sent".to_owned(), 1)]
+        vec![(notify_core::JobState::Sent, 1)]
     );
 }
 

@@ -1,5 +1,5 @@
 //! Sign-up, login and logout for the pages. They follow the same account
-//! rules as the JSON API (`notify_store::auth`) and set the same cookie.
+//! rules as the JSON API (`notify_service::accounts`) and set the same cookie.
 //! Plain form posts, so they work before (or without) the WASM.
 
 use leptos::prelude::*;
@@ -75,7 +75,7 @@ pub async fn sign_up(
     password: String,
     time_zone: String,
 ) -> Result<AccountResult, ServerFnError> {
-    use notify_store::auth::{SignUpError, SignUpForm};
+    use notify_service::accounts::{SignUpError, SignUpForm};
     let context = crate::server_context::context()?;
     let form = SignUpForm {
         store_name,
@@ -85,15 +85,14 @@ pub async fn sign_up(
         sender_name: None,
         sender_email: None,
     };
-    match context
-        .store
-        .sign_up(
-            &form,
-            crate::server_context::client_ip().await,
-            &context.auth_policy,
-            chrono::Utc::now(),
-        )
-        .await
+    match notify_service::accounts::sign_up(
+        &context.store,
+        &form,
+        crate::server_context::client_ip().await,
+        &context.auth_policy,
+        chrono::Utc::now(),
+    )
+    .await
     {
         Ok((merchant, _, token)) => {
             leptos::logging::log!("merchant {} signed up", merchant.id);
@@ -115,19 +114,18 @@ pub async fn log_in(
     password: String,
     next: Option<String>,
 ) -> Result<AccountResult, ServerFnError> {
-    use notify_store::auth::LoginError;
+    use notify_service::accounts::LoginError;
     let context = crate::server_context::context()?;
     let peer = crate::server_context::client_ip().await;
-    match context
-        .store
-        .log_in(
-            &email,
-            &password,
-            peer,
-            &context.auth_policy,
-            chrono::Utc::now(),
-        )
-        .await
+    match notify_service::accounts::log_in(
+        &context.store,
+        &email,
+        &password,
+        peer,
+        &context.auth_policy,
+        chrono::Utc::now(),
+    )
+    .await
     {
         Ok((_, token)) => {
             // Rotate: the session this browser had before ends now.

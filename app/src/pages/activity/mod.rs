@@ -5,7 +5,7 @@ pub mod server_fns;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::format::short_time;
+use crate::components::format::utc_time;
 use crate::components::{AppLayout, LoadError};
 use crate::routes::ACTIVITY;
 use server_fns::list_activity;
@@ -13,7 +13,12 @@ use server_fns::list_activity;
 #[component]
 pub fn ActivityPage() -> impl IntoView {
     let query = use_query_map();
-    let before = move || query.with(|q| q.get("before").and_then(|b| b.parse::<i64>().ok()));
+    let before = move || {
+        query.with(|q| {
+            q.get("before")
+                .and_then(|b| b.parse::<notify_core::SettingsVersion>().ok())
+        })
+    };
     let page = Resource::new(before, list_activity);
     view! {
         <AppLayout title="Activity">
@@ -38,7 +43,7 @@ pub fn ActivityPage() -> impl IntoView {
                                         <li class="timeline-entry">
                                             <p class="timeline-head">
                                                 <strong>{e.actor}</strong>
-                                                <span class="muted">{format!(" saved version {} · {}", e.version, short_time(&e.at))}</span>
+                                                <span class="muted">{format!(" saved version {} · {}", e.version, utc_time(e.at))}</span>
                                             </p>
                                             <ul class="change-list">
                                                 {e.changes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}

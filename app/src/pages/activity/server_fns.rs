@@ -1,11 +1,13 @@
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use notify_core::SettingsVersion;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityEntry {
-    pub version: i64,
+    pub version: SettingsVersion,
     pub actor: String,
-    pub at: String,
+    pub at: DateTime<Utc>,
     /// One sentence per rule changed.
     pub changes: Vec<String>,
 }
@@ -13,32 +15,31 @@ pub struct ActivityEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityList {
     pub entries: Vec<ActivityEntry>,
-    pub next_before_version: Option<i64>,
+    pub next_before_version: Option<SettingsVersion>,
 }
 
 pub const PAGE_SIZE: i64 = 30;
 
 /// The settings audit trail, newest first (as `GET /api/v1/audit`).
 #[server(prefix = "/api", endpoint = "activity/list", input = leptos::server_fn::codec::Json)]
-pub async fn list_activity(before_version: Option<i64>) -> Result<ActivityList, ServerFnError> {
+pub async fn list_activity(
+    before_version: Option<SettingsVersion>,
+) -> Result<ActivityList, ServerFnError> {
     let (store, who) = crate::server_context::store_and_caller().await?;
-    let entries = store
-        .audit_entries(&who.merchant_id, PAGE_SIZE, before_version)
+    let page = notify_service::audit::list(&store, &who.merchant_id, PAGE_SIZE, before_version)
         .await
-        .map_err(crate::server_context::internal)?;
-    let next_before_version = (entries.len() as i64 == PAGE_SIZE)
-        .then(|| entries.last().map(|e| e.version))
-        .flatten();
+        .map_err(crate::server_context::refused)?;
     Ok(ActivityList {
-        entries: entries
+        entries: page
+            .items
             .into_iter()
             .map(|e| ActivityEntry {
                 version: e.version,
                 actor: e.actor,
-                at: e.at.to_rfc3339(),
+                at: e.at,
                 changes: e.changes.iter().map(|c| c.describe()).collect(),
             })
             .collect(),
-        next_before_version,
+        next_before_version: page.next,
     })
 }

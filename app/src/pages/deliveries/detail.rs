@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::server_fns::delivery_detail;
-use crate::components::format::{StateBadge, short_time, trigger_label};
+use crate::components::format::{LogTable, StateBadge, utc_time};
 use crate::components::{AppLayout, LoadError};
 use crate::routes::DELIVERIES;
 
@@ -38,16 +38,16 @@ pub fn DeliveryPage() -> impl IntoView {
                             view! {
                                 <header class="page-header">
                                     <div>
-                                        <h1>{trigger_label(&m.trigger_key)}</h1>
-                                        <p class="lede">{format!("{} to {}", if m.channel == "sms" { "SMS" } else { "Email" }, m.recipient)}</p>
+                                        <h1>{m.trigger.to_string()}</h1>
+                                        <p class="lede">{format!("{} to {}", m.channel.display_name(), m.recipient)}</p>
                                     </div>
-                                    <StateBadge state=m.state.clone() />
+                                    <StateBadge state=m.state />
                                 </header>
                                 <section class="card">
                                     <dl class="facts">
                                         <dt>"Order / invoice"</dt><dd class="mono">{m.document_id}</dd>
-                                        <dt>"Created"</dt><dd>{short_time(&m.created_at)}</dd>
-                                        <dt>"Sent"</dt><dd>{m.sent_at.as_deref().map(short_time).unwrap_or_else(|| "—".to_owned())}</dd>
+                                        <dt>"Created"</dt><dd>{utc_time(m.created_at)}</dd>
+                                        <dt>"Sent"</dt><dd>{m.sent_at.map(utc_time).unwrap_or_else(|| "—".to_owned())}</dd>
                                         <dt>"Provider id"</dt><dd class="mono">{m.provider_id.unwrap_or_else(|| "—".to_owned())}</dd>
                                         <dt>"Provider status"</dt><dd>{m.delivery_status.unwrap_or_else(|| "—".to_owned())}</dd>
                                         <dt>"Last error"</dt><dd>{m.last_error.unwrap_or_else(|| "—".to_owned())}</dd>
@@ -55,32 +55,18 @@ pub fn DeliveryPage() -> impl IntoView {
                                 </section>
                                 <section class="card">
                                     <h2>"Attempts"</h2>
-                                    <div class="table-scroll">
-                                        <table class="table" data-testid="attempts">
-                                            <thead>
-                                                <tr>
-                                                    <th scope="col">"#"</th>
-                                                    <th scope="col">"When"</th>
-                                                    <th scope="col">"Outcome"</th>
-                                                    <th scope="col">"Provider id"</th>
-                                                    <th scope="col">"Error"</th>
-                                                    <th scope="col">"Took"</th>
-                                                </tr>
-                                            </thead>
-                                            <tbody>
+                                    <LogTable testid="attempts" columns=&["#", "When", "Outcome", "Provider id", "Error", "Took"]>
                                                 {d.attempts.into_iter().map(|a| view! {
                                                     <tr>
                                                         <td class="num">{a.attempt}</td>
-                                                        <td class="nowrap">{short_time(&a.at)}</td>
+                                                        <td class="nowrap">{utc_time(a.at)}</td>
                                                         <td><StateBadge state=a.outcome /></td>
                                                         <td class="mono">{a.provider_id.unwrap_or_default()}</td>
                                                         <td>{a.error.unwrap_or_default()}</td>
                                                         <td class="num">{format!("{} ms", a.duration_ms)}</td>
                                                     </tr>
                                                 }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
+                                    </LogTable>
                                 </section>
                             }.into_any()
                         }

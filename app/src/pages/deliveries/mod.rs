@@ -9,20 +9,12 @@ pub use detail::DeliveryPage;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
-use notify_core::{Channel, OrderSource};
+use notify_core::{Channel, JobState, OrderSource};
 
-use crate::components::format::{StateBadge, short_time, trigger_label};
+use crate::components::format::{LogTable, StateBadge, utc_time};
 use crate::components::{AppLayout, LoadError};
 use crate::routes::DELIVERIES;
 use server_fns::{DeliveryQuery, list_deliveries};
-
-const STATES: [(&str, &str); 5] = [
-    ("sent", "Sent"),
-    ("pending", "Pending"),
-    ("retrying", "Retrying"),
-    ("failed", "Failed"),
-    ("dead", "Gave up"),
-];
 
 #[component]
 pub fn DeliveriesPage() -> impl IntoView {
@@ -48,7 +40,12 @@ pub fn DeliveriesPage() -> impl IntoView {
             </header>
             <section class="card">
                 <Form method="GET" action=DELIVERIES attr:class="filters">
-                    <FilterSelect label="Status" name="state" options=STATES.map(|(v, l)| (v, l)).to_vec() current=Signal::derive(move || current("state")) />
+                    <FilterSelect
+                        label="Status"
+                        name="state"
+                        options=JobState::ALL.iter().map(|s| (s.as_str(), s.display_name())).collect()
+                        current=Signal::derive(move || current("state"))
+                    />
                     <FilterSelect
                         label="Channel"
                         name="channel"
@@ -81,28 +78,15 @@ pub fn DeliveriesPage() -> impl IntoView {
                                     format!("{DELIVERIES}{}", q.to_query_string())
                                 });
                                 view! {
-                                    <div class="table-scroll">
-                                        <table class="table" data-testid="delivery-log">
-                                            <thead>
-                                                <tr>
-                                                    <th scope="col">"When"</th>
-                                                    <th scope="col">"Event"</th>
-                                                    <th scope="col">"Order / invoice"</th>
-                                                    <th scope="col">"Channel"</th>
-                                                    <th scope="col">"To"</th>
-                                                    <th scope="col">"Status"</th>
-                                                    <th scope="col">"Attempts"</th>
-                                                </tr>
-                                            </thead>
-                                            <tbody>
+                                    <LogTable testid="delivery-log" columns=&["When", "Event", "Order / invoice", "Channel", "To", "Status", "Attempts"]>
                                                 {page.rows.into_iter().map(|row| view! {
                                                     <tr data-testid=format!("delivery:{}", row.id)>
                                                         <td class="nowrap">
-                                                            <a href=format!("{DELIVERIES}/{}", row.id)>{short_time(&row.created_at)}</a>
+                                                            <a href=format!("{DELIVERIES}/{}", row.id)>{utc_time(row.created_at)}</a>
                                                         </td>
-                                                        <td>{trigger_label(&row.trigger_key)}</td>
+                                                        <td>{row.trigger.to_string()}</td>
                                                         <td class="mono">{row.document_id}</td>
-                                                        <td><span class=format!("chip chip-{}", row.channel)>{if row.channel == "sms" { "SMS" } else { "Email" }}</span></td>
+                                                        <td><span class=format!("chip chip-{}", row.channel.slug())>{row.channel.display_name()}</span></td>
                                                         <td class="mono">{row.recipient}</td>
                                                         <td>
                                                             <StateBadge state=row.state />
@@ -111,9 +95,7 @@ pub fn DeliveriesPage() -> impl IntoView {
                                                         <td class="num">{row.attempts}</td>
                                                     </tr>
                                                 }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
+                                    </LogTable>
                                     {older.map(|href| view! { <p class="pager"><a class="button ghost" href=href>"Older messages →"</a></p> })}
                                 }.into_any()
                             }

@@ -1,9 +1,10 @@
 //! The delivery log for the page: the same data as `GET /api/v1/deliveries`
-//! and `GET /api/v1/deliveries/{id}`, for the signed-in merchant only,
-//! recipients partly hidden.
+//! and `GET /api/v1/deliveries/{id}` (`notify_service::deliveries`), for the
+//! signed-in merchant only, recipients partly hidden.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
+use notify_core::delivery_log::DeliveryLogEntry;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,24 +17,8 @@ pub struct DeliveryQuery {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeliveryRow {
-    pub id: String,
-    pub trigger_key: String,
-    pub document_id: String,
-    pub channel: String,
-    pub recipient: String,
-    pub state: String,
-    pub attempts: i64,
-    pub last_error: Option<String>,
-    pub provider_id: Option<String>,
-    pub delivery_status: Option<String>,
-    pub created_at: String,
-    pub sent_at: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryList {
-    pub rows: Vec<DeliveryRow>,
+    pub rows: Vec<DeliveryLogEntry>,
     pub next_before: Option<String>,
 }
 
@@ -41,106 +26,36 @@ pub const PAGE_SIZE: i64 = 50;
 
 #[server(prefix = "/api", endpoint = "deliveries/list", input = Json)]
 pub async fn list_deliveries(query: DeliveryQuery) -> Result<DeliveryList, ServerFnError> {
-    use notify_store::cursor::Cursor;
-    use notify_store::delivery::DeliveryFilter;
-
     let (store, who) = crate::server_context::store_and_caller().await?;
-    let before =
-        match query.before.as_deref().filter(|b| !b.is_empty()) {
-            Some(b) => Some(Cursor::parse(b).ok_or_else(|| {
-                ServerFnError::new("before: use next_before from the previous page")
-            })?),
-            None => None,
-        };
-    let filter = DeliveryFilter {
-        state: query.state.filter(|s| !s.is_empty()),
-        channel: query.channel.filter(|s| !s.is_empty()),
-        source: query.source.filter(|s| !s.is_empty()),
-        job: None,
-    };
-    let entries = store
-        .delivery_log(&who.merchant_id, &filter, PAGE_SIZE, before.as_ref())
-        .await
-        .map_err(crate::server_context::internal)?;
-    let next_before = (entries.len() as i64 == PAGE_SIZE)
-        .then(|| {
-            entries
-                .last()
-                .map(|e| Cursor::new(e.created_at, e.id.as_str()).to_string())
-        })
-        .flatten();
-    let rows = entries.into_iter().map(DeliveryRow::from).collect();
-    Ok(DeliveryList { rows, next_before })
-}
-
-#[cfg(feature = "ssr")]
-impl From<notify_store::delivery::DeliveryLogEntry> for DeliveryRow {
-    fn from(entry: notify_store::delivery::DeliveryLogEntry) -> Self {
-        let e = notify_store::merchant_view::delivery(entry);
-        DeliveryRow {
-            id: e.id.to_string(),
-            trigger_key: e.trigger_key,
-            document_id: e.document_id,
-            channel: e.channel,
-            recipient: e.recipient,
-            state: e.state,
-            attempts: e.attempts,
-            last_error: e.last_error,
-            provider_id: e.provider_id,
-            delivery_status: e.delivery_status,
-            created_at: e.created_at.to_rfc3339(),
-            sent_at: e.sent_at.map(|t| t.to_rfc3339()),
-        }
+    // An empty form field is no filter.
+    fn given(v: &Option<String>) -> Option<&str> {
+        v.as_deref().filter(|s| !s.is_empty())
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttemptRow {
-    pub attempt: i64,
-    pub at: String,
-    pub outcome: String,
-    pub provider_id: Option<String>,
-    pub error: Option<String>,
-    pub duration_ms: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MessageDetail {
-    pub delivery: DeliveryRow,
-    pub attempts: Vec<AttemptRow>,
+    let query = notify_service::deliveries::DeliveryQuery {
+        state: given(&query.state),
+        channel: given(&query.channel),
+        source: given(&query.source),
+        before: given(&query.before),
+    };
+    let page = notify_service::deliveries::list(&store, &who.merchant_id, query, PAGE_SIZE)
+        .await
+        .map_err(crate::server_context::refused)?;
+    Ok(DeliveryList {
+        rows: page.items,
+        next_before: page.next,
+    })
 }
 
 /// One message and every attempt to send it; `None` when this merchant
-/// has no such message.
+/// has no such message. (The server function's own type is named
+/// `DeliveryDetail`, hence the path.)
 #[server(prefix = "/api", endpoint = "deliveries/detail", input = Json)]
-pub async fn delivery_detail(id: String) -> Result<Option<MessageDetail>, ServerFnError> {
-    use notify_store::ids::JobId;
+pub async fn delivery_detail(
+    id: String,
+) -> Result<Option<notify_core::delivery_log::DeliveryDetail>, ServerFnError> {
     let (store, who) = crate::server_context::store_and_caller().await?;
-    let job = JobId::from_string(id);
-    let Some(entry) = store
-        .delivery_entry(&who.merchant_id, &job)
+    let job = notify_store::ids::JobId::from_string(id);
+    notify_service::deliveries::detail(&store, &who.merchant_id, &job)
         .await
-        .map_err(crate::server_context::internal)?
-    else {
-        return Ok(None);
-    };
-    let attempts = store
-        .delivery_attempts(&who.merchant_id, &job)
-        .await
-        .map_err(crate::server_context::internal)?
-        .into_iter()
-        .map(notify_store::merchant_view::attempt)
-        .map(|a| AttemptRow {
-            attempt: a.attempt,
-            at: a.at.to_rfc3339(),
-            outcome: a.outcome,
-            provider_id: a.provider_id,
-            error: a.error,
-            duration_ms: a.duration_ms,
-        })
-        .collect();
-    Ok(Some(MessageDetail {
-        delivery: entry.into(),
-        attempts,
-    }))
+        .map_err(crate::server_context::refused)
 }

@@ -43,46 +43,35 @@ pub enum SaveIntegrationResult {
 #[server(prefix = "/api", endpoint = "integrations/list", input = leptos::server_fn::codec::Json)]
 pub async fn list_integrations() -> Result<Vec<IntegrationView>, ServerFnError> {
     let (context, who) = crate::server_context::caller().await?;
-    let store = &context.store;
-    let integrations = store
-        .integrations(&who.merchant_id)
+    let cards = notify_service::integrations::cards(&context.store, &who.merchant_id)
         .await
-        .map_err(crate::server_context::internal)?;
-    let latest = store
-        .latest_event_by_platform(&who.merchant_id)
-        .await
-        .map_err(crate::server_context::internal)?;
-    Ok(notify_ingest::platform::ALL
-        .iter()
-        .map(|&platform| {
-            let integration = integrations
-                .iter()
-                .find(|i| i.config.platform() == platform);
-            IntegrationView {
-                platform,
-                webhook_url: integration
-                    .map(|i| context.webhook_url(platform, i.endpoint_id.as_str())),
-                saved: integration
-                    .map(|i| {
-                        i.config
-                            .masked_fields()
-                            .into_iter()
-                            .map(|(name, value)| (name.to_owned(), value))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                last_event: latest
-                    .iter()
-                    .find(|e| e.platform == platform)
-                    .map(|e| LastEvent {
-                        topic: e.topic.clone(),
-                        received_at: e.received_at.to_rfc3339(),
-                        state: e
-                            .outcome
-                            .map_or_else(|| e.state.clone(), |o| o.as_str().to_owned()),
-                        detail: e.detail.clone(),
-                    }),
-            }
+        .map_err(crate::server_context::refused)?;
+    Ok(cards
+        .into_iter()
+        .map(|card| IntegrationView {
+            platform: card.platform,
+            webhook_url: card
+                .integration
+                .as_ref()
+                .map(|i| context.webhook_url(card.platform, i.endpoint_id.as_str())),
+            saved: card
+                .integration
+                .map(|i| {
+                    i.config
+                        .masked_fields()
+                        .into_iter()
+                        .map(|(name, value)| (name.to_owned(), value))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            last_event: card.last_event.map(|e| LastEvent {
+                topic: e.topic,
+                received_at: e.received_at.to_rfc3339(),
+                state: e
+                    .outcome
+                    .map_or_else(|| e.state.as_str().to_owned(), |o| o.as_str().to_owned()),
+                detail: e.detail,
+            }),
         })
         .collect())
 }
@@ -94,17 +83,22 @@ pub async fn save_integration(
     #[server(default)] fields: BTreeMap<String, String>,
 ) -> Result<SaveIntegrationResult, ServerFnError> {
     use notify_ingest::settings::IntegrationForm;
-    use notify_store::integrations::IntegrationFormError;
+    use notify_service::ServiceError;
     let (store, who) = crate::server_context::store_and_caller().await?;
     let form = IntegrationForm::new(fields);
-    match store
-        .save_integration(&who.merchant_id, platform, &form, chrono::Utc::now())
-        .await
-    {
+    let saved = notify_service::integrations::save(
+        &store,
+        &who.merchant_id,
+        platform,
+        &form,
+        chrono::Utc::now(),
+    )
+    .await;
+    match saved {
         Ok(saved) => Ok(SaveIntegrationResult::Saved {
             signing_secret: saved.shown_once,
         }),
-        Err(IntegrationFormError::Invalid(fields)) => Ok(SaveIntegrationResult::Invalid { fields }),
-        Err(IntegrationFormError::Store(e)) => Err(crate::server_context::internal(e)),
+        Err(ServiceError::Invalid(fields)) => Ok(SaveIntegrationResult::Invalid { fields }),
+        Err(e) => Err(crate::server_context::refused(e)),
     }
 }

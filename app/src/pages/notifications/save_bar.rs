@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use notify_core::{Settings, Trigger};
+use notify_core::{Settings, SettingsVersion, Trigger};
 
 use super::draft::Draft;
 use super::server_fns::{SaveResult, load_settings, save_settings};
@@ -13,7 +13,7 @@ use crate::errors::describe;
 /// The rules as last saved (or loaded), and their version.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Baseline {
-    pub version: i64,
+    pub version: SettingsVersion,
     pub settings: Settings,
 }
 
@@ -23,7 +23,7 @@ enum Status {
     Saved,
     /// Someone else saved first: what they changed.
     Conflict {
-        current_version: i64,
+        current_version: SettingsVersion,
         changes: Vec<String>,
     },
     Invalid,
@@ -33,7 +33,7 @@ enum Status {
 /// A save request: the version the draft was based on and the draft.
 #[derive(Clone)]
 struct Submission {
-    version: i64,
+    version: SettingsVersion,
     settings: Settings,
 }
 
@@ -93,7 +93,7 @@ pub fn SaveBar(baseline: RwSignal<Baseline>, draft: Draft, dirty: Memo<bool>) ->
         None => {}
     });
 
-    let submit = move |version: i64| {
+    let submit = move |version: SettingsVersion| {
         status.set(Status::Idle);
         save.dispatch(Submission {
             version,

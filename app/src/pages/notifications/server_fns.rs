@@ -4,12 +4,12 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use notify_core::{FieldError, MerchantName, Rule, Settings};
+use notify_core::{FieldError, MerchantName, Rule, Settings, SettingsVersion};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredSettings {
-    pub version: i64,
+    pub version: SettingsVersion,
     pub settings: Settings,
     /// The store's name, as the messages show it.
     pub store_name: MerchantName,
@@ -18,11 +18,11 @@ pub struct StoredSettings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SaveResult {
     Saved {
-        version: i64,
+        version: SettingsVersion,
     },
     /// Someone saved first; what they changed, one line each.
     Conflict {
-        current_version: i64,
+        current_version: SettingsVersion,
         changes: Vec<String>,
     },
     Invalid {
@@ -33,10 +33,9 @@ pub enum SaveResult {
 #[server(prefix = "/api", endpoint = "settings/load", input = Json)]
 pub async fn load_settings() -> Result<StoredSettings, ServerFnError> {
     let (store, who) = crate::server_context::store_and_caller().await?;
-    let stored = store
-        .load_settings(&who.merchant_id)
+    let stored = notify_service::settings::load(&store, &who.merchant_id)
         .await
-        .map_err(crate::server_context::internal)?;
+        .map_err(crate::server_context::refused)?;
     let merchant = store
         .merchant(&who.merchant_id)
         .await
@@ -49,23 +48,26 @@ pub async fn load_settings() -> Result<StoredSettings, ServerFnError> {
 }
 
 #[server(prefix = "/api", endpoint = "settings/save", input = Json)]
-pub async fn save_settings(version: i64, rules: Vec<Rule>) -> Result<SaveResult, ServerFnError> {
+pub async fn save_settings(
+    version: SettingsVersion,
+    rules: Vec<Rule>,
+) -> Result<SaveResult, ServerFnError> {
+    use notify_service::ServiceError;
     use notify_store::settings::SaveOutcome;
     let (store, who) = crate::server_context::store_and_caller().await?;
-    let settings = match Settings::new(rules) {
-        Ok(s) => s,
-        Err(e) => return Ok(SaveResult::Invalid { fields: e.errors }),
+    let outcome = match notify_service::settings::save(
+        &store,
+        &who,
+        version,
+        rules,
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        Ok(outcome) => outcome,
+        Err(ServiceError::Invalid(fields)) => return Ok(SaveResult::Invalid { fields }),
+        Err(e) => return Err(crate::server_context::refused(e)),
     };
-    let outcome = store
-        .save_settings(
-            &who.merchant_id,
-            &who.actor,
-            version,
-            &settings,
-            chrono::Utc::now(),
-        )
-        .await
-        .map_err(crate::server_context::internal)?;
     Ok(match outcome {
         SaveOutcome::Saved { version, .. } | SaveOutcome::Unchanged { version } => {
             SaveResult::Saved { version }

@@ -3,7 +3,7 @@
 //! account id; sink files are paths on the server). The texts are stored as
 //! the delivery worker wrote them; the server log has them whole.
 
-use crate::delivery::{Attempt, DeliveryLogEntry};
+use notify_core::delivery_log::{Attempt, DeliveryLogEntry};
 
 /// What stands for a URL in a text shown to a merchant.
 pub const ADDRESS: &str = "[provider address]";
