@@ -23,27 +23,34 @@ impl Store {
     /// processed or failed for good, and the contents of messages created
     /// before it that are sent, failed or dead. Work in progress is kept.
     pub async fn purge_personal_data(&self, before: DateTime<Utc>) -> StoreResult<Purged> {
-        Ok(with_pool!(self, pool => {
-            let webhook_bodies = sqlx::query(
-                concat!("UPDATE inbound_events SET body = '' WHERE received_at < $1
-                 AND state IN (", closed_event_states!(), ") AND body <> ''"),
-            )
-            .bind(to_millis(before))
-            .execute(pool)
-            .await?
-            .rows_affected();
-            let message_contents = sqlx::query(
-                concat!("UPDATE outbox_jobs SET event = '{}' WHERE created_at < $1
-                 AND state IN (", closed_job_states!(), ") AND event <> '{}'"),
-            )
-            .bind(to_millis(before))
-            .execute(pool)
-            .await?
-            .rows_affected();
-            Purged {
-                webhook_bodies,
-                message_contents,
-            }
-        }))
+        const PURGES: [&str; 2] = [
+            concat!(
+                "UPDATE inbound_events SET body = '' WHERE received_at < $1
+                 AND state IN (",
+                closed_event_states!(),
+                ") AND body <> ''"
+            ),
+            concat!(
+                "UPDATE outbox_jobs SET event = '{}' WHERE created_at < $1
+                 AND state IN (",
+                closed_job_states!(),
+                ") AND event <> '{}'"
+            ),
+        ];
+        let mut purged = [0; PURGES.len()];
+        for (&sql, rows) in PURGES.iter().zip(&mut purged) {
+            *rows = with_pool!(self, pool => {
+                sqlx::query(sql)
+                    .bind(to_millis(before))
+                    .execute(pool)
+                    .await?
+                    .rows_affected()
+            });
+        }
+        let [webhook_bodies, message_contents] = purged;
+        Ok(Purged {
+            webhook_bodies,
+            message_contents,
+        })
     }
 }

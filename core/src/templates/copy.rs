@@ -18,6 +18,28 @@ pub(super) struct Copy {
     pub footer: String,
 }
 
+impl Copy {
+    /// The preheader is the first paragraph.
+    fn new(
+        subject: String,
+        heading: &str,
+        greeting: String,
+        paragraphs: Vec<String>,
+        details: Vec<(&'static str, String)>,
+        footer: String,
+    ) -> Self {
+        Copy {
+            preheader: paragraphs.first().cloned().unwrap_or_default(),
+            subject,
+            heading: heading.to_owned(),
+            greeting,
+            paragraphs,
+            details,
+            footer,
+        }
+    }
+}
+
 fn greeting_name(ctx: MessageContext<'_>) -> &str {
     ctx.event
         .customer
@@ -90,17 +112,10 @@ pub(super) fn for_event(ctx: MessageContext<'_>) -> Copy {
                     ],
                 ),
             };
-            Copy {
-                preheader: paragraphs[0].clone(),
-                subject,
-                heading: heading.to_owned(),
-                greeting,
-                paragraphs,
-                details: vec![("Order", n), ("Status", status.display_name().to_owned())],
-                footer: format!(
-                    "You're receiving this email because you placed an order with {store}."
-                ),
-            }
+            let details = vec![("Order", n), ("Status", status.display_name().to_owned())];
+            let footer =
+                format!("You're receiving this email because you placed an order with {store}.");
+            Copy::new(subject, heading, greeting, paragraphs, details, footer)
         }
         Document::Invoice {
             status,
@@ -132,17 +147,9 @@ pub(super) fn for_event(ctx: MessageContext<'_>) -> Copy {
                 details.push(("Total", total.to_string()));
             }
             details.push(("Status", status.display_name().to_owned()));
-            Copy {
-                preheader: paragraphs[0].clone(),
-                subject,
-                heading: heading.to_owned(),
-                greeting,
-                paragraphs,
-                details,
-                footer: format!(
-                    "You're receiving this email because of your purchase from {store}."
-                ),
-            }
+            let footer =
+                format!("You're receiving this email because of your purchase from {store}.");
+            Copy::new(subject, heading, greeting, paragraphs, details, footer)
         }
     }
 }

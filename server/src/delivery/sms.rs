@@ -11,18 +11,54 @@ use url::Url;
 use super::SendOutcome;
 
 pub enum SmsTransport {
-    Api {
-        http: reqwest::Client,
-        base: Url,
-        account_sid: String,
-        auth_token: Secret,
-        from: String,
-        /// Where the provider reports delivery status.
-        status_callback: Option<String>,
-    },
-    Sink {
-        dir: PathBuf,
-    },
+    Api(SmsApi),
+    Sink { dir: PathBuf },
+}
+
+/// A Twilio-compatible messages API.
+pub struct SmsApi {
+    http: reqwest::Client,
+    base: Url,
+    account_sid: String,
+    auth_token: Secret,
+    from: String,
+    /// Where the provider reports delivery status.
+    status_callback: Option<String>,
+}
+
+impl SmsApi {
+    async fn send(&self, to: &str, body: &str) -> SendOutcome {
+        let url = match self.base.join(&format!(
+            "2010-04-01/Accounts/{}/Messages.json",
+            self.account_sid
+        )) {
+            Ok(u) => u,
+            Err(e) => {
+                return SendOutcome::Permanent {
+                    error: format!("SMS_API_BASE: {e}"),
+                };
+            }
+        };
+        let response = self
+            .http
+            .post(url)
+            .basic_auth(&self.account_sid, Some(self.auth_token.expose()))
+            .form(&form(to, &self.from, body, self.status_callback.as_deref()))
+            .send()
+            .await;
+        match response {
+            Err(e) => {
+                // The URL names the account: the log has it, the
+                // merchant's delivery log does not.
+                tracing::warn!(error = %e, "SMS API request failed");
+                SendOutcome::Transient {
+                    error: format!("SMS API: {}", e.without_url()),
+                    retry_after: None,
+                }
+            }
+            Ok(r) => classify(r).await,
+        }
+    }
 }
 
 /// Twilio error codes that retrying will not fix.
@@ -48,61 +84,26 @@ impl SmsTransport {
             .timeout(timeout)
             .build()
             .expect("HTTP client");
-        SmsTransport::Api {
+        SmsTransport::Api(SmsApi {
             http,
             base,
             account_sid,
             auth_token,
             from,
             status_callback,
-        }
+        })
     }
 
     pub fn describe(&self) -> &'static str {
         match self {
-            SmsTransport::Api { .. } => "SMS API",
+            SmsTransport::Api(_) => "SMS API",
             SmsTransport::Sink { .. } => "local sink folder",
         }
     }
 
     pub async fn send(&self, job_id: &str, to: &str, body: &str) -> SendOutcome {
         match self {
-            SmsTransport::Api {
-                http,
-                base,
-                account_sid,
-                auth_token,
-                from,
-                status_callback,
-            } => {
-                let url =
-                    match base.join(&format!("2010-04-01/Accounts/{account_sid}/Messages.json")) {
-                        Ok(u) => u,
-                        Err(e) => {
-                            return SendOutcome::Permanent {
-                                error: format!("SMS_API_BASE: {e}"),
-                            };
-                        }
-                    };
-                let response = http
-                    .post(url)
-                    .basic_auth(account_sid, Some(auth_token.expose()))
-                    .form(&form(to, from, body, status_callback.as_deref()))
-                    .send()
-                    .await;
-                match response {
-                    Err(e) => {
-                        // The URL names the account: the log has it, the
-                        // merchant's delivery log does not.
-                        tracing::warn!(error = %e, "SMS API request failed");
-                        SendOutcome::Transient {
-                            error: format!("SMS API: {}", e.without_url()),
-                            retry_after: None,
-                        }
-                    }
-                    Ok(r) => classify(r).await,
-                }
-            }
+            SmsTransport::Api(api) => api.send(to, body).await,
             SmsTransport::Sink { dir } => {
                 let json = serde_json::json!({ "to": to, "body": body });
                 let bytes = serde_json::to_vec_pretty(&json).unwrap_or_default();

@@ -25,13 +25,7 @@ pub fn PreviewMatrixView(matrix: Memo<PreviewMatrix>, draft: Draft) -> impl Into
             <div class="matrix-scroll">
                 <table class="matrix">
                     <thead>
-                        <tr>
-                            <th scope="col">"Order source"</th>
-                            {OrderStatus::ALL
-                                .into_iter()
-                                .map(|s| view! { <th scope="col">{s.display_name()}</th> })
-                                .collect_view()}
-                        </tr>
+                        {column_heads("Order source", OrderStatus::ALL.map(OrderStatus::display_name))}
                     </thead>
                     <tbody>
                         {OrderSource::ALL
@@ -55,13 +49,7 @@ pub fn PreviewMatrixView(matrix: Memo<PreviewMatrix>, draft: Draft) -> impl Into
             </div>
             <table class="matrix matrix-invoice">
                 <thead>
-                    <tr>
-                        <th scope="col">"Invoice"</th>
-                        {InvoiceStatus::ALL
-                            .into_iter()
-                            .map(|s| view! { <th scope="col">{s.display_name()}</th> })
-                            .collect_view()}
-                    </tr>
+                    {column_heads("Invoice", InvoiceStatus::ALL.map(InvoiceStatus::display_name))}
                 </thead>
                 <tbody>
                     <tr>
@@ -145,5 +133,15 @@ fn MatrixCell(matrix: Memo<PreviewMatrix>, draft: Draft, trigger: Trigger) -> im
                 }}
             </button>
         </td>
+    }
+}
+
+/// A header row: what the rows are, then one column per status.
+fn column_heads<const N: usize>(rows: &'static str, columns: [&'static str; N]) -> impl IntoView {
+    view! {
+        <tr>
+            <th scope="col">{rows}</th>
+            {columns.into_iter().map(|name| view! { <th scope="col">{name}</th> }).collect_view()}
+        </tr>
     }
 }
