@@ -1,71 +1,40 @@
-//! Throwaway databases for integration tests: a SQLite file in a temporary
-//! folder, or a fresh PostgreSQL database created on the test server
-//! (`TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`)
-//! and dropped afterwards, even when the test panics.
+//! Throwaway databases for integration tests (`notify_testkit::db`): a
+//! SQLite file in a temporary folder, or a fresh PostgreSQL database on the
+//! test server (`TEST_POSTGRES_URL`), dropped afterwards, even when the test
+//! panics; opened as a [`Store`].
 
-use std::path::PathBuf;
-
-use sqlx::Connection;
-use sqlx::postgres::PgConnection;
+use notify_testkit::db::{self, ThrowawayDb};
 
 use crate::db::{Backend, Store};
-use crate::tokens::random_token;
+
+pub use notify_testkit::db::postgres_admin_url;
 
 pub struct TestDb {
     pub url: String,
     pub backend: Backend,
-    cleanup: Cleanup,
-}
-
-enum Cleanup {
-    Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
-}
-
-pub fn postgres_admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+    _db: ThrowawayDb,
 }
 
 impl TestDb {
     pub async fn new(backend: Backend) -> TestDb {
-        match backend {
-            Backend::Sqlite => Self::sqlite(),
-            Backend::Postgres => Self::postgres().await,
+        let db = match backend {
+            Backend::Sqlite => ThrowawayDb::create(db::Backend::Sqlite).await,
+            Backend::Postgres => ThrowawayDb::create(db::Backend::Postgres).await,
+        }
+        .unwrap_or_else(|e| panic!("a throwaway database: {e:#}"));
+        TestDb {
+            url: db.url.clone(),
+            backend,
+            _db: db,
         }
     }
 
-    pub fn sqlite() -> TestDb {
-        let dir = tempfile::tempdir().expect("temporary folder");
-        let path: PathBuf = dir.path().join("test.db");
-        TestDb {
-            url: format!("sqlite://{}", path.display()),
-            backend: Backend::Sqlite,
-            cleanup: Cleanup::Sqlite(dir),
-        }
+    pub async fn sqlite() -> TestDb {
+        Self::new(Backend::Sqlite).await
     }
 
     pub async fn postgres() -> TestDb {
-        let admin_url = postgres_admin_url();
-        let name = format!(
-            "cn_test_{}",
-            random_token(9).to_lowercase().replace(['-', '_'], "x")
-        );
-        let mut conn = PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
-            panic!("PostgreSQL for tests is not reachable at {admin_url}: {e}")
-        });
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .expect("create test database");
-        let _ = conn.close().await;
-        let mut url = url::Url::parse(&admin_url).expect("TEST_POSTGRES_URL is a URL");
-        url.set_path(&name);
-        TestDb {
-            url: url.to_string(),
-            backend: Backend::Postgres,
-            cleanup: Cleanup::Postgres { admin_url, name },
-        }
+        Self::new(Backend::Postgres).await
     }
 
     /// The number a `SELECT COUNT(*) ...` of this database gives (for tests
@@ -83,32 +52,6 @@ impl TestDb {
         Store::connect(&self.url)
             .await
             .expect("connect and migrate the test database")
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
-            let (admin_url, name) = (admin_url.clone(), name.clone());
-            // Drop runs inside the test's runtime: use a thread of our own.
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
-                rt.block_on(async {
-                    if let Ok(mut conn) = PgConnection::connect(&admin_url).await {
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                        )))
-                        .execute(&mut conn)
-                        .await;
-                        let _ = conn.close().await;
-                    }
-                });
-            })
-            .join();
-        }
     }
 }
 
