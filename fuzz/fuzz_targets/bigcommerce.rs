@@ -8,4 +8,5 @@ fuzz_target!(|body: &[u8]| {
     let _ = bigcommerce::normalize_hook(body);
     let _ = bigcommerce::dedupe_key(body);
     let _ = bigcommerce::order(body);
+    let _ = bigcommerce::order_for_hook(body, body);
 });

@@ -123,11 +123,12 @@ pub struct Stored<'a> {
 }
 
 /// A platform whose hooks carry only ids: the order is fetched over its
-/// REST API (`GET {base}{path}`), then read with `read`.
+/// REST API (`GET {base}{path}`), then read with `read` together with the
+/// hook that asked for it.
 pub struct OrderApi {
     pub default_base: &'static str,
     pub request: fn(&IntegrationConfig, u64) -> Result<ApiRequest, String>,
-    pub read: fn(&[u8]) -> Result<Normalized, NormalizeError>,
+    pub read: fn(&[u8], &Stored<'_>) -> Result<Normalized, NormalizeError>,
 }
 
 /// One GET to a platform's API.

@@ -284,6 +284,35 @@ fn bigcommerce_hook_asks_for_the_order_and_the_order_maps_every_status() {
 }
 
 #[test]
+fn a_bigcommerce_status_hook_is_read_as_its_transition() {
+    // Shipped (2) at the hook's time; the order has since been Completed (10).
+    let shipped = br#"{"created_at": 1773417600, "scope": "store/order/statusUpdated", "hash": "h", "data": {"type": "order", "id": 250, "status": {"previous_status_id": 11, "new_status_id": 2}}}"#;
+    let e = event(bigcommerce::order_for_hook(&bc_order(10), shipped).unwrap());
+    assert_eq!(
+        order_status(Normalized::Event(e.clone())),
+        Some(OrderStatus::Ready)
+    );
+    assert_eq!(e.occurred_at.to_rfc3339(), "2026-03-13T16:00:00+00:00");
+    assert_eq!(e.customer.phone.unwrap().as_e164(), "+442071234567");
+    // A transition to a status that does not notify stays silent, whatever the order is now.
+    let incomplete = br#"{"scope": "store/order/statusUpdated", "data": {"type": "order", "id": 250, "status": {"previous_status_id": 1, "new_status_id": 0}}}"#;
+    assert_eq!(
+        bigcommerce::order_for_hook(&bc_order(10), incomplete).unwrap(),
+        Normalized::NoNotification {
+            status: "0 (Incomplete)".to_owned()
+        }
+    );
+    // Hooks without a transition take the order's status now and its time.
+    let shipment = br#"{"created_at": 1, "scope": "store/shipment/created", "data": {"type": "shipment", "id": 12, "orderId": 250}}"#;
+    let e = event(bigcommerce::order_for_hook(&bc_order(10), shipment).unwrap());
+    assert_eq!(
+        order_status(Normalized::Event(e.clone())),
+        Some(OrderStatus::Delivered)
+    );
+    assert_eq!(e.occurred_at.to_rfc3339(), "2026-03-13T16:00:00+00:00");
+}
+
+#[test]
 fn generic_events_for_orders_and_invoices() {
     let order = br#"{"type": "order.status_changed", "source": "retailcloud_online", "order": {"id": "RC-77", "number": "77", "status": "ready", "updated_at": "2026-03-14T10:00:00Z"}, "customer": {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "+14155550134"}, "extra": true}"#;
     let e = event(events::normalize(order).unwrap());

@@ -60,7 +60,7 @@ const SPEC: PlatformSpec = PlatformSpec {
     order_api: Some(OrderApi {
         default_base: "https://api.bigcommerce.com/",
         request: order_request,
-        read: order,
+        read: |order, hook| order_for_hook(order, hook.body),
     }),
 };
 
@@ -85,6 +85,8 @@ pub const SCOPES: &[&str] = &[
 struct Hook {
     scope: String,
     hash: Option<String>,
+    /// When the hook was made (Unix seconds).
+    created_at: Option<i64>,
     data: HookData,
 }
 
@@ -93,6 +95,13 @@ struct HookData {
     id: u64,
     #[serde(rename = "orderId")]
     order_id: Option<u64>,
+    /// `store/order/statusUpdated`: the transition.
+    status: Option<Transition>,
+}
+
+#[derive(Deserialize)]
+struct Transition {
+    new_status_id: u64,
 }
 
 #[derive(Deserialize)]
@@ -128,14 +137,48 @@ pub fn normalize_hook(body: &[u8]) -> Result<Normalized, NormalizeError> {
     Ok(Normalized::FetchOrder { order_id })
 }
 
-/// The fetched order (`/v2/orders/{id}`).
+/// The fetched order (`/v2/orders/{id}`) on its own: its status now.
 pub fn order(body: &[u8]) -> Result<Normalized, NormalizeError> {
+    order_as_reported(body, None)
+}
+
+/// The fetched order as `hook` reports it: a `store/order/statusUpdated`
+/// hook's transition is the event (its `new_status_id`, at the hook's
+/// `created_at`), since the order may have moved on by the time it is
+/// fetched; other hooks take the order's status now. The order supplies
+/// the customer.
+pub fn order_for_hook(order: &[u8], hook: &[u8]) -> Result<Normalized, NormalizeError> {
+    let hook: Hook = parse_json(hook)?;
+    let reported = hook.data.status.map(|t| Reported {
+        status_id: t.new_status_id,
+        at: hook
+            .created_at
+            .and_then(|s| chrono::DateTime::from_timestamp(s, 0)),
+    });
+    order_as_reported(order, reported)
+}
+
+/// A status change a hook reports.
+struct Reported {
+    status_id: u64,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+fn order_as_reported(
+    body: &[u8],
+    reported: Option<Reported>,
+) -> Result<Normalized, NormalizeError> {
     let o: Order = parse_json(body)?;
-    let Some(status) = order_status(o.status_id) else {
-        let name = status_name(o.status_id).unwrap_or("unknown");
+    let status_id = reported.as_ref().map_or(o.status_id, |r| r.status_id);
+    let Some(status) = order_status(status_id) else {
+        let name = status_name(status_id).unwrap_or("unknown");
         return Ok(Normalized::NoNotification {
-            status: format!("{} ({name})", o.status_id),
+            status: format!("{status_id} ({name})"),
         });
+    };
+    let occurred_at = match reported.and_then(|r| r.at) {
+        Some(at) => at,
+        None => timestamp("date_modified", &o.date_modified)?,
     };
     let b = &o.billing_address;
     Ok(Normalized::Event(TransactionEvent {
@@ -147,7 +190,7 @@ pub fn order(body: &[u8]) -> Result<Normalized, NormalizeError> {
                 .map_err(|e| NormalizeError::field("id", e))?,
         },
         customer: b.customer(),
-        occurred_at: timestamp("date_modified", &o.date_modified)?,
+        occurred_at,
     }))
 }
 

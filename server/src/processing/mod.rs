@@ -333,7 +333,7 @@ impl Processor {
             .order_api
             .fetch_order(&integration.config, *order_id)
             .await?;
-        (api.read)(&order).map_err(bad_shape)
+        (api.read)(&order, &stored).map_err(bad_shape)
     }
 }
 

@@ -707,6 +707,41 @@ async fn every_mapping_row_signed_through_http(db: &TestDb) {
     assert_eq!(queued, expected);
 }
 
+/// A quick Awaiting Fulfillment → Shipped → Completed, processed after the
+/// order is completed: each hook notifies its own transition (the fetched
+/// order supplies the customer), so no status is skipped.
+async fn bigcommerce_status_hooks_notify_their_transition_not_the_orders_status_now(db: &TestDb) {
+    let api = MockServer::start().await;
+    let order = json!({"id": 250, "status_id": 10, "date_modified": "Fri, 13 Mar 2026 16:00:00 +0000",
+        "billing_address": {"first_name": "Jane", "last_name": "Doe", "email": "jane@example.com", "phone": "", "country_iso2": "US"}});
+    Mock::given(method("GET"))
+        .and(path("/stores/abc123/v2/orders/250"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(order))
+        .mount(&api)
+        .await;
+    let base = url::Url::parse(&format!("{}/", api.uri())).unwrap();
+    let app = spawn_with(db, move |c| c.bigcommerce_api_base = base).await;
+    let (url, _) = merchant_with(&app, "bigcommerce", json!({"store_hash": "abc123", "api_token": "bc-token-123456", "hook_secret": "hook-secret-123"})).await;
+    let transitions = [
+        (0, 11, 1_773_417_000_i64),
+        (11, 2, 1_773_417_060),
+        (2, 10, 1_773_417_120),
+    ];
+    for (previous, new, created_at) in transitions {
+        let hook = json!({"scope": "store/order/statusUpdated", "store_id": "1", "hash": format!("t{new}"),
+            "created_at": created_at,
+            "data": {"type": "order", "id": 250, "status": {"previous_status_id": previous, "new_status_id": new}}});
+        assert_eq!(post_bigcommerce(&url, BC_HOOK_SECRET, &hook).await, 200);
+    }
+    settled(&app).await;
+    let statuses: Vec<String> = jobs(db)
+        .await
+        .into_iter()
+        .map(|(status, ..)| status)
+        .collect();
+    assert_eq!(statuses, ["delivered", "ready", "sent_for_processing"]);
+}
+
 /// The event log tells the merchant what failed in stable words; where the
 /// API was and how the connection failed go to the server log only.
 async fn event_log_errors_name_no_addresses(db: &TestDb) {
@@ -782,6 +817,7 @@ tests_on_both_backends!(
     woocommerce_ping_is_answered_and_orders_are_processed,
     generic_signed_events_are_verified_and_processed,
     bigcommerce_orders_are_fetched_with_retries,
+    bigcommerce_status_hooks_notify_their_transition_not_the_orders_status_now,
     event_log_errors_name_no_addresses,
     a_far_future_event_time_does_not_make_later_updates_stale,
 );
