@@ -65,11 +65,12 @@ impl Request<'_> {
             .ok_or_else(|| crate::signature::SignatureError::MissingHeader(name).into())
     }
 
-    /// The secret settings named, those present.
-    pub fn secrets(&self, names: &[&str]) -> Vec<&Secret> {
+    /// The values of the secret settings named, those present.
+    pub fn secrets(&self, names: &[&str]) -> Vec<&str> {
         names
             .iter()
             .filter_map(|n| self.settings.secret(n))
+            .map(Secret::expose)
             .collect()
     }
 }

@@ -61,6 +61,14 @@ impl Field {
         }
     }
 
+    fn is_required(&self) -> bool {
+        match self.kind {
+            FieldKind::Text { .. } | FieldKind::Generated { .. } => true,
+            FieldKind::Secret { required } => required,
+            FieldKind::PreviousOf(_) => false,
+        }
+    }
+
     fn previous_in<'a>(&self, all: &'a [Field]) -> Option<&'a Field> {
         all.iter()
             .find(|f| matches!(f.kind, FieldKind::PreviousOf(c) if c == self.name))
@@ -220,16 +228,6 @@ impl IntegrationConfig {
 
     fn has(&self, name: &str) -> bool {
         self.values.contains_key(name)
-    }
-}
-
-impl Field {
-    fn is_required(&self) -> bool {
-        match self.kind {
-            FieldKind::Text { .. } | FieldKind::Generated { .. } => true,
-            FieldKind::Secret { required } => required,
-            FieldKind::PreviousOf(_) => false,
-        }
     }
 }
 

@@ -365,3 +365,72 @@ fn generic_events_for_orders_and_invoices() {
         assert!(events::normalize(bad).is_err(), "{}", String::from_utf8_lossy(bad));
     }
 }
+
+/// What `receive` stores for a verified webhook: its topic and dedupe key,
+/// read from the body once.
+#[test]
+fn receive_names_the_topic_and_key_of_generic_events_and_bigcommerce_hooks() {
+    use notify_ingest::platform::{Received, Request};
+    use notify_ingest::settings::IntegrationForm;
+    use notify_ingest::signature::standard_webhooks;
+
+    let now = chrono::DateTime::from_timestamp(1_773_417_600, 0).unwrap();
+    let accepted = |received| match received {
+        Ok(Received::Accepted(a)) => a,
+        other => panic!("expected accepted, got {other:?}"),
+    };
+
+    let generic = events::PLATFORM
+        .validate(&IntegrationForm::default(), None, [7; 32])
+        .unwrap();
+    let key = standard_webhooks::decode_secret(generic.shown_once.as_deref().unwrap()).unwrap();
+    let invoice = br#"{"type": "invoice.status_changed", "invoice": {"id": "INV-9", "status": "closed", "updated_at": "2026-03-14T10:00:00Z"}, "customer": {"email": "ada@example.com"}}"#;
+    let order = br#"{"type": "order.status_changed", "source": "cto", "order": {"id": "C-1", "status": "ready", "updated_at": "2026-03-14T10:00:00Z"}, "customer": {"email": "ada@example.com"}}"#;
+    for (body, topic) in [
+        (&invoice[..], "invoice.status_changed"),
+        (&order[..], "order.status_changed"),
+    ] {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("webhook-id", "msg_1".parse().unwrap());
+        headers.insert(
+            "webhook-timestamp",
+            now.timestamp().to_string().parse().unwrap(),
+        );
+        let signature = standard_webhooks::sign("msg_1", now.timestamp(), body, &key);
+        headers.insert("webhook-signature", signature.parse().unwrap());
+        let request = Request {
+            settings: &generic.config,
+            headers: &headers,
+            body,
+            now,
+        };
+        let a = accepted((events::PLATFORM.spec().receive)(&request));
+        assert_eq!((a.topic.as_str(), a.dedupe_key.as_str()), (topic, "msg_1"));
+    }
+
+    let typed = [
+        ("store_hash", "abc123"),
+        ("api_token", "bc-token-123456"),
+        ("hook_secret", "hook-secret-123"),
+    ];
+    let bc = bigcommerce::PLATFORM
+        .validate(&IntegrationForm::new(typed), None, [0; 32])
+        .unwrap();
+    let mut headers = http::HeaderMap::new();
+    headers.insert(
+        bigcommerce::SECRET_HEADER,
+        "hook-secret-123".parse().unwrap(),
+    );
+    let hook = br#"{"scope": "store/shipment/created", "hash": "h-42", "data": {"type": "shipment", "id": 12, "orderId": 251}}"#;
+    let request = Request {
+        settings: &bc.config,
+        headers: &headers,
+        body: hook,
+        now,
+    };
+    let a = accepted((bigcommerce::PLATFORM.spec().receive)(&request));
+    assert_eq!(
+        (a.topic.as_str(), a.dedupe_key.as_str()),
+        ("store/shipment/created", "h-42")
+    );
+}

@@ -29,10 +29,6 @@ impl TestDb {
         }
     }
 
-    pub async fn sqlite() -> TestDb {
-        Self::new(Backend::Sqlite).await
-    }
-
     pub async fn postgres() -> TestDb {
         Self::new(Backend::Postgres).await
     }

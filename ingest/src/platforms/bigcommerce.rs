@@ -116,25 +116,37 @@ struct Order {
 /// The hook's `hash`, BigCommerce's own de-duplication key.
 pub fn dedupe_key(body: &[u8]) -> Result<Option<String>, NormalizeError> {
     let hook: Hook = parse_json(body)?;
-    Ok(hook.hash.filter(|h| !h.is_empty()))
+    Ok(hook.dedupe_key())
 }
 
 pub fn normalize_hook(body: &[u8]) -> Result<Normalized, NormalizeError> {
     let hook: Hook = parse_json(body)?;
-    if !SCOPES.contains(&hook.scope.as_str()) {
-        return Err(NormalizeError(format!(
-            "unsupported scope {:?}",
-            hook.scope
-        )));
+    Ok(Normalized::FetchOrder {
+        order_id: hook.order_id()?,
+    })
+}
+
+impl Hook {
+    fn dedupe_key(&self) -> Option<String> {
+        self.hash.clone().filter(|h| !h.is_empty())
     }
-    let order_id = if hook.scope.starts_with("store/shipment/") {
-        hook.data
-            .order_id
-            .ok_or_else(|| NormalizeError::field("data.orderId", "missing"))?
-    } else {
-        hook.data.id
-    };
-    Ok(Normalized::FetchOrder { order_id })
+
+    /// The order it is about, for a scope we subscribe to.
+    fn order_id(&self) -> Result<u64, NormalizeError> {
+        if !SCOPES.contains(&self.scope.as_str()) {
+            return Err(NormalizeError(format!(
+                "unsupported scope {:?}",
+                self.scope
+            )));
+        }
+        if self.scope.starts_with("store/shipment/") {
+            self.data
+                .order_id
+                .ok_or_else(|| NormalizeError::field("data.orderId", "missing"))
+        } else {
+            Ok(self.data.id)
+        }
+    }
 }
 
 /// The fetched order (`/v2/orders/{id}`) on its own: its status now.
@@ -209,8 +221,11 @@ fn receive(req: &Request<'_>) -> Result<Received, Refused> {
         let keys = [client_secret.expose().as_bytes().to_vec()];
         standard_webhooks::verify(&signed, req.body, &keys, req.now.timestamp())?;
     }
-    normalize_hook(req.body)?;
-    let key = dedupe_key(req.body)?
+    // One read of the body: its shape, its key and its scope.
+    let hook: Hook = parse_json(req.body)?;
+    hook.order_id()?;
+    let key = hook
+        .dedupe_key()
         .or_else(|| req.header("webhook-id").map(str::to_owned))
         .unwrap_or_else(|| {
             Sha256::digest(req.body)
@@ -218,9 +233,8 @@ fn receive(req: &Request<'_>) -> Result<Received, Refused> {
                 .map(|b| format!("{b:02x}"))
                 .collect()
         });
-    let scope: serde_json::Value = serde_json::from_slice(req.body).unwrap_or_default();
     Ok(Received::Accepted(Accepted {
-        topic: scope["scope"].as_str().unwrap_or("store/order").to_owned(),
+        topic: hook.scope,
         dedupe_key: key,
         delivery_id: req.header("webhook-id").map(str::to_owned),
         triggered_at: None,

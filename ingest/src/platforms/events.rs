@@ -43,7 +43,9 @@ const SPEC: PlatformSpec = PlatformSpec {
 const SIGNING_SECRET: &str = "signing_secret";
 
 /// The event types the endpoint accepts (the `type` field).
-pub const TYPES: &[&str] = &["order.status_changed", "invoice.status_changed"];
+pub const TYPES: &[&str] = &[ORDER_CHANGED, INVOICE_CHANGED];
+const ORDER_CHANGED: &str = "order.status_changed";
+const INVOICE_CHANGED: &str = "invoice.status_changed";
 
 #[derive(Deserialize)]
 #[serde(tag = "type")]
@@ -203,13 +205,19 @@ fn receive(req: &Request<'_>) -> Result<Received, Refused> {
     let keys: Vec<Vec<u8>> = req
         .secrets(&[SIGNING_SECRET, "previous_signing_secret"])
         .into_iter()
-        .filter_map(|s| standard_webhooks::decode_secret(s.expose()))
+        .filter_map(standard_webhooks::decode_secret)
         .collect();
     standard_webhooks::verify(&signed, req.body, &keys, req.now.timestamp())?;
-    normalize(req.body)?;
-    let body_type: serde_json::Value = serde_json::from_slice(req.body).unwrap_or_default();
+    // The body's `type`, read once with the rest of it.
+    let topic = match normalize(req.body)? {
+        Normalized::Event(TransactionEvent {
+            document: Document::Invoice { .. },
+            ..
+        }) => INVOICE_CHANGED,
+        _ => ORDER_CHANGED,
+    };
     Ok(Received::Accepted(Accepted {
-        topic: body_type["type"].as_str().unwrap_or("event").to_owned(),
+        topic: topic.to_owned(),
         dedupe_key: signed.id.to_owned(),
         delivery_id: Some(signed.id.to_owned()),
         triggered_at: None,

@@ -270,16 +270,11 @@ fn returned(
 }
 
 fn receive(req: &Request<'_>) -> Result<Received, Refused> {
-    let secrets: Vec<&str> = req
-        .secrets(&[CLIENT_SECRET, PREVIOUS_CLIENT_SECRET])
-        .into_iter()
-        .map(|s| s.expose())
-        .collect();
     verify_base64_body_hmac(
         req.body,
         req.header("x-shopify-hmac-sha256"),
         "X-Shopify-Hmac-Sha256",
-        &secrets,
+        &req.secrets(&[CLIENT_SECRET, PREVIOUS_CLIENT_SECRET]),
     )?;
     let topic = req.required("x-shopify-topic")?.to_owned();
     let event_id = req

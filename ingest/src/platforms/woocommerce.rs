@@ -89,11 +89,7 @@ fn receive(req: &Request<'_>) -> Result<Received, Refused> {
     if signature.is_none() && is_ping(req.body) {
         return Ok(Received::Ping);
     }
-    let secrets: Vec<&str> = req
-        .secrets(&[WEBHOOK_SECRET])
-        .into_iter()
-        .map(|s| s.expose())
-        .collect();
+    let secrets = req.secrets(&[WEBHOOK_SECRET]);
     verify_base64_body_hmac(req.body, signature, "X-WC-Webhook-Signature", &secrets)?;
     let topic = req.required("x-wc-webhook-topic")?.to_owned();
     normalize(&topic, req.body)?;
