@@ -151,12 +151,19 @@ async fn one_noisy_endpoint_gets_429s_while_another_is_served(db: &TestDb) {
     let noisy_secret = noisy["signing_secret"].as_str().unwrap();
     let quiet_secret = quiet["signing_secret"].as_str().unwrap();
     // The same burst: 60 from the noisy store, 10 from the other.
+    let started = std::time::Instant::now();
     let (noisy_answers, quiet_answers) = tokio::join!(
         burst(&noisy_url, noisy_secret, "noisy", 60),
         burst(&quiet_url, quiet_secret, "quiet", 10)
     );
+    // The bucket of 10 plus what 0.5/s refilled while the burst lasted (a
+    // loaded machine stretches it: counted, not assumed to be under 2 s).
+    let refilled = (0.5 * started.elapsed().as_secs_f64()).ceil() as usize;
     let ok = noisy_answers.iter().filter(|(s, _)| *s == 200).count();
-    assert!((10..=11).contains(&ok), "{noisy_answers:?}");
+    assert!(
+        (10..=10 + refilled.max(1)).contains(&ok),
+        "{noisy_answers:?}"
+    );
     for (status, after) in &noisy_answers {
         if *status != 200 {
             assert_eq!(*status, 429);
