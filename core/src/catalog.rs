@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// Where an order comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum OrderSource {
     Cto,
     Fanvista,
@@ -72,6 +73,7 @@ impl OrderSource {
 /// The seven order statuses a merchant can notify on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum OrderStatus {
     Initiated,
     SentForProcessing,
@@ -125,6 +127,7 @@ impl OrderStatus {
 /// The two invoice statuses a merchant can notify on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum InvoiceStatus {
     Closed,
     Cancelled,
@@ -155,6 +158,7 @@ impl InvoiceStatus {
 /// How a customer is notified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Channel {
     Email,
     Sms,
@@ -185,6 +189,7 @@ impl Channel {
 /// An event a rule can be attached to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Trigger {
     Order {
         source: OrderSource,

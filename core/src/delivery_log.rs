@@ -9,6 +9,7 @@ use crate::{AttemptOutcome, Channel, EmailAddress, JobState, PhoneNumber, Trigge
 
 /// One attempt to send a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attempt {
     pub attempt: i64,
     pub at: DateTime<Utc>,
@@ -20,11 +21,13 @@ pub struct Attempt {
 
 /// One message in the merchant's delivery log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryLogEntry {
     /// The job's id (`job_…`).
     pub id: String,
     /// On the wire as its key (`order.shopify.ready`).
     #[serde(rename = "trigger_key", with = "trigger_key")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "order.shopify.ready"))]
     pub trigger: Trigger,
     pub source: String,
     pub document_id: String,

@@ -10,6 +10,7 @@ use crate::catalog::{Channel, Trigger};
 
 /// The three switches of a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Toggles {
     pub active: bool,
     pub email: bool,
@@ -39,6 +40,7 @@ impl Toggles {
 
 /// One rule as it travels on the wire: `{"trigger": {...}, "active", "email", "sms"}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rule {
     pub trigger: Trigger,
     pub active: bool,
@@ -68,6 +70,7 @@ impl Rule {
 /// A validation problem tied to the field that has it, e.g.
 /// `rules[3].trigger`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub message: String,

@@ -230,6 +230,21 @@ impl<'de> Deserialize<'de> for Platform {
     }
 }
 
+/// On the wire: the platform's slug, one of the registered ones.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Platform {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(ALL.iter().map(|p| p.slug())))
+            .description(Some("The platform a webhook endpoint receives from."))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Platform {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

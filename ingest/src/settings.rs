@@ -276,6 +276,42 @@ impl<'de> Deserialize<'de> for IntegrationForm {
     }
 }
 
+/// On the wire: an object of strings (or nulls), named by the platforms'
+/// settings; which apply depends on the platform in the path.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for IntegrationForm {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        let mut object = ObjectBuilder::new()
+            .description(Some(
+                "The platform's settings by name. A secret left out (or null) keeps its saved value; a name that is no platform's setting is refused.",
+            ))
+            .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)));
+        let mut seen = std::collections::BTreeSet::new();
+        for platform in platform::ALL {
+            for field in platform.typed_settings() {
+                if seen.insert(field.name) {
+                    object = object.property(
+                        field.name,
+                        ObjectBuilder::new()
+                            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                            .description(Some(format!(
+                                "{}: {}. {}",
+                                platform.name(),
+                                field.label,
+                                field.hint
+                            ))),
+                    );
+                }
+            }
+        }
+        object.into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for IntegrationForm {}
+
 /// Saved settings, and the secret generated for them, shown once.
 #[derive(Debug)]
 pub struct Validated {

@@ -50,9 +50,11 @@ impl<T, C> Page<T, C> {
     }
 }
 
-/// The `before` a client sends back (a `next_before` from an earlier page).
+/// The `before` a client sends back (a `next_before` from an earlier page;
+/// empty, as a form sends it, is the first page).
 pub fn parse_before(before: Option<&str>) -> ServiceResult<Option<Cursor>> {
     before
+        .filter(|b| !b.is_empty())
         .map(|b| {
             Cursor::parse(b).ok_or_else(|| {
                 ServiceError::BadRequest(
@@ -85,6 +87,7 @@ mod tests {
     #[test]
     fn a_cursor_from_elsewhere_is_refused() {
         assert!(parse_before(None).unwrap().is_none());
+        assert!(parse_before(Some("")).unwrap().is_none(), "an empty field");
         assert!(parse_before(Some("1700000000000_job_1")).unwrap().is_some());
         assert!(matches!(
             parse_before(Some("nonsense")),

@@ -15,6 +15,7 @@ pub const KEY_PREFIX: &str = "cnk_";
 
 /// A key as listed: never the key itself.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiKeyInfo {
     pub id: ApiKeyId,
     pub name: String,

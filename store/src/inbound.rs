@@ -50,6 +50,7 @@ pub struct ClaimedEvent {
 /// How processing ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Outcome {
     JobsCreated,
     /// Decided, but no channel fires (the detail says why).
@@ -88,6 +89,7 @@ impl Outcome {
 
 /// One line of the merchant's event log.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventLogEntry {
     pub id: InboundEventId,
     pub platform: Platform,

@@ -9,42 +9,76 @@ use axum::{Extension, Json};
 use chrono::Utc;
 use notify_service::accounts::{self, LoginError, SignUpError, SignUpForm};
 use notify_store::accounts::{Merchant, User};
+use notify_store::ids::{MerchantId, UserId};
 use notify_store::sessions::SessionToken;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::ApiJson;
-use crate::http::error::ApiError;
+use super::openapi::{BodyErrors, CrossSite, Invalid, Limited};
+use crate::http::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use app::session_cookie::{clear_session_cookie, session_cookie, session_token};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"store_name": "Harbor Goods", "email": "owner@harbor.example", "password": "a long passphrase", "time_zone": "America/New_York"}))]
 pub struct SignUpBody {
     store_name: String,
     email: String,
+    /// At least 12 characters.
     password: String,
+    /// An IANA time zone, e.g. `Europe/Paris`.
     time_zone: String,
+    /// The name emails are sent as (default: the store name).
     sender_name: Option<String>,
+    /// Where customers' replies go (default: the account's email).
     sender_email: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct LoginBody {
     email: String,
     password: String,
 }
 
-fn account_json(merchant: &Merchant, user: &User) -> serde_json::Value {
-    json!({
-        "merchant": {
-            "id": merchant.id,
-            "store_name": merchant.store_name.as_str(),
-            "time_zone": merchant.time_zone.name(),
-            "sender_name": merchant.sender_name.as_str(),
-            "sender_email": merchant.sender_email.as_str(),
-        },
-        "user": { "id": user.id, "email": user.email.as_str() },
-    })
+/// The signed-in merchant and user.
+#[derive(Serialize, ToSchema)]
+pub struct AccountView {
+    merchant: MerchantView,
+    user: UserView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MerchantView {
+    id: MerchantId,
+    store_name: String,
+    time_zone: String,
+    sender_name: String,
+    sender_email: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserView {
+    id: UserId,
+    email: String,
+}
+
+impl AccountView {
+    fn of(merchant: &Merchant, user: &User) -> Self {
+        AccountView {
+            merchant: MerchantView {
+                id: merchant.id.clone(),
+                store_name: merchant.store_name.as_str().to_owned(),
+                time_zone: merchant.time_zone.name().to_owned(),
+                sender_name: merchant.sender_name.as_str().to_owned(),
+                sender_email: merchant.sender_email.as_str().to_owned(),
+            },
+            user: UserView {
+                id: user.id.clone(),
+                email: user.email.as_str().to_owned(),
+            },
+        }
+    }
 }
 
 fn ip(client: Option<Extension<ClientIp>>) -> Option<std::net::IpAddr> {
@@ -55,7 +89,7 @@ fn with_session(
     state: &AppState,
     status: StatusCode,
     token: &SessionToken,
-    body: serde_json::Value,
+    body: AccountView,
 ) -> Response {
     let cookie = session_cookie(
         token,
@@ -65,6 +99,16 @@ fn with_session(
     (status, [(SET_COOKIE, cookie)], Json(body)).into_response()
 }
 
+/// Creates a merchant account and its first user, and signs in.
+#[utoipa::path(
+    post, path = "/merchants", tag = "accounts",
+    request_body = SignUpBody,
+    responses(
+        (status = 201, description = "Signed up and signed in; the session cookie is set.", body = AccountView),
+        BodyErrors, Invalid, Limited,
+    ),
+    security(()),
+)]
 pub async fn sign_up(
     State(state): State<AppState>,
     client: Option<Extension<ClientIp>>,
@@ -93,7 +137,7 @@ pub async fn sign_up(
                 &state,
                 StatusCode::CREATED,
                 &token,
-                account_json(&merchant, &user),
+                AccountView::of(&merchant, &user),
             ))
         }
         Err(SignUpError::Invalid(fields)) => Err(ApiError::Validation(fields)),
@@ -104,6 +148,17 @@ pub async fn sign_up(
     }
 }
 
+/// Signs in: a new session (any earlier one of this browser ends).
+#[utoipa::path(
+    post, path = "/session", tag = "accounts",
+    request_body = LoginBody,
+    responses(
+        (status = 200, description = "Signed in; the session cookie is set.", body = AccountView),
+        (status = 401, description = "Wrong email or password (`invalid_credentials`).", body = ErrorBody),
+        BodyErrors, Limited,
+    ),
+    security(()),
+)]
 pub async fn log_in(
     State(state): State<AppState>,
     client: Option<Extension<ClientIp>>,
@@ -131,7 +186,7 @@ pub async fn log_in(
                 &state,
                 StatusCode::OK,
                 &token,
-                account_json(&merchant, &user),
+                AccountView::of(&merchant, &user),
             ))
         }
         Err(LoginError::InvalidCredentials) => Err(ApiError::InvalidCredentials),
@@ -142,6 +197,12 @@ pub async fn log_in(
     }
 }
 
+/// Signs out: the session ends and its cookie is cleared.
+#[utoipa::path(
+    delete, path = "/session", tag = "accounts",
+    responses((status = 204, description = "Signed out (also when not signed in)."), CrossSite),
+    security(()),
+)]
 pub async fn log_out(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -1,40 +1,92 @@
 //! The JSON API under `/api/v1`, for merchants who automate. Session cookie
-//! or `Authorization: Bearer <api key>`.
+//! or `Authorization: Bearer <api key>`. Its OpenAPI document
+//! (`GET /api/v1/openapi.json`) is generated from the same list of handlers
+//! the router is built from.
 
 mod accounts;
 mod api_keys;
 mod audit;
 mod deliveries;
 mod events;
+mod extract;
 mod integrations;
-mod json;
+pub mod openapi;
 mod quiet_hours;
 mod settings;
 mod test_send;
 
-use axum::Router;
-use axum::routing::{delete, get, post, put};
+use std::sync::Arc;
 
+use axum::Router;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+use axum::routing::{any, get};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::http::error::ApiError;
 use crate::state::AppState;
 
-pub use json::ApiJson;
+pub use audit::AuditEntryView;
+pub use extract::{ApiJson, ApiPath, ApiQuery};
 
+/// Where the API lives.
+pub const PREFIX: &str = "/api/v1";
+
+/// Every operation, documented and routed from one list.
+fn operations() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(accounts::sign_up))
+        .routes(routes!(accounts::log_in, accounts::log_out))
+        .routes(routes!(settings::get_settings, settings::put_settings))
+        .routes(routes!(api_keys::list, api_keys::create))
+        .routes(routes!(api_keys::revoke))
+        .routes(routes!(audit::list))
+        .routes(routes!(events::list))
+        .routes(routes!(deliveries::list))
+        .routes(routes!(deliveries::attempts))
+        .routes(routes!(quiet_hours::get, quiet_hours::put))
+        .routes(routes!(test_send::send))
+        .routes(routes!(integrations::list))
+        .routes(routes!(integrations::put))
+}
+
+/// The API's OpenAPI document, paths under [`PREFIX`].
+pub fn document() -> utoipa::openapi::OpenApi {
+    OpenApiRouter::<AppState>::with_openapi(openapi::ApiDoc::openapi())
+        .nest(PREFIX, operations())
+        .into_openapi()
+}
+
+/// The API's routes, its document at `/api/v1/openapi.json`, and JSON
+/// errors for anything else under `/api/` (404) or a method a path does not
+/// have (405).
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/merchants", post(accounts::sign_up))
-        .route("/session", post(accounts::log_in).delete(accounts::log_out))
+    let (routes, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .nest(PREFIX, operations())
+        .split_for_parts();
+    let document: Arc<str> = document
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises")
+        .into();
+    routes
         .route(
-            "/settings",
-            get(settings::get_settings).put(settings::put_settings),
+            &format!("{PREFIX}/openapi.json"),
+            get(move || {
+                let document = document.clone();
+                async move { ([(CONTENT_TYPE, "application/json")], document.to_string()) }
+            }),
         )
-        .route("/api-keys", get(api_keys::list).post(api_keys::create))
-        .route("/api-keys/{id}", delete(api_keys::revoke))
-        .route("/audit", get(audit::list))
-        .route("/events", get(events::list))
-        .route("/deliveries", get(deliveries::list))
-        .route("/quiet-hours", get(quiet_hours::get).put(quiet_hours::put))
-        .route("/test-send", post(test_send::send))
-        .route("/deliveries/{id}", get(deliveries::attempts))
-        .route("/integrations", get(integrations::list))
-        .route("/integrations/{platform}", put(integrations::put))
+        .route("/api", any(not_found))
+        .route("/api/{*rest}", any(not_found))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn not_found() -> impl IntoResponse {
+    ApiError::NotFound
+}
+
+async fn method_not_allowed() -> impl IntoResponse {
+    ApiError::MethodNotAllowed
 }

@@ -7,19 +7,41 @@ use notify_core::{Rule, SettingsVersion};
 use notify_service::settings;
 use notify_store::settings::SaveOutcome;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use utoipa::ToSchema;
 
-use super::ApiJson;
+use super::openapi::{BodyErrors, Invalid, NeedsSignIn};
+use super::{ApiJson, AuditEntryView};
 use crate::http::auth::Auth;
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
-#[derive(Serialize, Deserialize)]
+/// Every rule, and the version they are; a save names the version it was
+/// based on.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "version": 3,
+    "rules": [
+        {"trigger": {"kind": "order", "source": "shopify", "status": "ready"}, "active": true, "email": true, "sms": true},
+        {"trigger": {"kind": "invoice", "status": "closed"}, "active": true, "email": true, "sms": false}
+    ]
+}))]
 pub struct SettingsBody {
     pub version: SettingsVersion,
     pub rules: Vec<Rule>,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct Saved {
+    /// The version now: send it with the next save.
+    version: SettingsVersion,
+}
+
+/// The rules and their version.
+#[utoipa::path(
+    get, path = "/settings", tag = "settings",
+    responses((status = 200, body = SettingsBody), NeedsSignIn),
+    security(("session" = []), ("api_key" = [])),
+)]
 pub async fn get_settings(
     State(state): State<AppState>,
     Auth(who): Auth,
@@ -31,14 +53,26 @@ pub async fn get_settings(
     }))
 }
 
+/// Saves every rule at once; refused when someone else saved since
+/// `version`.
+#[utoipa::path(
+    put, path = "/settings", tag = "settings",
+    request_body = SettingsBody,
+    responses(
+        (status = 200, description = "Saved (or nothing changed).", body = Saved),
+        (status = 409, description = "Someone else saved since `version` (`conflict`): `current_version` and `changes_since` say what changed; reload and apply your changes again.", body = ErrorBody),
+        NeedsSignIn, BodyErrors, Invalid,
+    ),
+    security(("session" = []), ("api_key" = [])),
+)]
 pub async fn put_settings(
     State(state): State<AppState>,
     Auth(who): Auth,
     ApiJson(body): ApiJson<SettingsBody>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Saved>, ApiError> {
     match settings::save(&state.store, &who, body.version, body.rules, Utc::now()).await? {
         SaveOutcome::Saved { version, .. } | SaveOutcome::Unchanged { version } => {
-            Ok(Json(json!({ "version": version })))
+            Ok(Json(Saved { version }))
         }
         SaveOutcome::Conflict {
             current_version,
@@ -48,10 +82,8 @@ pub async fn put_settings(
                 "these settings were changed by someone else since version {} (now version {current_version}); reload and apply your changes again",
                 body.version
             ),
-            details: json!({
-                "current_version": current_version,
-                "changes_since": changes_since.iter().map(super::audit::entry_json).collect::<Vec<_>>(),
-            }),
+            current_version,
+            changes_since: changes_since.iter().map(AuditEntryView::from).collect(),
         }),
     }
 }

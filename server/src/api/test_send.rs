@@ -9,29 +9,60 @@ use chrono::Utc;
 use notify_core::sample::{SampleContacts, sample_event};
 use notify_core::{Channel, EmailAddress, FieldError, PhoneNumber, Trigger};
 use notify_service::test_send;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::ApiJson;
+use super::openapi::{BodyErrors, Invalid, Limited, NeedsSignIn};
 use crate::delivery::{Message, SendOutcome, send_message};
 use crate::http::auth::Auth;
 use crate::http::error::ApiError;
 use crate::state::AppState;
 
-#[derive(Deserialize)]
-pub struct Body {
+#[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"trigger": {"kind": "order", "source": "shopify", "status": "ready"}, "channel": "email", "to": "you@example.com"}))]
+pub struct TestSendBody {
     trigger: Trigger,
     /// `email` or `sms`.
+    #[schema(value_type = Channel)]
     channel: String,
     /// An email address, or a phone number in international form.
     to: String,
 }
 
+/// What the provider answered.
+#[derive(Serialize, ToSchema)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum TestSendOutcome {
+    /// Accepted by the provider.
+    Sent {
+        /// The provider's id for the message, when it gives one.
+        provider_id: Option<String>,
+    },
+    /// Refused or not reached.
+    Failed {
+        error: String,
+        /// Whether the same send could succeed later.
+        retryable: bool,
+    },
+}
+
+/// Sends a trigger's sample message now, through the real channel, to an
+/// address or number you type.
+#[utoipa::path(
+    post, path = "/test-send", tag = "account settings",
+    request_body = TestSendBody,
+    responses(
+        (status = 200, description = "Sent, or what the provider refused.", body = TestSendOutcome),
+        NeedsSignIn, BodyErrors, Invalid, Limited,
+    ),
+    security(("session" = []), ("api_key" = [])),
+)]
 pub async fn send(
     State(state): State<AppState>,
     Auth(who): Auth,
-    ApiJson(body): ApiJson<Body>,
-) -> Result<Json<Value>, ApiError> {
+    ApiJson(body): ApiJson<TestSendBody>,
+) -> Result<Json<TestSendOutcome>, ApiError> {
     let field = |f: &str, m: &str| {
         ApiError::Validation(vec![FieldError {
             field: f.to_owned(),
@@ -78,14 +109,16 @@ pub async fn send(
     let outcome = send_message(&state.email, &state.sms, &message, &merchant).await;
     tracing::info!(merchant = %who.merchant_id, channel = %channel.slug(), ?outcome, "test send");
     Ok(Json(match outcome {
-        SendOutcome::Sent { provider_id } => {
-            json!({ "outcome": "sent", "provider_id": provider_id })
-        }
-        SendOutcome::Transient { error, .. } => {
-            json!({ "outcome": "failed", "error": error, "retryable": true })
-        }
+        SendOutcome::Sent { provider_id } => TestSendOutcome::Sent { provider_id },
+        SendOutcome::Transient { error, .. } => TestSendOutcome::Failed {
+            error,
+            retryable: true,
+        },
         SendOutcome::Permanent { error } | SendOutcome::OptedOut { error } => {
-            json!({ "outcome": "failed", "error": error, "retryable": false })
+            TestSendOutcome::Failed {
+                error,
+                retryable: false,
+            }
         }
     }))
 }

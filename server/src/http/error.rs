@@ -4,8 +4,11 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use notify_core::FieldError;
-use serde_json::{Value, json};
+use notify_core::{FieldError, SettingsVersion};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::api::AuditEntryView;
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -15,15 +18,58 @@ pub enum ApiError {
     InvalidCredentials,
     Forbidden(String),
     NotFound,
+    MethodNotAllowed,
+    /// Someone else saved first: the version now and what changed since.
     Conflict {
         message: String,
-        details: Value,
+        current_version: SettingsVersion,
+        changes_since: Vec<AuditEntryView>,
     },
     Validation(Vec<FieldError>),
     TooManyRequests(String),
     /// A body over the limit for its kind of route (in bytes).
     PayloadTooLarge(usize),
     Internal(String),
+}
+
+/// Every error the JSON API answers: `{"error": {"code", "message", ...}}`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"error": {"code": "not_found", "message": "not found"}}))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    /// For a person: what went wrong and what to do.
+    pub message: String,
+    /// `validation`: every invalid field at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<FieldError>>,
+    /// `conflict`: the settings version now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<SettingsVersion>,
+    /// `conflict`: the saves since the version the request was based on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes_since: Option<Vec<AuditEntryView>>,
+}
+
+/// The kind of error, for programs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    Unauthorized,
+    InvalidCredentials,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    Validation,
+    TooManyRequests,
+    TooLarge,
+    Internal,
 }
 
 impl ApiError {
@@ -53,56 +99,75 @@ impl From<notify_service::ServiceError> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, body) = match self {
-            ApiError::BadRequest(message) => (
-                StatusCode::BAD_REQUEST,
-                json!({"code": "bad_request", "message": message}),
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The body this error answers with.
+    pub fn body(self) -> ErrorBody {
+        let plain = |code, message: &str| ErrorDetail {
+            code,
+            message: message.to_owned(),
+            fields: None,
+            current_version: None,
+            changes_since: None,
+        };
+        let error = match self {
+            ApiError::BadRequest(message) => plain(ErrorCode::BadRequest, &message),
+            ApiError::Unauthorized => plain(
+                ErrorCode::Unauthorized,
+                "sign in, or send Authorization: Bearer <api key>",
             ),
-            ApiError::Unauthorized => (
-                StatusCode::UNAUTHORIZED,
-                json!({"code": "unauthorized", "message": "sign in, or send Authorization: Bearer <api key>"}),
-            ),
-            ApiError::InvalidCredentials => (
-                StatusCode::UNAUTHORIZED,
-                json!({"code": "invalid_credentials", "message": "wrong email or password"}),
-            ),
-            ApiError::Forbidden(message) => (
-                StatusCode::FORBIDDEN,
-                json!({"code": "forbidden", "message": message}),
-            ),
-            ApiError::NotFound => (
-                StatusCode::NOT_FOUND,
-                json!({"code": "not_found", "message": "not found"}),
-            ),
-            ApiError::Conflict { message, details } => {
-                let mut body = json!({"code": "conflict", "message": message});
-                if let (Some(obj), Value::Object(extra)) = (body.as_object_mut(), details) {
-                    obj.extend(extra);
-                }
-                (StatusCode::CONFLICT, body)
+            ApiError::InvalidCredentials => {
+                plain(ErrorCode::InvalidCredentials, "wrong email or password")
             }
-            ApiError::Validation(fields) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                json!({"code": "validation", "message": "some fields are invalid", "fields": fields}),
+            ApiError::Forbidden(message) => plain(ErrorCode::Forbidden, &message),
+            ApiError::NotFound => plain(ErrorCode::NotFound, "not found"),
+            ApiError::MethodNotAllowed => plain(
+                ErrorCode::MethodNotAllowed,
+                "this method is not allowed here; the Allow header lists those that are",
             ),
-            ApiError::TooManyRequests(message) => (
-                StatusCode::TOO_MANY_REQUESTS,
-                json!({"code": "too_many_requests", "message": message}),
-            ),
-            ApiError::PayloadTooLarge(limit) => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                json!({"code": "too_large", "message": format!("the body is over {limit} bytes")}),
+            ApiError::Conflict {
+                message,
+                current_version,
+                changes_since,
+            } => ErrorDetail {
+                current_version: Some(current_version),
+                changes_since: Some(changes_since),
+                ..plain(ErrorCode::Conflict, &message)
+            },
+            ApiError::Validation(fields) => ErrorDetail {
+                fields: Some(fields),
+                ..plain(ErrorCode::Validation, "some fields are invalid")
+            },
+            ApiError::TooManyRequests(message) => plain(ErrorCode::TooManyRequests, &message),
+            ApiError::PayloadTooLarge(limit) => plain(
+                ErrorCode::TooLarge,
+                &format!("the body is over {limit} bytes"),
             ),
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    json!({"code": "internal", "message": "something went wrong on our side"}),
-                )
+                plain(ErrorCode::Internal, "something went wrong on our side")
             }
         };
-        (status, Json(json!({ "error": body }))).into_response()
+        ErrorBody { error }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status(), Json(self.body())).into_response()
     }
 }

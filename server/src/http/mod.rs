@@ -62,7 +62,7 @@ pub fn router(state: AppState) -> Router {
     };
     let leptos_options = state.config.leptos.clone();
     operations_routes(&state)
-        .nest("/api/v1", crate::api::router())
+        .merge(crate::api::router())
         .merge(crate::webhooks::router())
         .leptos_routes_with_context(
             &state,

@@ -9,6 +9,7 @@ mod csrf;
 mod delivery;
 mod isolation;
 mod leaks;
+mod openapi;
 mod operations;
 mod pages;
 mod retention;
