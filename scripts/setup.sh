@@ -38,6 +38,13 @@ fi
 
 if [ -n "$FOR_TESTS" ]; then
   apt_install chromium chromium-driver
+  # schemathesis (the API contract test), in a virtualenv of the checkout's own.
+  SCHEMATHESIS=4.32.5
+  if [ "$(.tools/venv/bin/st --version 2>/dev/null)" != "st, version $SCHEMATHESIS" ]; then
+    step "pip install schemathesis==$SCHEMATHESIS (into .tools/venv)"
+    python3 -m venv .tools/venv
+    .tools/venv/bin/pip install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS"
+  fi
   if [ ! -x end2end/node_modules/.bin/playwright ]; then
     step "npm ci (end2end)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)

@@ -25,6 +25,9 @@ step "drills, short: kill -9 under load, provider outage, bad input, rate limits
 cargo build -p server -p notify-bench --bin server --bin drill
 SERVER_BIN=target/debug/server target/debug/drill all --short
 
+step "API contract: schemathesis against /api/v1/openapi.json (every operation, positive, negative, stateful)"
+SERVER_BIN=target/debug/server "$ROOT/scripts/api-contract.sh"
+
 step "fuzz: each webhook normaliser and signature parser for a few seconds"
 "$ROOT/scripts/fuzz.sh" "${FUZZ_SECONDS:-5}"
 
