@@ -145,19 +145,31 @@ async fn open_store(config: &Config) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-/// Email through SMTP or into the sink folder.
+/// Email through SMTP or into the sink folder, DKIM-signed when configured.
 fn email_transport(config: &Config) -> anyhow::Result<EmailTransport> {
     let from: lettre::Address = config
         .smtp_from
         .parse()
         .map_err(|e| anyhow::anyhow!("SMTP_FROM: {e}"))?;
-    Ok(match &config.smtp_url {
+    let transport = match &config.smtp_url {
         Some(url) => {
             EmailTransport::smtp(url, from, config.delivery_concurrency, config.smtp_timeout)
                 .map_err(anyhow::Error::msg)?
         }
         None => EmailTransport::sink(config.outbox_sink_dir.clone(), from),
-    })
+    };
+    if let Some(signer) = &config.dkim {
+        tracing::info!(
+            domain = signer.domain(),
+            selector = signer.selector(),
+            txt_name = %signer.dns_name(),
+            txt_record = signer.dns_record(),
+            "emails are DKIM-signed; receivers verify them against this TXT record"
+        );
+    }
+    transport
+        .signed_with(config.dkim.clone())
+        .map_err(anyhow::Error::msg)
 }
 
 /// Texts through the SMS API or into the sink folder.

@@ -2,6 +2,7 @@
 //! once at start-up with one clear message per mistake. The variables are
 //! declared in [`settings`]; this module turns them into a [`Config`].
 
+mod dkim;
 mod read;
 mod secrets;
 mod settings;
@@ -13,6 +14,7 @@ use std::net::SocketAddr;
 use leptos::config::LeptosOptions;
 use url::Url;
 
+pub use crate::delivery::dkim::DkimSigner;
 pub use crate::webhooks::RateLimit;
 pub use settings::{Cli, Settings};
 
@@ -33,6 +35,9 @@ pub struct Config {
     /// `None`: emails go to the sink folder.
     pub smtp_url: Option<String>,
     pub smtp_from: String,
+    /// Signs every email; `None`: emails go unsigned. Its domain aligns
+    /// with `smtp_from`'s (checked at start-up).
+    pub dkim: Option<DkimSigner>,
     /// `None`: SMS go to the sink folder.
     pub sms: Option<SmsConfig>,
     pub outbox_sink_dir: std::path::PathBuf,
@@ -195,6 +200,22 @@ impl Settings {
         m.require(smtp_url.is_none() || smtp_from_given, || {
             "SMTP_FROM is required with SMTP_URL (the address emails are sent from)".to_owned()
         });
+        let smtp_from_valid = !matches!(self.smtp_from, Checked::Invalid(..));
+        let smtp_from = m.value(self.smtp_from);
+        let dkim = dkim::signer(
+            &mut m,
+            [self.dkim_domain, self.dkim_selector],
+            self.dkim_private_key,
+        );
+        if let Some(signer) = &dkim
+            && smtp_from_valid
+            && let Ok(from) = smtp_from.parse::<lettre::Address>()
+        {
+            m.require(
+                crate::delivery::dkim::aligned(&from, signer.domain()),
+                || crate::delivery::dkim::misaligned(&from, signer.domain()),
+            );
+        }
         let smtp_timeout = m.value(self.smtp_timeout_seconds);
         let sms_timeout = m.value(self.sms_timeout_seconds);
         let delivery_lease = m.value(self.delivery_lease_seconds);
@@ -236,7 +257,8 @@ impl Settings {
             bigcommerce_api_base: m.value(self.bigcommerce_api_base),
             processing_retry: m.value(self.processing_retry_seconds),
             smtp_url,
-            smtp_from: m.value(self.smtp_from),
+            smtp_from,
+            dkim,
             sms,
             outbox_sink_dir: m.value(self.outbox_sink_dir),
             delivery_retry: m.value(self.delivery_retry_seconds),

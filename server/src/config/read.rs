@@ -254,6 +254,37 @@ pub fn secret(raw: &str) -> Result<notify_core::secret::Secret, String> {
     Ok(notify_core::secret::Secret::new(raw))
 }
 
+/// `labels` separated by dots, each 1 to 63 letters, digits or hyphens,
+/// not beginning or ending with a hyphen; lower-cased.
+fn dns_labels(raw: &str) -> Option<Vec<String>> {
+    let name = raw.trim().trim_end_matches('.').to_ascii_lowercase();
+    let label_ok = |l: &str| {
+        (1..=63).contains(&l.len())
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    let labels: Vec<String> = name.split('.').map(str::to_owned).collect();
+    (name.len() <= 253 && labels.iter().all(|l| label_ok(l))).then_some(labels)
+}
+
+/// A domain name of two labels or more, like `example.com`.
+pub fn domain_name(raw: &str) -> Result<String, String> {
+    dns_labels(raw)
+        .filter(|labels| labels.len() >= 2)
+        .map(|labels| labels.join("."))
+        .ok_or_else(|| format!("must be a domain name such as example.com, not {raw:?}"))
+}
+
+/// A DKIM selector: one or more DNS labels, like `notify2026`.
+pub fn dkim_selector(raw: &str) -> Result<String, String> {
+    dns_labels(raw)
+        .map(|labels| labels.join("."))
+        .ok_or_else(|| {
+            format!("must be letters, digits and hyphens (dots between labels), like notify2026, not {raw:?}")
+        })
+}
+
 pub fn log_filter(raw: &str) -> Result<String, String> {
     tracing_subscriber::EnvFilter::try_new(raw)
         .map(|_| raw.to_owned())

@@ -12,6 +12,7 @@ use url::Url;
 use super::Roles;
 use super::read::{Checked, http_url, lenient, strict};
 use super::read::{above_zero, concurrency, database_url, days, email_address, log_filter};
+use super::read::{dkim_selector, domain_name};
 use super::read::{networks, origin, path, per_second, seconds, seconds_list, secret};
 use super::read::{socket_addr, text};
 
@@ -65,6 +66,15 @@ pub struct Settings {
     /// emails one replica hands to the SMTP relay per second at most, like 14 or 0.5 (unset: unlimited)
     #[arg(long, env, value_parser = lenient(per_second))]
     pub(super) smtp_max_per_second: Option<Checked<f64>>,
+    /// the domain every email is DKIM-signed for (d=); SMTP_FROM's domain must be it or a subdomain of it (unset: not signed)
+    #[arg(long, env, value_parser = lenient(domain_name))]
+    pub(super) dkim_domain: Option<Checked<String>>,
+    /// the DKIM selector (s=): the public key is published at <selector>._domainkey.<DKIM_DOMAIN> (unset: not signed)
+    #[arg(long, env, value_parser = lenient(dkim_selector))]
+    pub(super) dkim_selector: Option<Checked<String>>,
+    /// the DKIM private key, RSA (2048 bits or more) or Ed25519, in PEM or the path of a PEM file (unset: not signed)
+    #[arg(long, env, value_parser = lenient(secret))]
+    pub(super) dkim_private_key: Option<Checked<Secret>>,
     /// Twilio-compatible API base URL
     #[arg(long, env, default_value = "https://api.twilio.com/", value_parser = lenient(http_url))]
     pub(super) sms_api_base: Checked<Url>,

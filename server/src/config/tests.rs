@@ -115,6 +115,11 @@ SMTP_FROM=nobody | must be an email address, not "nobody"
 SMTP_TIMEOUT_SECONDS=0 | must be a whole number of seconds above 0
 SMTP_MAX_PER_SECOND=fast | must be a number above 0
 SMTP_MAX_PER_SECOND=NaN | must be a number above 0
+DKIM_DOMAIN=localhost | must be a domain name such as example.com, not "localhost"
+DKIM_DOMAIN=-maple.example | must be a domain name such as example.com
+DKIM_SELECTOR=notify 2026 | must be letters, digits and hyphens
+DKIM_PRIVATE_KEY=-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY----- | must be an RSA (2048 bits or more) or Ed25519 private key in PEM
+DKIM_PRIVATE_KEY=/nonexistent/dkim.pem | is neither a key in PEM (-----BEGIN ...) nor the path of a file that can be read
 SMS_API_BASE=twilio | must be an http(s) URL
 SMS_TIMEOUT_SECONDS=-1 | must be a whole number of seconds above 0
 SMS_MAX_PER_SECOND=0 | must be a number above 0
@@ -156,10 +161,35 @@ const ANY_TEXT: &[&str] = &[
     "OUTBOX_SINK_DIR",
 ];
 
+/// A test key: `tests/testdata/dkim/<file>`.
+fn dkim_key(file: &str) -> String {
+    format!("{}/tests/testdata/dkim/{file}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The variables set only together with `name` (all or none), given valid
+/// values, so that a value refused is the only mistake.
+fn companions(name: &str) -> Vec<String> {
+    let dkim = [
+        ("DKIM_DOMAIN", "maple.example".to_owned()),
+        ("DKIM_SELECTOR", "notify2026".to_owned()),
+        ("DKIM_PRIVATE_KEY", dkim_key("ed25519.pem")),
+    ];
+    if !dkim.iter().any(|(n, _)| *n == name) {
+        return Vec::new();
+    }
+    dkim.iter()
+        .filter(|(n, _)| *n != name)
+        .map(|(n, value)| format!("{}={value}", flag(n)))
+        .collect()
+}
+
 #[test]
 fn every_variable_refuses_what_it_cannot_parse_with_one_message_naming_it() {
     for (name, value, says) in refused() {
-        let found = mistakes(&[&format!("{}={value}", flag(name))]);
+        let mut flags = companions(name);
+        flags.push(format!("{}={value}", flag(name)));
+        let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+        let found = mistakes(&flags);
         assert_eq!(found.len(), 1, "{name}={value:?}: {found:?}");
         assert!(found[0].starts_with(&format!("{name} ")), "{found:?}");
         assert!(found[0].contains(says), "{name}={value:?}: {found:?}");
@@ -268,6 +298,126 @@ fn rules_between_variables() {
         public.public_url.as_str(),
         "http://127.0.0.1:3000/",
         "embedders' leptos wins"
+    );
+}
+
+/// `DKIM_DOMAIN=maple.example`, `DKIM_SELECTOR=notify2026`, the key
+/// `tests/testdata/dkim/<key_file>` and `SMTP_FROM=<from>`.
+fn dkim_flags(key_file: &str, from: &str) -> Vec<String> {
+    vec![
+        "--dkim-domain=maple.example".to_owned(),
+        "--dkim-selector=notify2026".to_owned(),
+        format!("--dkim-private-key={}", dkim_key(key_file)),
+        format!("--smtp-from={from}"),
+    ]
+}
+
+fn with(flags: &[String]) -> Result<Config, Vec<String>> {
+    config(&flags.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+#[test]
+fn dkim_needs_all_three_variables_and_a_from_address_in_its_domain() {
+    assert!(config(&[]).unwrap().dkim.is_none(), "unsigned by default");
+    assert_eq!(
+        mistakes(&["--dkim-domain=maple.example"]),
+        [
+            "set all of DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY, or none (emails are signed only with all three): DKIM_SELECTOR and DKIM_PRIVATE_KEY unset"
+        ]
+    );
+    let key = format!("--dkim-private-key={}", dkim_key("rsa2048.pem"));
+    assert_eq!(
+        mistakes(&["--dkim-selector=s1", &key]),
+        [
+            "set all of DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY, or none (emails are signed only with all three): DKIM_DOMAIN unset"
+        ]
+    );
+    let blank = config(&["--dkim-domain=", "--dkim-selector= ", "--dkim-private-key="]);
+    assert!(blank.unwrap().dkim.is_none(), "blank is unset");
+
+    // The From domain must align: the default SMTP_FROM does not either.
+    assert_eq!(
+        with(&dkim_flags("ed25519.pem", "notify@other.example")).unwrap_err(),
+        [
+            "SMTP_FROM's domain (other.example) must be DKIM_DOMAIN (maple.example) or a subdomain of it: receivers apply DMARC only to a signature whose domain aligns with the From address"
+        ]
+    );
+    let unset_from = mistakes(&[
+        "--dkim-domain=maple.example",
+        "--dkim-selector=notify2026",
+        &key,
+    ]);
+    assert_eq!(unset_from.len(), 1);
+    assert!(
+        unset_from[0]
+            .starts_with("SMTP_FROM's domain (localhost) must be DKIM_DOMAIN (maple.example)"),
+        "{unset_from:?}"
+    );
+    let lookalike = with(&dkim_flags("ed25519.pem", "notify@evilmaple.example"));
+    assert!(
+        lookalike.is_err(),
+        "a domain ending in the same letters is not below it"
+    );
+
+    // Aligned: the domain itself or a subdomain.
+    for from in ["notify@maple.example", "notify@mail.maple.example"] {
+        let signed = with(&dkim_flags("ed25519.pem", from)).expect("aligned");
+        let dkim = signed.dkim.expect("signing");
+        assert_eq!(
+            (dkim.domain(), dkim.selector()),
+            ("maple.example", "notify2026")
+        );
+        assert_eq!(dkim.dns_name(), "notify2026._domainkey.maple.example");
+    }
+}
+
+#[test]
+fn dkim_keys_load_from_a_file_or_the_value_and_give_the_record_openssl_gives() {
+    let record = |file: &str| {
+        std::fs::read_to_string(dkim_key(file))
+            .unwrap()
+            .trim()
+            .to_owned()
+    };
+    let from = "notify@maple.example";
+    // PKCS#8 (openssl genpkey) and PKCS#1 (BEGIN RSA PRIVATE KEY) RSA, and
+    // Ed25519: the record each publishes is the one README's openssl
+    // commands make (tests/testdata/dkim/*.dns.txt).
+    for (key, published) in [
+        ("rsa2048.pem", "rsa2048.dns.txt"),
+        ("rsa2048-pkcs1.pem", "rsa2048.dns.txt"),
+        ("ed25519.pem", "ed25519.dns.txt"),
+    ] {
+        let dkim = with(&dkim_flags(key, from)).expect(key).dkim.unwrap();
+        assert_eq!(dkim.dns_record(), record(published), "{key}");
+    }
+    // The PEM itself as the value, with line breaks or `\n` on one line.
+    let pem = std::fs::read_to_string(dkim_key("ed25519.pem")).unwrap();
+    for value in [pem.clone(), pem.trim().replace('\n', "\\n")] {
+        let mut flags = dkim_flags("ed25519.pem", from);
+        flags[2] = format!("--dkim-private-key={value}");
+        let dkim = with(&flags).expect("a PEM value").dkim.unwrap();
+        assert_eq!(dkim.dns_record(), record("ed25519.dns.txt"));
+        // The key is a secret: never in the configuration's Debug.
+        let shown = format!("{:?}", with(&flags).unwrap());
+        assert!(shown.contains("DkimSigner(d=maple.example, s=notify2026, key redacted)"));
+        let secret_line = pem.lines().nth(1).unwrap();
+        assert!(!shown.contains(secret_line), "{shown}");
+    }
+    // RSA below 2048 bits is refused, saying how many it has.
+    let small = with(&dkim_flags("rsa1024.pem", from)).unwrap_err();
+    assert_eq!(small.len(), 1);
+    assert!(
+        small[0].starts_with("DKIM_PRIVATE_KEY must be an RSA (2048 bits or more)")
+            && small[0].contains("this RSA key has 1024 bits"),
+        "{small:?}"
+    );
+    // A file that is not a key.
+    let not_a_key = with(&dkim_flags("rsa2048.dns.txt", from)).unwrap_err();
+    assert_eq!(not_a_key.len(), 1);
+    assert!(
+        not_a_key[0].starts_with("DKIM_PRIVATE_KEY must be an RSA"),
+        "{not_a_key:?}"
     );
 }
 

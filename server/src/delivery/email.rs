@@ -10,16 +10,19 @@ use lettre::{Address, AsyncTransport, Message, Tokio1Executor};
 use notify_core::EmailMessage;
 
 use super::SendOutcome;
+use super::dkim::{self, DkimSigner};
 
-pub enum EmailTransport {
-    Smtp {
-        mailer: AsyncSmtpTransport<Tokio1Executor>,
-        from: Address,
-    },
-    Sink {
-        dir: PathBuf,
-        from: Address,
-    },
+/// Where emails go, the address they come from, and the DKIM signature
+/// every one of them carries when signing is configured.
+pub struct EmailTransport {
+    route: Route,
+    from: Address,
+    dkim: Option<DkimSigner>,
+}
+
+enum Route {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Sink(PathBuf),
 }
 
 pub struct OutgoingEmail<'a> {
@@ -49,30 +52,47 @@ impl EmailTransport {
             .timeout(Some(timeout))
             .pool_config(PoolConfig::new().max_size(u32::try_from(connections).unwrap_or(u32::MAX)))
             .build();
-        Ok(EmailTransport::Smtp { mailer, from })
+        Ok(EmailTransport {
+            route: Route::Smtp(mailer),
+            from,
+            dkim: None,
+        })
     }
 
     pub fn sink(dir: PathBuf, from: Address) -> Self {
-        EmailTransport::Sink { dir, from }
-    }
-
-    pub fn describe(&self) -> &'static str {
-        match self {
-            EmailTransport::Smtp { .. } => "SMTP",
-            EmailTransport::Sink { .. } => "local sink folder",
+        EmailTransport {
+            route: Route::Sink(dir),
+            from,
+            dkim: None,
         }
     }
 
-    fn from(&self) -> &Address {
-        match self {
-            EmailTransport::Smtp { from, .. } | EmailTransport::Sink { from, .. } => from,
+    /// Every message built from now on is signed with `signer`; refused
+    /// when its domain does not align with the From address (see
+    /// [`dkim::aligned`]).
+    pub fn signed_with(mut self, signer: Option<DkimSigner>) -> Result<Self, String> {
+        if let Some(signer) = &signer
+            && !dkim::aligned(&self.from, signer.domain())
+        {
+            return Err(dkim::misaligned(&self.from, signer.domain()));
+        }
+        self.dkim = signer;
+        Ok(self)
+    }
+
+    pub fn describe(&self) -> &'static str {
+        match self.route {
+            Route::Smtp(..) => "SMTP",
+            Route::Sink(..) => "local sink folder",
         }
     }
 
     /// multipart/alternative (plain text + HTML), From the merchant's name
-    /// at our address, Reply-To the merchant, Message-ID from the job.
+    /// at our address, Reply-To the merchant, Message-ID from the job; with
+    /// a DKIM signature when signing is configured. Every email, to SMTP or
+    /// the sink, is built here.
     pub fn build(&self, email: &OutgoingEmail<'_>) -> Result<Message, String> {
-        let from = self.from();
+        let from = &self.from;
         let to: Address = email
             .to
             .parse()
@@ -81,7 +101,7 @@ impl EmailTransport {
             .reply_to
             .parse()
             .map_err(|e| format!("invalid reply-to: {e}"))?;
-        Message::builder()
+        let mut message = Message::builder()
             .message_id(Some(format!("<{}@{}>", email.job_id, from.domain())))
             .date_now()
             .from(Mailbox::new(Some(email.from_name.to_owned()), from.clone()))
@@ -93,7 +113,11 @@ impl EmailTransport {
                 email.message.text.clone(),
                 email.message.html.clone(),
             ))
-            .map_err(|e| format!("building the message: {e}"))
+            .map_err(|e| format!("building the message: {e}"))?;
+        if let Some(signer) = &self.dkim {
+            signer.sign(&mut message);
+        }
+        Ok(message)
     }
 
     pub async fn send(&self, email: &OutgoingEmail<'_>) -> SendOutcome {
@@ -101,8 +125,8 @@ impl EmailTransport {
             Ok(m) => m,
             Err(error) => return SendOutcome::Permanent { error },
         };
-        match self {
-            EmailTransport::Smtp { mailer, .. } => match mailer.send(message).await {
+        match &self.route {
+            Route::Smtp(mailer) => match mailer.send(message).await {
                 Ok(response) => SendOutcome::Sent {
                     provider_id: Some(response.message().collect::<Vec<_>>().join(" "))
                         .filter(|s| !s.is_empty()),
@@ -115,7 +139,7 @@ impl EmailTransport {
                     retry_after: None,
                 },
             },
-            EmailTransport::Sink { dir, .. } => {
+            Route::Sink(dir) => {
                 super::write_to_sink(
                     dir,
                     "email",

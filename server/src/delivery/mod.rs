@@ -11,6 +11,7 @@
 //! take turns, and a customer's messages on a channel go one at a time, in
 //! the order they were queued.
 
+pub mod dkim;
 pub mod email;
 pub mod lane;
 mod lease;

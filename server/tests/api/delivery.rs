@@ -61,7 +61,7 @@ pub(crate) async fn until<F: Fn(&[Value]) -> bool>(app: &TestApp, done: F) -> Ve
     );
 }
 
-async fn signed_order(app: &TestApp, id: &str, phone: &str) -> Vec<u8> {
+pub(crate) async fn signed_order(app: &TestApp, id: &str, phone: &str) -> Vec<u8> {
     let body = order_body(id, phone);
     post_to_new_events_endpoint(app, &format!("msg_{id}"), &body).await;
     body

@@ -7,6 +7,7 @@ mod accounts;
 mod body_limits;
 mod csrf;
 mod delivery;
+mod dkim;
 mod isolation;
 mod leaks;
 mod openapi;
