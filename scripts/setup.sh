@@ -38,6 +38,8 @@ fi
 
 if [ -n "$FOR_TESTS" ]; then
   apt_install chromium chromium-driver
+  # promtool (Debian's prometheus package) checks and unit-tests ops/alerts.yml.
+  have promtool || apt_install prometheus
   if [ ! -x end2end/node_modules/.bin/playwright ]; then
     step "npm ci (end2end)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
