@@ -35,7 +35,7 @@ pub async fn create(
         .store
         .create_api_key(&who.merchant_id, name, &who.actor, Utc::now())
         .await?;
-    tracing::info!(merchant = %who.merchant_id, key_id = %info.id, "API key created");
+    tracing::info!(merchant_id = %who.merchant_id, key_id = %info.id, "API key created");
     let body = json!({ "id": info.id, "name": info.name, "hint": info.hint, "created_at": info.created_at, "key": key.expose() });
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
