@@ -4,11 +4,13 @@
 mod harness;
 
 mod accounts;
+mod alerts;
 mod body_limits;
 mod csrf;
 mod delivery;
 mod isolation;
 mod leaks;
+mod logs;
 mod operations;
 mod pages;
 mod retention;
