@@ -45,6 +45,8 @@ if [ -n "$FOR_TESTS" ]; then
     python3 -m venv .tools/venv
     .tools/venv/bin/pip install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS"
   fi
+  # promtool (Debian's prometheus package) checks and unit-tests ops/alerts.yml.
+  have promtool || apt_install prometheus
   if [ ! -x end2end/node_modules/.bin/playwright ]; then
     step "npm ci (end2end)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)

@@ -14,6 +14,10 @@ cargo fmt --all -- --check
 step "cargo clippy (native, all targets) -D warnings"
 cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
 
+step "alerting rules: promtool check and unit tests (ops/alerts.yml)"
+promtool check rules ops/alerts.yml
+promtool test rules ops/alerts_test.yml
+
 step "native tests: unit, property, integration"
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --exclude frontend --no-fail-fast

@@ -29,8 +29,9 @@ fn main() -> anyhow::Result<()> {
 
 async fn run() -> anyhow::Result<()> {
     let cli = server::config::Cli::read();
+    let log_format = cli.settings.log_format();
     if let Some(filter) = cli.settings.log_filter() {
-        server::telemetry::init(filter);
+        server::telemetry::init(filter, log_format);
     }
     let config = match server::config::Config::from_settings(cli.settings) {
         Ok(config) => config,
@@ -56,9 +57,13 @@ async fn run() -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", config.listen_addr))?;
     let app = server::startup::Application::build(config, listener).await?;
     tracing::info!(url = %format!("http://{}", app.local_addr()), "Customer Notifications is running");
-    println!(
-        "Customer Notifications is running: open http://{}/settings/customer-notifications",
-        app.local_addr()
-    );
+    if log_format == server::telemetry::LogFormat::Text {
+        // For people; a log collector has the line above (every line on
+        // standard output is JSON then).
+        println!(
+            "Customer Notifications is running: open http://{}/settings/customer-notifications",
+            app.local_addr()
+        );
+    }
     app.run_until_stopped().await
 }

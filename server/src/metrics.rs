@@ -16,6 +16,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
+use notify_core::{Channel, EventState, JobState};
 use notify_ingest::platform::{self, Platform};
 
 use crate::state::AppState;
@@ -52,6 +53,12 @@ pub struct AttemptLabels {
     pub channel: String,
     pub result: String,
 }
+
+/// The `result` label of `delivery_attempts`.
+pub const ATTEMPT_RESULTS: [&str; 4] = ["sent", "retry", "failed", "dead"];
+
+/// The `kind` label of `provider_errors`.
+pub const PROVIDER_ERROR_KINDS: [&str; 3] = ["transient", "permanent", "opted_out"];
 
 /// Send latency buckets: 1 ms to about 33 s.
 #[derive(Clone)]
@@ -154,6 +161,23 @@ impl Metrics {
                 })
                 .collect::<Vec<_>>()
         };
+        // Every channel's series from the start, at 0: an alert on a
+        // counter's increase (ops/alerts.yml) sees the first dead message
+        // or provider error, which a series born at 1 would hide.
+        for channel in Channel::ALL.map(Channel::slug) {
+            let channel = channel.to_owned();
+            let _ = send_seconds.get_or_create(&ChannelLabels {
+                channel: channel.clone(),
+            });
+            for kind in PROVIDER_ERROR_KINDS.map(str::to_owned) {
+                let channel = channel.clone();
+                let _ = provider_errors.get_or_create(&ProviderErrorLabels { channel, kind });
+            }
+            for result in ATTEMPT_RESULTS.map(str::to_owned) {
+                let channel = channel.clone();
+                let _ = delivery_attempts.get_or_create(&AttemptLabels { channel, result });
+            }
+        }
         let rate_limited = per_platform("rate_limited");
         let malformed_endpoint = per_platform("unknown_endpoint");
         Metrics(Arc::new(Inner {
@@ -234,9 +258,11 @@ impl Metrics {
         let inbound = store.inbound_state_counts().await?;
         let jobs = store.all_job_state_counts().await?;
         let inner = &self.0;
-        inner.inbound_events.clear();
+        // Every state, 0 when none is in it (an alert's series never
+        // starts in the middle).
         let mut depth = 0;
-        for (state, n) in inbound {
+        for &state in EventState::ALL {
+            let n = count_of(&inbound, state);
             if state.is_open() {
                 depth += n;
             }
@@ -248,14 +274,13 @@ impl Metrics {
                 .set(n);
         }
         inner.inbound_queue_depth.set(depth);
-        inner.outbox_jobs.clear();
-        for (state, n) in jobs {
+        for &state in JobState::ALL {
             inner
                 .outbox_jobs
                 .get_or_create(&StateLabels {
                     state: state.as_str().to_owned(),
                 })
-                .set(n);
+                .set(count_of(&jobs, state));
         }
         Ok(())
     }
@@ -265,6 +290,14 @@ impl Metrics {
         encode(&mut out, &self.0.registry).expect("writing to a String cannot fail");
         out
     }
+}
+
+fn count_of<S: PartialEq>(counts: &[(S, i64)], state: S) -> i64 {
+    counts
+        .iter()
+        .filter(|(s, _)| *s == state)
+        .map(|(_, n)| n)
+        .sum()
 }
 
 /// `GET /metrics`.

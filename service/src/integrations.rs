@@ -35,7 +35,7 @@ pub async fn save(
         .validate(form, previous.as_ref().map(|i| &i.config), random)
         .map_err(ServiceError::Invalid)?;
     let integration = store.put_integration(merchant_id, &config, now).await?;
-    tracing::info!(merchant = %merchant_id, platform = platform.slug(), endpoint = %integration.endpoint_id, "integration saved");
+    tracing::info!(merchant_id = %merchant_id, platform = platform.slug(), endpoint_id = %integration.endpoint_id, "integration saved");
     Ok(SavedIntegration {
         integration,
         shown_once,

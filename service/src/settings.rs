@@ -28,7 +28,7 @@ pub async fn save(
         .save_settings(&who.merchant_id, &who.actor, base, &settings, now)
         .await?;
     if let SaveOutcome::Saved { version, changes } = &outcome {
-        tracing::info!(merchant = %who.merchant_id, version = version.get(), changes = changes.len(), "settings saved");
+        tracing::info!(merchant_id = %who.merchant_id, version = version.get(), changes = changes.len(), "settings saved");
     }
     Ok(outcome)
 }

@@ -23,7 +23,7 @@ use notify_core::{
 
 use crate::db::{Store, with_pool};
 use crate::error::{StoreError, StoreResult};
-use crate::ids::{JobId, MerchantId};
+use crate::ids::{InboundEventId, JobId, MerchantId};
 use crate::time::to_millis;
 use crate::tokens::random_token;
 
@@ -45,6 +45,8 @@ impl LeaseHolder {
 pub struct ClaimedJob {
     pub id: JobId,
     pub merchant_id: MerchantId,
+    /// The stored webhook the message came from.
+    pub event_id: InboundEventId,
     pub recipient: Recipient,
     pub event: TransactionEvent,
     /// Including this one.
@@ -170,9 +172,9 @@ const CLAIM: &str = concat!("UPDATE outbox_jobs SET lease_until = $1, lease_toke
          ) AS ranked
          ORDER BY turn, due, seq LIMIT $3)
        AND state IN (", open_states!(), ") AND (lease_until IS NULL OR lease_until <= $2) SKIP_LOCKED)
-     RETURNING id, merchant_id, recipient, event, attempts, queue_seq");
+     RETURNING id, merchant_id, inbound_event_id, recipient, event, attempts, queue_seq");
 
-type ClaimRow = (String, String, String, String, i64, i64);
+type ClaimRow = (String, String, String, String, String, i64, i64);
 
 /// The most attempts one pair of statements records (8 values each, well
 /// under both backends' limit on bound values).
@@ -220,21 +222,27 @@ impl Store {
                 .fetch_all(pool)
                 .await?
         });
-        rows.sort_by_key(|r| r.5);
+        rows.sort_by_key(|r| r.6);
         rows.into_iter()
-            .map(|(id, merchant_id, recipient, event, attempts, _)| {
-                Ok(ClaimedJob {
-                    recipient: parse_recipient(channel, &recipient).ok_or_else(|| {
-                        StoreError::Corrupt(format!("job {id}: recipient {recipient:?}"))
-                    })?,
-                    event: serde_json::from_str(&event)
-                        .map_err(|e| StoreError::Corrupt(format!("job {id}: {e}")))?,
-                    id: JobId::from_string(id),
-                    merchant_id: MerchantId::from_string(merchant_id),
-                    attempts,
-                    holder: holder.clone(),
-                })
-            })
+            .map(
+                |(id, merchant_id, event_id, recipient, event, attempts, _)| {
+                    Ok(ClaimedJob {
+                        // The error is logged: it does not quote the recipient.
+                        recipient: parse_recipient(channel, &recipient).ok_or_else(|| {
+                            StoreError::Corrupt(format!(
+                                "job {id}: a recipient that does not parse"
+                            ))
+                        })?,
+                        event: serde_json::from_str(&event)
+                            .map_err(|e| StoreError::Corrupt(format!("job {id}: {e}")))?,
+                        id: JobId::from_string(id),
+                        merchant_id: MerchantId::from_string(merchant_id),
+                        event_id: InboundEventId::from_string(event_id),
+                        attempts,
+                        holder: holder.clone(),
+                    })
+                },
+            )
             .collect()
     }
 

@@ -132,7 +132,7 @@ pub async fn sign_up(
     .await
     {
         Ok((merchant, user, token)) => {
-            tracing::info!(merchant = %merchant.id, "merchant signed up");
+            tracing::info!(merchant_id = %merchant.id, "merchant signed up");
             Ok(with_session(
                 &state,
                 StatusCode::CREATED,

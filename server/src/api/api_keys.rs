@@ -65,7 +65,7 @@ pub async fn create(
         .store
         .create_api_key(&who.merchant_id, name, &who.actor, Utc::now())
         .await?;
-    tracing::info!(merchant = %who.merchant_id, key_id = %info.id, "API key created");
+    tracing::info!(merchant_id = %who.merchant_id, key_id = %info.id, "API key created");
     let created = CreatedKey {
         id: info.id,
         name: info.name,

@@ -107,7 +107,14 @@ pub async fn send(
         event: &event,
     };
     let outcome = send_message(&state.email, &state.sms, &message, &merchant).await;
-    tracing::info!(merchant = %who.merchant_id, channel = %channel.slug(), ?outcome, "test send");
+    // The provider's error may quote the address or number.
+    let error = match &outcome {
+        SendOutcome::Sent { .. } => None,
+        SendOutcome::Transient { error, .. }
+        | SendOutcome::Permanent { error }
+        | SendOutcome::OptedOut { error } => Some(crate::telemetry::scrub(error, &[&to])),
+    };
+    tracing::info!(merchant_id = %who.merchant_id, job_id = %id, channel = channel.slug(), sent = error.is_none(), error, "test send");
     Ok(Json(match outcome {
         SendOutcome::Sent { provider_id } => TestSendOutcome::Sent { provider_id },
         SendOutcome::Transient { error, .. } => TestSendOutcome::Failed {

@@ -172,6 +172,14 @@ impl Settings {
         }
     }
 
+    /// `LOG_FORMAT`'s format; text when it is wrong (a mistake to report).
+    pub fn log_format(&self) -> crate::telemetry::LogFormat {
+        match &self.log_format {
+            Checked::Given(format) | Checked::Default(format) => *format,
+            Checked::Unset | Checked::Invalid(..) => crate::telemetry::LogFormat::Text,
+        }
+    }
+
     /// Every variable read and every rule between them checked, with one
     /// message per mistake; `leptos` (embedders and tests) in place of the
     /// `LEPTOS_*` variables. Writes nothing: the key file is left to
@@ -249,6 +257,7 @@ impl Settings {
             previous: m.optional(self.secrets_key_previous),
         };
         m.value(self.rust_log); // for telemetry: see `log_filter`
+        m.value(self.log_format); // and `log_format`
         let config = Config {
             listen_addr: leptos.site_addr,
             leptos,

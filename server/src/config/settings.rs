@@ -15,6 +15,7 @@ use super::read::{above_zero, concurrency, database_url, days, email_address, lo
 use super::read::{dkim_selector, domain_name};
 use super::read::{networks, origin, path, per_second, seconds, seconds_list, secret};
 use super::read::{socket_addr, text};
+use crate::telemetry::LogFormat;
 
 /// The server's command line: the settings and what to do.
 #[derive(Parser)]
@@ -141,4 +142,7 @@ pub struct Settings {
     /// log filter
     #[arg(long, env, default_value = "info", value_parser = strict(log_filter))]
     pub(super) rust_log: Checked<String>,
+    /// how log lines are written: text (for people) or json (one object per line, for a log collector)
+    #[arg(long, env, default_value = "text", value_parser = lenient(LogFormat::parse))]
+    pub(super) log_format: Checked<LogFormat>,
 }

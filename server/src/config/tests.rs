@@ -140,6 +140,8 @@ METRICS_ADDR=loopback | must be an address and port
 SIGN_UPS_PER_IP=0 | must be a whole number above 0
 SERVER_ROLES=web,mailer | must list some of web, processor, worker
 RUST_LOG=server=loud | must be a log filter
+LOG_FORMAT=xml | must be text or json, not "xml"
+LOG_FORMAT=JSON | must be text or json
 "#;
 
 /// [`REFUSED`]: (name, value, what the message says).

@@ -17,6 +17,7 @@ use notify_store::daily_limit::{HELD, day_bounds};
 use notify_store::delivery_queue::{AttemptResult, ClaimedJob, FinishedAttempt, LeaseHolder};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio::task::JoinSet;
+use tracing::Instrument;
 
 use super::lease::{ClaimTimes, LeaseClock, keep_renewed};
 use super::pacing::Pacer;
@@ -152,11 +153,17 @@ impl Claimer for Claims {
             Ok(jobs) if !jobs.is_empty() => jobs,
             Ok(_) => return Claimed::Nothing,
             Err(e) => {
-                tracing::error!(channel = %lane.channel.slug(), error = %e, "claiming outbox jobs failed");
+                tracing::error!(channel = lane.channel.slug(), error = %e, "claiming outbox jobs failed");
                 return Claimed::Nothing;
             }
         };
-        tracing::debug!(channel = %lane.channel.slug(), claimed = jobs.len(), room = permits.len(), took_ms = asked.elapsed().as_millis() as u64, "claimed");
+        tracing::debug!(
+            channel = lane.channel.slug(),
+            claimed = jobs.len(),
+            room = permits.len(),
+            took_ms = asked.elapsed().as_millis() as u64,
+            "claimed"
+        );
         let claim = ClaimTimes {
             asked,
             returned: Instant::now(),
@@ -167,9 +174,15 @@ impl Claimer for Claims {
             let permit = permits.pop().expect("one permit per claimed job");
             let merchant = merchants.get(&job.merchant_id).cloned();
             let (lane, shutdown) = (lane.clone(), shutdown.clone());
-            self.sends.spawn(async move {
-                lane.deliver(job, merchant, claim, permit, shutdown).await;
-            });
+            // Whatever the send logs (the provider's client, the sink) says
+            // which message it is about.
+            let span = tracing::info_span!("deliver", merchant_id = %job.merchant_id, event_id = %job.event_id, job_id = %job.id, channel = lane.channel.slug());
+            self.sends.spawn(
+                async move {
+                    lane.deliver(job, merchant, claim, permit, shutdown).await;
+                }
+                .instrument(span),
+            );
         }
         Claimed::Work
     }
@@ -190,7 +203,7 @@ impl Lane {
                     merchants.insert(job.merchant_id.clone(), m);
                 }
                 Err(e) => {
-                    tracing::error!(merchant = %job.merchant_id, error = %e, "loading the merchant failed");
+                    tracing::error!(merchant_id = %job.merchant_id, channel = self.channel.slug(), error = %e, "loading the merchant failed");
                 }
             }
         }
@@ -262,7 +275,7 @@ impl Lane {
         );
         let now = Utc::now();
         let result = self.result_of(&job, outcome, now).await;
-        tracing::info!(merchant = %job.merchant_id, job = %job.id, channel = %self.channel.slug(), attempt = job.attempts, ?result, "delivery attempt");
+        log_attempt(&job, self.channel, &result);
         self.worker
             .metrics
             .attempt_recorded(self.channel.slug(), metric_label(&result));
@@ -299,14 +312,14 @@ impl Lane {
                 },
                 tomorrow.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z")
             );
-            tracing::warn!(merchant = %job.merchant_id, job = %job.id, channel = %self.channel.slug(), "held by the daily message limit");
+            tracing::warn!(merchant_id = %job.merchant_id, event_id = %job.event_id, job_id = %job.id, channel = self.channel.slug(), "held by the daily message limit");
             return Some((tomorrow, reason));
         }
         if self.channel != Channel::Sms {
             return None;
         }
         let until = merchant.quiet_hours.holds_until(Utc::now(), tz)?;
-        tracing::info!(job = %job.id, %until, "SMS held for quiet hours");
+        tracing::info!(merchant_id = %job.merchant_id, event_id = %job.event_id, job_id = %job.id, channel = self.channel.slug(), %until, "SMS held for quiet hours");
         let reason = format!(
             "waiting for quiet hours to end ({})",
             until.with_timezone(&tz).format("%H:%M %Z")
@@ -333,7 +346,11 @@ impl Lane {
             ..
         } = &outcome
         {
-            tracing::warn!(channel = %self.channel.slug(), wait_s = wait.as_secs_f64(), "provider asked to slow down: channel paused");
+            tracing::warn!(
+                channel = self.channel.slug(),
+                wait_s = wait.as_secs_f64(),
+                "provider asked to slow down: channel paused"
+            );
             self.pacer.pause_for(*wait);
         }
         outcome
@@ -347,14 +364,14 @@ impl Lane {
             .postpone_job(job, until, reason, Utc::now())
             .await
         {
-            tracing::error!(job = %job.id, error = %e, "postponing a job failed");
+            tracing::error!(merchant_id = %job.merchant_id, job_id = %job.id, error = %e, "postponing a job failed");
         }
         self.clock.let_go(1);
     }
 
     async fn put_back(&self, job: &ClaimedJob) {
         if let Err(e) = self.worker.store.release_job(job).await {
-            tracing::error!(job = %job.id, error = %e, "releasing a job failed");
+            tracing::error!(merchant_id = %job.merchant_id, job_id = %job.id, error = %e, "releasing a job failed");
         }
         self.clock.let_go(1);
     }
@@ -409,7 +426,7 @@ impl Lane {
                     .set_sms_opt_out(&job.merchant_id, job.recipient_text(), "provider", now)
                     .await
                 {
-                    tracing::error!(job = %job.id, error = %e, "recording an opt-out failed");
+                    tracing::error!(merchant_id = %job.merchant_id, job_id = %job.id, error = %e, "recording an opt-out failed");
                 }
                 AttemptResult::Failed { error }
             }
@@ -429,6 +446,32 @@ impl Lane {
             }
         }
     }
+}
+
+/// One line per attempt: which message, how it ended, and the provider's
+/// error without the recipient (providers quote it) or anything else shaped
+/// like an address or a number.
+fn log_attempt(job: &ClaimedJob, channel: Channel, result: &AttemptResult) {
+    let scrub = |text: &str| crate::telemetry::scrub(text, &[job.recipient_text()]);
+    let (provider_id, error, retry_at) = match result {
+        AttemptResult::Sent { provider_id } => (provider_id.as_deref().map(scrub), None, None),
+        AttemptResult::Retry { error, retry_at } => (None, Some(scrub(error)), Some(retry_at)),
+        AttemptResult::Failed { error } | AttemptResult::Dead { error } => {
+            (None, Some(scrub(error)), None)
+        }
+    };
+    tracing::info!(
+        merchant_id = %job.merchant_id,
+        event_id = %job.event_id,
+        job_id = %job.id,
+        channel = channel.slug(),
+        attempt = job.attempts,
+        result = metric_label(result),
+        provider_id,
+        error,
+        retry_at = retry_at.map(|t| t.to_rfc3339()),
+        "delivery attempt"
+    );
 }
 
 /// The `result` label of the `delivery_attempts` metric.

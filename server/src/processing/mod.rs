@@ -120,7 +120,7 @@ impl Processor {
         let mut settings: HashMap<MerchantId, Settings> = HashMap::new();
         let mut ready = Vec::new();
         for event in events {
-            let span = tracing::info_span!("process", merchant = %event.merchant_id, event = %event.id, platform = event.platform.slug());
+            let span = tracing::info_span!("process", merchant_id = %event.merchant_id, event_id = %event.id, platform = event.platform.slug());
             let prepared = self.prepare(&event, &mut settings).instrument(span).await;
             match prepared {
                 Ok(Prepared::Apply {
@@ -129,12 +129,12 @@ impl Processor {
                     silent,
                 }) => ready.push((event, transaction, deliveries, silent)),
                 Ok(Prepared::Unmappable(detail)) => {
-                    tracing::info!(event = %event.id, %detail, "webhook does not notify");
+                    tracing::info!(merchant_id = %event.merchant_id, event_id = %event.id, %detail, "webhook does not notify");
                     let recorded = self
                         .store
                         .finish_inbound_event(&event.id, Outcome::Unmappable, &detail, Utc::now())
                         .await;
-                    log_unrecorded(recorded);
+                    log_unrecorded(&event, recorded);
                 }
                 Err(e) => self.record_failure(&event, e).await,
             }
@@ -161,7 +161,7 @@ impl Processor {
                     self.delivery_wake.notify_one();
                 }
                 for ((event, _, _, _), applied) in ready.iter().zip(applied) {
-                    tracing::info!(merchant = %event.merchant_id, event = %event.id, ?applied, "webhook processed");
+                    tracing::info!(merchant_id = %event.merchant_id, event_id = %event.id, ?applied, "webhook processed");
                 }
             }
             Err(e) => {
@@ -179,8 +179,12 @@ impl Processor {
             .retryable
             .then(|| self.retry.next_attempt(event.attempts, now))
             .flatten();
-        tracing::warn!(event = %event.id, error = %e.message, detail = e.detail.as_deref().unwrap_or(""), attempts = event.attempts, retry = retry_at.is_some(), "webhook processing failed");
+        // Both may quote the payload or an order API's answer.
+        let error = crate::telemetry::scrub(&e.message, &[]);
+        let detail = crate::telemetry::scrub(e.detail.as_deref().unwrap_or(""), &[]);
+        tracing::warn!(merchant_id = %event.merchant_id, event_id = %event.id, %error, %detail, attempts = event.attempts, retry = retry_at.is_some(), "webhook processing failed");
         log_unrecorded(
+            event,
             self.store
                 .fail_inbound_event(&event.id, &e.message, retry_at, now)
                 .await,
@@ -337,10 +341,10 @@ impl Processor {
     }
 }
 
-fn log_unrecorded(result: Result<(), notify_store::StoreError>) {
+fn log_unrecorded(event: &ClaimedEvent, result: Result<(), notify_store::StoreError>) {
     if let Err(e) = result {
         // The lease runs out and the event is processed again.
-        tracing::error!(error = %e, "recording a webhook's outcome failed");
+        tracing::error!(merchant_id = %event.merchant_id, event_id = %event.id, error = %e, "recording a webhook's outcome failed");
     }
 }
 

@@ -131,7 +131,7 @@ async fn admit(
         .integration_by_endpoint(platform, endpoint_id)
         .await
         .map_err(|e| {
-            tracing::error!(error = %e, "integration lookup failed");
+            tracing::error!(endpoint_id, platform = platform.slug(), error = %e, "integration lookup failed");
             Rejection::Unavailable
         })?
         .ok_or(Rejection::UnknownEndpoint)?;
@@ -145,7 +145,9 @@ async fn admit(
         Ok(Received::Accepted(accepted)) => accepted,
         Ok(Received::Ping) => return Ok(StatusCode::OK),
         Err(refused) => {
-            tracing::warn!(platform = platform.slug(), endpoint = %endpoint_id, ?refused, "webhook refused");
+            // A malformed body's error may quote the payload.
+            let refused_log = crate::telemetry::scrub(&format!("{refused:?}"), &[]);
+            tracing::warn!(merchant_id = %integration.merchant_id, endpoint_id, platform = platform.slug(), refused = %refused_log, "webhook refused");
             return Err(refused.into());
         }
     };
@@ -159,12 +161,16 @@ async fn admit(
             .map_err(|_| Rejection::Malformed("body is not UTF-8".to_owned()))?,
         triggered_at: accepted.triggered_at,
     };
-    store(state, event).await
+    store(state, endpoint_id, event).await
 }
 
 /// Stores a verified webhook (once, however often it is sent) before the
 /// answer, and wakes the processor.
-async fn store(state: &AppState, event: NewInboundEvent) -> Result<StatusCode, Rejection> {
+async fn store(
+    state: &AppState,
+    endpoint_id: &str,
+    event: NewInboundEvent,
+) -> Result<StatusCode, Rejection> {
     let (merchant, platform, topic, key) = (
         event.merchant_id.clone(),
         event.platform.slug(),
@@ -173,16 +179,16 @@ async fn store(state: &AppState, event: NewInboundEvent) -> Result<StatusCode, R
     );
     match state.ingest.insert(event).await {
         Ok(Inserted::Stored(id)) => {
-            tracing::info!(merchant = %merchant, event = %id, platform, %topic, "webhook stored");
+            tracing::info!(merchant_id = %merchant, endpoint_id, event_id = %id, platform, %topic, "webhook stored");
             state.processor_wake.notify_one();
             Ok(StatusCode::OK)
         }
         Ok(Inserted::Duplicate) => {
-            tracing::info!(merchant = %merchant, platform, %key, "duplicate webhook ignored");
+            tracing::info!(merchant_id = %merchant, endpoint_id, platform, dedupe_key = %key, "duplicate webhook ignored");
             Ok(StatusCode::OK)
         }
         Err(e) => {
-            tracing::error!(error = %e, "storing a webhook failed");
+            tracing::error!(merchant_id = %merchant, endpoint_id, platform, error = %e, "storing a webhook failed");
             Err(Rejection::Unavailable)
         }
     }

@@ -108,7 +108,7 @@ pub async fn inbound(State(state): State<AppState>, params: SignedForm) -> Respo
             } else {
                 state.store.clear_sms_opt_out(&merchant, from).await?;
             }
-            tracing::info!(merchant = %merchant, opt_out, "SMS consent changed by reply");
+            tracing::info!(merchant_id = %merchant, opt_out, "SMS consent changed by reply");
         }
         Ok::<_, notify_store::StoreError>(())
     }
@@ -137,7 +137,7 @@ pub async fn status(State(state): State<AppState>, params: SignedForm) -> Respon
         .await
     {
         Ok(known) => {
-            tracing::info!(sid, status, known, "SMS status callback");
+            tracing::info!(provider_id = sid, status, known, "SMS status callback");
             StatusCode::NO_CONTENT.into_response()
         }
         Err(e) => {

@@ -79,6 +79,21 @@ pub async fn try_spawn_with(
     })
 }
 
+impl TestApp {
+    /// A server running elsewhere (the real binary, started by the test)
+    /// at `base` (`http://host:port`), with a browser-like client.
+    pub fn at(base: &str) -> TestApp {
+        TestApp {
+            base: base.to_owned(),
+            origin: base.to_owned(),
+            client: browser(),
+            metrics_base: None,
+            _server: Arc::new(StopOnDrop(tokio::spawn(async {}))),
+            sink: Arc::new(tempfile::tempdir().expect("a folder")),
+        }
+    }
+}
+
 /// The password of every account the tests sign up.
 pub const PASSWORD: &str = "correct horse battery";
 

@@ -4,12 +4,14 @@
 mod harness;
 
 mod accounts;
+mod alerts;
 mod body_limits;
 mod csrf;
 mod delivery;
 mod dkim;
 mod isolation;
 mod leaks;
+mod logs;
 mod openapi;
 mod operations;
 mod pages;
