@@ -316,7 +316,33 @@ fn leptos_options(
         .leptos_options;
     options.site_addr = site_addr;
     options.site_root = site_root.to_string_lossy().into();
-    Ok(options)
+    let exe_dir = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(ToOwned::to_owned));
+    match missing_hash_file(&options, exe_dir.as_deref()) {
+        Some(mistake) => Err(mistake),
+        None => Ok(options),
+    }
+}
+
+/// With `LEPTOS_HASH_FILES=true` Leptos names the CSS, JS and WASM in every
+/// page from the hash file `cargo leptos build` wrote beside the server
+/// binary; without it the pages would name files that are not there.
+fn missing_hash_file(options: &LeptosOptions, exe_dir: Option<&std::path::Path>) -> Option<String> {
+    if !options.hash_files {
+        return None;
+    }
+    let path = exe_dir
+        .unwrap_or(std::path::Path::new(""))
+        .join(options.hash_file.as_ref());
+    (!path.is_file()).then(|| {
+        format!(
+            "LEPTOS_HASH_FILES=true but {} (LEPTOS_HASH_FILE_NAME, written by `cargo leptos build` \
+             with hashing on, beside the server binary) is missing: build with LEPTOS_HASH_FILES=true \
+             or unset it",
+            path.display()
+        )
+    })
 }
 
 impl Config {

@@ -504,3 +504,19 @@ fn readme_lists_every_variable_with_its_default() {
         }
     }
 }
+
+#[test]
+fn hashed_file_names_need_the_hash_file_beside_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = leptos();
+    assert_eq!(missing_hash_file(&options, Some(dir.path())), None);
+    options.hash_files = true;
+    let mistake = missing_hash_file(&options, Some(dir.path())).expect("refused");
+    assert!(
+        mistake.starts_with("LEPTOS_HASH_FILES=true but "),
+        "{mistake}"
+    );
+    assert!(mistake.contains("hash.txt"), "{mistake}");
+    std::fs::write(dir.path().join("hash.txt"), "js: a\nwasm: b\ncss: c\n").unwrap();
+    assert_eq!(missing_hash_file(&options, Some(dir.path())), None);
+}

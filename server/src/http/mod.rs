@@ -8,6 +8,7 @@ pub mod error;
 pub mod health;
 pub mod security_headers;
 pub mod server_fn_errors;
+pub mod static_files;
 
 use app::{App, shell};
 use axum::Router;
@@ -73,7 +74,8 @@ pub fn router(state: AppState) -> Router {
             },
             move || shell(leptos_options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // The site's files, precompressed and cached by name; else the 404 page.
+        .fallback(static_files::serve)
         // Outermost last: webhook gate → trace → security headers → body limit →
         // cross-site check → client address → who is asking → pages that need a signed-in
         // merchant → server functions' decoding errors as 400.

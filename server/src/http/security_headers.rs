@@ -2,11 +2,14 @@
 //! that lets only this origin's scripts and Leptos' own inline scripts (the
 //! hydration loader and the resources it serialises, which carry the
 //! request's nonce) run, plus the WebAssembly; nothing may frame the app.
+//! Pages are never stored by a browser or a proxy: they carry a merchant's
+//! data and a nonce meant for one response (the site's files have their own
+//! caching: `static_files`).
 
 use axum::extract::{Request, State};
 use axum::http::header::{
-    CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
-    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY,
+    STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
@@ -50,8 +53,12 @@ pub fn set_page_policy() {
 pub async fn add(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    let html = is_html(headers);
+    if html && !headers.contains_key(CACHE_CONTROL) {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if !headers.contains_key(CONTENT_SECURITY_POLICY) {
-        let policy = if is_html(headers) {
+        let policy = if html {
             page_policy(None)
         } else {
             NON_PAGE_POLICY.to_owned()

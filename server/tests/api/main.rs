@@ -23,5 +23,6 @@ mod secrets_at_rest;
 mod security_headers;
 mod settings;
 mod shutdown;
+mod static_files;
 mod webhooks;
 mod workers;
