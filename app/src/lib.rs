@@ -12,7 +12,7 @@ pub mod server_context;
 pub mod session_cookie;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -32,6 +32,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="data:," />
                 <AutoReload options=options.clone() />
+                // The CSS, JS and WASM by their content-hashed names when
+                // `cargo leptos build` hashed them (LEPTOS_HASH_FILES).
+                <HashedStylesheet id="leptos" options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -48,7 +51,6 @@ pub fn App() -> impl IntoView {
     // Pages with data render in full on the server before the first byte
     // (SsrMode::Async): the saved state is on screen without the WASM.
     view! {
-        <Stylesheet id="leptos" href="/pkg/customer-notifications.css" />
         <Router>
             <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
                 <Route path=path!("/") view=|| view! { <Redirect path=routes::HOME /> } />
