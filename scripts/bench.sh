@@ -8,7 +8,10 @@
 #   - delivery: messages/s one worker replica hands to loopback providers
 #     answering at once and after 200 ms, on SQLite and PostgreSQL, and the
 #     event → provider time of store B while store A has 5,000 queued;
-#   - the release WASM bundle, raw and gzip;
+#   - the release WASM as a browser's first visit downloads it (with
+#     `Accept-Encoding: br, gzip`), beside its raw and gzip sizes, checked
+#     against a budget (WASM_BUDGET_KIB, default 200: the run exits 1 after
+#     the table when it is over, or when the files lack compression or caching);
 #   - the server's resident memory idle and under the ingest load.
 #
 #   scripts/bench.sh [seconds per phase, default 10] [connections, default 16] [latency rate/s, default 200]
@@ -23,9 +26,11 @@ LATENCY_RATE="${3:-200}"
 ensure_postgres
 
 # The release server and the WASM bundle come from one cargo-leptos build
-# (also refreshes a WASM left by a debug build).
-step "cargo leptos build --release (server + WASM)"
-cargo leptos build --release
+# (also refreshes a WASM left by a debug build), as scripts/run.sh builds
+# them: content-hashed names, brotli and gzip variants.
+export LEPTOS_HASH_FILES=true
+step "cargo leptos build --release --precompress (server + WASM)"
+cargo leptos build --release --precompress
 step "cargo build --release (load generator, baseline)"
 cargo build --release -p notify-bench
 
@@ -73,6 +78,10 @@ wait_for 127.0.0.1:3500
 sleep 1
 rss_idle="$(rss_mib "$server_pid")"
 
+step "first visit: the page's CSS, JS and WASM as a browser downloads them"
+first_visit_ok=1
+target/release/first-visit http://127.0.0.1:3500 "${WASM_BUDGET_KIB:-200}" | tee "$tmp/first-visit.txt" || first_visit_ok=
+
 # Latency first, on a quiet server (the ingest phases leave a backlog of
 # tens of thousands of events for the processor).
 step "event → message handed to the sink, ${LATENCY_RATE}/s for ${SECONDS_PER_PHASE} s"
@@ -113,8 +122,7 @@ SERVER_BIN=target/release/server target/release/drill fairness | tee "$tmp/fairn
 
 # --- WASM ----------------------------------------------------------------
 wasm="$(ls -S target/site/pkg/*.wasm | head -1)"
-wasm_raw="$(stat -c %s "$wasm")"
-wasm_gzip="$(gzip -9 -c "$wasm" | wc -c)"
+kib() { awk -v b="$1" 'BEGIN { if (b != "") printf "%.1f", b / 1024; else print "-" }'; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 s_p_rps="$(result "$tmp/sqlite.txt" product_rps)"; s_b_rps="$(result "$tmp/sqlite.txt" bare_rps)"
@@ -134,6 +142,11 @@ cat <<EOF
 | delivery, providers answering after 200 ms: messages/s SQLite / PostgreSQL (goal ≥ 150) | $(result "$tmp/throughput.txt" send_rate_sqlite_200ms) / $(result "$tmp/throughput.txt" send_rate_postgresql_200ms) | | |
 | delivery worker RSS at the end, at once / 200 ms: MiB SQLite; PostgreSQL | $(result "$tmp/throughput.txt" send_rss_sqlite_0ms) / $(result "$tmp/throughput.txt" send_rss_sqlite_200ms); $(result "$tmp/throughput.txt" send_rss_postgresql_0ms) / $(result "$tmp/throughput.txt" send_rss_postgresql_200ms) | | |
 | store B's event → provider while A has 5,000 queued: p50 / p99 ms SQLite; PostgreSQL (goal p99 ≤ 2,000) | $(result "$tmp/fairness.txt" fairness_sqlite_p50_ms) / $(result "$tmp/fairness.txt" fairness_sqlite_p99_ms); $(result "$tmp/fairness.txt" fairness_postgresql_p50_ms) / $(result "$tmp/fairness.txt" fairness_postgresql_p99_ms) | | |
-| release WASM ($(basename "$wasm")): raw / gzip -9 KiB | $((wasm_raw / 1024)) / $((wasm_gzip / 1024)) | | |
+| release WASM ($(basename "$wasm")) as served: raw / gzip / brotli KiB | $(kib "$(result "$tmp/first-visit.txt" wasm_raw_bytes)") / $(kib "$(result "$tmp/first-visit.txt" wasm_gzip_bytes)") / $(kib "$(result "$tmp/first-visit.txt" first_visit_wasm_bytes)") | | |
+| first visit (Accept-Encoding: br, gzip): WASM bytes (budget ${WASM_BUDGET_KIB:-200} KiB) / all CSS, JS and WASM bytes | $(result "$tmp/first-visit.txt" first_visit_wasm_bytes) ($([ -n "$first_visit_ok" ] && echo within || echo "OVER, or checks failed: see above")) / $(result "$tmp/first-visit.txt" first_visit_bytes) | | |
 | server RSS (SQLite): idle / end of load / peak under load MiB | ${rss_idle} / ${rss_load} / ${rss_peak} | | |
 EOF
+if [ -z "$first_visit_ok" ]; then
+  echo "first visit: the WASM is over its budget or a file lacks compression or caching (see 'first visit' above)" >&2
+  exit 1
+fi

@@ -5,8 +5,13 @@ source "$(dirname "$0")/lib.sh"
 
 "$ROOT/scripts/setup.sh"
 
-step "cargo leptos build --release"
-cargo leptos build --release
+# The site's CSS, JS and WASM under content-hashed names (browsers keep them
+# a year without asking again), each with brotli and gzip variants beside it
+# (served to browsers that accept them). The server reads the same variable:
+# its pages name the hashed files (from target/release/hash.txt).
+export LEPTOS_HASH_FILES=true
+step "cargo leptos build --release --precompress"
+cargo leptos build --release --precompress
 
 # Its defaults (LEPTOS_SITE_ADDR and the rest) are the server's own: see
 # `server --help`. It prints where it listens.
