@@ -35,6 +35,13 @@ SERVER_BIN=target/debug/server "$ROOT/scripts/api-contract.sh"
 step "fuzz: each webhook normaliser and signature parser for a few seconds"
 "$ROOT/scripts/fuzz.sh" "${FUZZ_SECONDS:-5}"
 
+step "the page's WASM leaves every platform's webhook code out (notify-ingest without receive)"
+if cargo tree -p frontend --target wasm32-unknown-unknown --no-default-features -e features --prefix none |
+  grep -E '^notify-ingest feature "(default|receive)"'; then
+  echo "the frontend would link notify-ingest's webhook code (2.3 times the WASM): only the server side may enable receive" >&2
+  exit 1
+fi
+
 step "cargo leptos build (server + WASM frontend, for the browser tests)"
 cargo leptos build
 

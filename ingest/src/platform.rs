@@ -39,10 +39,13 @@ pub struct PlatformSpec {
     /// The integration's settings: what the merchant types, what is secret.
     pub settings: &'static [Field],
     /// Verifies a webhook over its raw bytes and says how to store it.
+    #[cfg(feature = "receive")]
     pub receive: fn(&Request<'_>) -> Result<Received, Refused>,
     /// A stored webhook → what it means for notifications.
+    #[cfg(feature = "receive")]
     pub normalize: fn(&Stored<'_>) -> Result<Normalized, NormalizeError>,
     /// For platforms whose hooks carry only ids: how to fetch the order.
+    #[cfg(feature = "receive")]
     pub order_api: Option<OrderApi>,
 }
 

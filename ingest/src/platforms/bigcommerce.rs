@@ -55,8 +55,11 @@ const SPEC: PlatformSpec = PlatformSpec {
             kind: FieldKind::Secret { required: false },
         },
     ],
+    #[cfg(feature = "receive")]
     receive,
+    #[cfg(feature = "receive")]
     normalize: |stored| normalize_hook(stored.body),
+    #[cfg(feature = "receive")]
     order_api: Some(OrderApi {
         default_base: "https://api.bigcommerce.com/",
         request: order_request,

@@ -35,8 +35,11 @@ const SPEC: PlatformSpec = PlatformSpec {
             kind: FieldKind::PreviousOf(SIGNING_SECRET),
         },
     ],
+    #[cfg(feature = "receive")]
     receive,
+    #[cfg(feature = "receive")]
     normalize: |stored| normalize(stored.body),
+    #[cfg(feature = "receive")]
     order_api: None,
 };
 

@@ -37,8 +37,11 @@ const SPEC: PlatformSpec = PlatformSpec {
             kind: FieldKind::PreviousOf(CLIENT_SECRET),
         },
     ],
+    #[cfg(feature = "receive")]
     receive,
+    #[cfg(feature = "receive")]
     normalize: |stored| normalize(stored.topic, stored.body, stored.triggered_at),
+    #[cfg(feature = "receive")]
     order_api: None,
 };
 

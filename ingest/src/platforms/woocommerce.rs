@@ -26,8 +26,11 @@ const SPEC: PlatformSpec = PlatformSpec {
         hint: "The secret you typed when creating the webhook in WooCommerce.",
         kind: FieldKind::Secret { required: true },
     }],
+    #[cfg(feature = "receive")]
     receive,
+    #[cfg(feature = "receive")]
     normalize: |stored| normalize(stored.topic, stored.body),
+    #[cfg(feature = "receive")]
     order_api: None,
 };
 
