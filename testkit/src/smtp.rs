@@ -148,8 +148,10 @@ async fn session(
         } else if upper == "DATA" {
             write.write_all(b"354 go ahead\r\n").await?;
             let mut data = String::new();
+            let mut complete = false;
             while let Some(l) = lines.next_line().await? {
                 if l == "." {
+                    complete = true;
                     break;
                 }
                 data.push_str(
@@ -158,6 +160,11 @@ async fn session(
                         .unwrap_or(&l),
                 );
                 data.push_str("\r\n");
+            }
+            if !complete {
+                // The client went away mid-message (a server killed while
+                // sending): like a real relay, nothing was delivered.
+                return Ok(());
             }
             store.lock().expect("lock").push(Received {
                 from: std::mem::take(&mut from),
@@ -185,4 +192,64 @@ async fn session(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    async fn send(port: u16, lines: &[&str]) {
+        let mut socket = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap();
+        for line in lines {
+            socket
+                .write_all(format!("{line}\r\n").as_bytes())
+                .await
+                .unwrap();
+        }
+        socket.shutdown().await.unwrap();
+        let mut rest = Vec::new();
+        let _ = socket.read_to_end(&mut rest).await;
+    }
+
+    /// A message whose DATA never ended (the sender was killed) was not
+    /// delivered: counting it would hide a lost message, or show a second
+    /// one without its Message-ID.
+    #[tokio::test]
+    async fn only_a_message_ended_by_its_dot_is_received() {
+        let server = SmtpServer::start(0).await;
+        let envelope = [
+            "EHLO test",
+            "MAIL FROM:<a@shop.example>",
+            "RCPT TO:<b@x.example>",
+            "DATA",
+        ];
+        send(
+            server.port,
+            &[&envelope[..], &["Subject: cut", "", "half a bo"]].concat(),
+        )
+        .await;
+        send(
+            server.port,
+            &[
+                &envelope[..],
+                &["Message-ID: <job_1@shop.example>", "", "body", ".", "QUIT"],
+            ]
+            .concat(),
+        )
+        .await;
+        let messages = server.messages();
+        assert_eq!(
+            messages.len(),
+            1,
+            "{:?}",
+            messages.iter().map(|m| &m.data).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            messages[0].header("Message-ID"),
+            Some("<job_1@shop.example>")
+        );
+    }
 }

@@ -177,10 +177,13 @@ pub async fn run(backend: Backend, length: Length) -> anyhow::Result<()> {
     let lost_texts = expected.iter().filter(|o| !texts.contains_key(**o)).count();
     let mut resent_emails = 0;
     let mut two_jobs = 0;
-    for ids in emails.values() {
+    for (order, ids) in &emails {
         let distinct: HashSet<&String> = ids.iter().collect();
         resent_emails += ids.len().saturating_sub(distinct.len());
         two_jobs += distinct.len().saturating_sub(1);
+        if distinct.len() > 1 {
+            println!("order {order}: emails with Message-IDs {distinct:?}");
+        }
     }
     let resent_texts: usize = texts.values().map(|n| n - 1).sum();
     let unexpected = emails
