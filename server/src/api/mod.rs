@@ -15,12 +15,11 @@ mod quiet_hours;
 mod settings;
 mod test_send;
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use axum::routing::{any, get};
+use bytes::Bytes;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -52,30 +51,24 @@ fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(integrations::put))
 }
 
-/// The API's OpenAPI document, paths under [`PREFIX`].
-pub fn document() -> utoipa::openapi::OpenApi {
-    OpenApiRouter::<AppState>::with_openapi(openapi::ApiDoc::openapi())
-        .nest(PREFIX, operations())
-        .into_openapi()
-}
-
-/// The API's routes, its document at `/api/v1/openapi.json`, and JSON
-/// errors for anything else under `/api/` (404) or a method a path does not
-/// have (405).
+/// The API's routes, its document at `/api/v1/openapi.json` (serialised
+/// once, here), and JSON errors for anything else under `/api/` (404) or a
+/// method a path does not have (405).
 pub fn router() -> Router<AppState> {
     let (routes, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest(PREFIX, operations())
         .split_for_parts();
-    let document: Arc<str> = document
-        .to_pretty_json()
-        .expect("the OpenAPI document serialises")
-        .into();
+    let document = Bytes::from(
+        document
+            .to_pretty_json()
+            .expect("the OpenAPI document serialises"),
+    );
     routes
         .route(
             &format!("{PREFIX}/openapi.json"),
             get(move || {
                 let document = document.clone();
-                async move { ([(CONTENT_TYPE, "application/json")], document.to_string()) }
+                async move { ([(CONTENT_TYPE, "application/json")], document) }
             }),
         )
         .route("/api", any(not_found))
