@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{InvoiceStatus, OrderSource, OrderStatus, Trigger};
 use crate::contact::{CustomerName, EmailAddress, PhoneNumber};
+use crate::details::Details;
 use crate::money::Money;
 use crate::text::{TextError, clean_display_text, string_newtype};
 
@@ -109,6 +110,10 @@ pub struct TransactionEvent {
     pub customer: Customer,
     /// When the platform says the change happened (the snapshot's time).
     pub occurred_at: DateTime<Utc>,
+    /// Items, money, tracking and links, as far as the platform gave them
+    /// (events stored before these existed read as none).
+    #[serde(default, skip_serializing_if = "Details::is_empty")]
+    pub details: Details,
 }
 
 impl TransactionEvent {

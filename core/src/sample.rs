@@ -3,8 +3,13 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::catalog::Trigger;
+use std::num::NonZeroU32;
+
+use crate::catalog::{InvoiceStatus, OrderStatus, Trigger};
 use crate::contact::{CustomerName, EmailAddress, PhoneNumber};
+use crate::details::{
+    CancelReason, Details, Fulfilment, Label, LineItem, Totals, TotalsParts, WebLink,
+};
 use crate::event::{Customer, Document, DocumentNumber, ExternalId, TransactionEvent};
 use crate::merchant::MerchantName;
 use crate::money::{Currency, Money};
@@ -64,23 +69,94 @@ pub fn sample_event_for(trigger: Trigger, customer: Customer) -> TransactionEven
             status,
             id: ExternalId::parse("inv_5001").expect("valid sample"),
             number: DocumentNumber::parse("INV-1001").expect("valid sample"),
-            total: Some(Money::from_minor(
-                12_950,
-                Currency::parse("USD").expect("valid sample"),
-            )),
+            total: Some(usd(SAMPLE_TOTAL)),
         },
     };
     TransactionEvent {
         document,
         customer,
         occurred_at: sample_time(),
+        details: sample_details(trigger),
     }
+}
+
+const SAMPLE_TOTAL: i64 = 13_041;
+
+fn usd(minor: i64) -> Money {
+    Money::from_minor(minor, Currency::parse("USD").expect("valid sample"))
+}
+
+fn label(text: &str) -> Label {
+    Label::parse(text).expect("valid sample")
+}
+
+fn item(name: &str, variant: Option<&str>, quantity: u32, price: i64) -> LineItem {
+    LineItem {
+        name: label(name),
+        variant: variant.map(label),
+        quantity: NonZeroU32::new(quantity).expect("valid sample"),
+        price: Some(usd(price)),
+    }
+}
+
+/// What the sample order holds at `trigger`: items, money and a link
+/// always; tracking once shipped, the reason once cancelled, the refund
+/// once returned. The preview shows the full message with it.
+pub fn sample_details(trigger: Trigger) -> Details {
+    let totals = Totals::new(TotalsParts {
+        subtotal: Some(usd(12_700)),
+        shipping: Some(usd(595)),
+        tax: Some(usd(1_016)),
+        discount: Some(usd(1_270)),
+        total: usd(SAMPLE_TOTAL),
+    })
+    .expect("one currency");
+    let mut details = Details {
+        items: vec![
+            item("Linen shirt", Some("Sage / M"), 2, 9_800),
+            item("Stoneware mug", None, 1, 2_400),
+            item("Gift wrap", None, 1, 500),
+        ],
+        totals: Some(totals),
+        order_url: Some(
+            WebLink::parse("https://shop.example.com/orders/1001/status").expect("valid sample"),
+        ),
+        ..Details::default()
+    };
+    match trigger {
+        Trigger::Order {
+            status: OrderStatus::Ready | OrderStatus::Delivered,
+            ..
+        } => {
+            details.fulfilment = Some(Fulfilment::Shipment {
+                carrier: Some(label("UPS")),
+                number: Some(label("1Z999AA10123456784")),
+                url: Some(
+                    WebLink::parse("https://www.ups.com/track?tracknum=1Z999AA10123456784")
+                        .expect("valid sample"),
+                ),
+            });
+        }
+        Trigger::Order {
+            status: OrderStatus::Cancelled,
+            ..
+        } => details.cancel_reason = Some(CancelReason::Customer),
+        Trigger::Order {
+            status: OrderStatus::Returned,
+            ..
+        } => details.refunded = Some(usd(4_900)),
+        Trigger::Invoice {
+            status: InvoiceStatus::Closed | InvoiceStatus::Cancelled,
+        } => details.order_url = None,
+        Trigger::Order { .. } => {}
+    }
+    details
 }
 
 /// A sensible first set of rules: the moments customers most want to hear
 /// about, by email, with SMS for "ready" and "delivered".
 pub fn starter_settings() -> crate::settings::Settings {
-    use crate::catalog::{InvoiceStatus, OrderSource, OrderStatus};
+    use crate::catalog::OrderSource;
     use crate::settings::{Rule, Settings, Toggles};
     let email = Toggles {
         active: true,

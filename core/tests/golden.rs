@@ -5,7 +5,10 @@
 //! To accept a deliberate wording change: `UPDATE_GOLDEN=1 cargo test -p notify-core --test golden`.
 
 use notify_core::catalog::{InvoiceStatus, OrderSource, OrderStatus, Trigger};
+use std::num::NonZeroU32;
+
 use notify_core::contact::{CustomerName, EmailAddress};
+use notify_core::details::{Details, Fulfilment, Label, LineItem, WebLink};
 use notify_core::event::{Customer, Document, DocumentNumber, ExternalId, TransactionEvent};
 use notify_core::merchant::MerchantName;
 use notify_core::money::{Currency, Money};
@@ -40,6 +43,15 @@ fn order(status: OrderStatus) -> (MerchantName, TransactionEvent) {
     )
 }
 
+/// The same order as the platform gave nothing optional: no items, money,
+/// tracking or links.
+fn minimal(
+    (merchant, mut event): (MerchantName, TransactionEvent),
+) -> (MerchantName, TransactionEvent) {
+    event.details = Details::default();
+    (merchant, event)
+}
+
 fn invoice(status: InvoiceStatus) -> (MerchantName, TransactionEvent) {
     (
         sample_merchant(),
@@ -67,7 +79,35 @@ fn hostile() -> (MerchantName, TransactionEvent) {
             sms_opted_out: false,
         },
         occurred_at: sample_time(),
+        details: Details {
+            items: vec![LineItem {
+                name: Label::parse("<b>Bold</b> & \"quoted\" mug").unwrap(),
+                variant: Some(Label::parse("Size <XL>").unwrap()),
+                quantity: NonZeroU32::new(1).unwrap(),
+                price: None,
+            }],
+            order_url: Some(WebLink::parse("https://example.com/o?a=1&b=2").unwrap()),
+            ..Details::default()
+        },
     };
+    (merchant, event)
+}
+
+/// An order of 14 lines (the list stops at 10) picked up in store.
+fn many_items_pickup() -> (MerchantName, TransactionEvent) {
+    let (merchant, mut event) = order(OrderStatus::Ready);
+    let usd = Currency::parse("USD").unwrap();
+    event.details.items = (1..=14)
+        .map(|i| LineItem {
+            name: Label::parse(&format!("Seed packet no. {i}")).unwrap(),
+            variant: None,
+            quantity: NonZeroU32::new(if i > 12 { 2 } else { 1 }).unwrap(),
+            price: Some(Money::from_minor(350, usd)),
+        })
+        .collect();
+    event.details.fulfilment = Some(Fulfilment::Pickup {
+        location: Some(Label::parse("Maple & Co, 12 Harbour St").unwrap()),
+    });
     (merchant, event)
 }
 
@@ -92,6 +132,32 @@ const CASES: &[Case] = &[
     case!("invoice.cancelled", || invoice(InvoiceStatus::Cancelled)),
     case!("hostile.invoice.closed", hostile),
     case!("anonymous.order.ready", anonymous),
+    case!("pickup.order.ready", many_items_pickup),
+    case!("order.initiated.minimal", || minimal(order(
+        OrderStatus::Initiated
+    ))),
+    case!("order.sent_for_processing.minimal", || minimal(order(
+        OrderStatus::SentForProcessing
+    ))),
+    case!("order.processing.minimal", || minimal(order(
+        OrderStatus::Processing
+    ))),
+    case!("order.ready.minimal", || minimal(order(OrderStatus::Ready))),
+    case!("order.delivered.minimal", || minimal(order(
+        OrderStatus::Delivered
+    ))),
+    case!("order.cancelled.minimal", || minimal(order(
+        OrderStatus::Cancelled
+    ))),
+    case!("order.returned.minimal", || minimal(order(
+        OrderStatus::Returned
+    ))),
+    case!("invoice.closed.minimal", || minimal(invoice(
+        InvoiceStatus::Closed
+    ))),
+    case!("invoice.cancelled.minimal", || minimal(invoice(
+        InvoiceStatus::Cancelled
+    ))),
 ];
 
 fn render_case(case: &Case) -> String {
@@ -143,46 +209,71 @@ fn every_message_matches_its_golden_file() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn every_trigger_has_a_golden_case() {
     let covered: Vec<&str> = CASES.iter().map(|c| c.name).collect();
-    for status in OrderStatus::ALL {
-        assert!(covered.contains(&format!("order.{}", status.slug()).as_str()));
-    }
-    for status in InvoiceStatus::ALL {
-        assert!(covered.contains(&format!("invoice.{}", status.slug()).as_str()));
+    for suffix in ["", ".minimal"] {
+        for status in OrderStatus::ALL {
+            let name = format!("order.{}{suffix}", status.slug());
+            assert!(covered.contains(&name.as_str()), "{name}");
+        }
+        for status in InvoiceStatus::ALL {
+            let name = format!("invoice.{}{suffix}", status.slug());
+            assert!(covered.contains(&name.as_str()), "{name}");
+        }
     }
 }
 
-/// Every SMS fits one GSM-7 segment with long-but-typical data.
+/// With long-but-typical data every SMS stays GSM-7 and fits one segment
+/// without the optional details, two at most with them (a tracking link).
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-fn every_sms_fits_one_segment_with_typical_data() {
+fn every_sms_fits_two_segments_with_typical_data() {
     let merchant = MerchantName::parse("Northwind Outdoor Supply").unwrap();
-    for trigger in Trigger::all() {
-        let mut event = sample_event(trigger, SampleContacts::ALL);
-        event.customer.name = Some(CustomerName::parse("Alexandria Fitzgerald").unwrap());
-        match &mut event.document {
-            Document::Order { number, .. } => *number = DocumentNumber::parse("10045678").unwrap(),
-            Document::Invoice { number, total, .. } => {
-                *number = DocumentNumber::parse("INV-00412").unwrap();
-                *total = Some(Money::from_minor(
-                    1_234_567,
-                    Currency::parse("USD").unwrap(),
-                ));
+    for (rich, most) in [(false, 1), (true, 2)] {
+        for trigger in Trigger::all() {
+            let mut event = sample_event(trigger, SampleContacts::ALL);
+            event.customer.name = Some(CustomerName::parse("Alexandria Fitzgerald").unwrap());
+            if rich {
+                if let Some(Fulfilment::Shipment { url, carrier, .. }) =
+                    &mut event.details.fulfilment
+                {
+                    *carrier = Some(Label::parse("Canada Post").unwrap());
+                    *url = Some(WebLink::parse("https://www.canadapost-postescanada.ca/track-reperage/en#/details/7023210039414604").unwrap());
+                }
+                event.details.refunded = event
+                    .details
+                    .refunded
+                    .map(|r| Money::from_minor(123_456, r.currency));
+            } else {
+                event.details = Details::default();
             }
+            match &mut event.document {
+                Document::Order { number, .. } => {
+                    *number = DocumentNumber::parse("10045678").unwrap()
+                }
+                Document::Invoice { number, total, .. } => {
+                    *number = DocumentNumber::parse("INV-00412").unwrap();
+                    *total = Some(Money::from_minor(
+                        1_234_567,
+                        Currency::parse("USD").unwrap(),
+                    ));
+                }
+            }
+            let sms = render_sms(MessageContext {
+                merchant: &merchant,
+                event: &event,
+            });
+            assert_eq!(
+                sms.length.encoding,
+                SmsEncoding::Gsm7,
+                "{trigger}: {}",
+                sms.text
+            );
+            assert!(
+                sms.length.segments <= most,
+                "{trigger}: {} ({} septets, {} segments)",
+                sms.text,
+                sms.length.units,
+                sms.length.segments
+            );
         }
-        let sms = render_sms(MessageContext {
-            merchant: &merchant,
-            event: &event,
-        });
-        assert_eq!(
-            sms.length.encoding,
-            SmsEncoding::Gsm7,
-            "{trigger}: {}",
-            sms.text
-        );
-        assert_eq!(
-            sms.length.segments, 1,
-            "{trigger}: {} ({} septets)",
-            sms.text, sms.length.units
-        );
     }
 }

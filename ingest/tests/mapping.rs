@@ -48,16 +48,17 @@ fn with_shipment(
     o.fulfillments.push(Fulfillment {
         status: status.map(str::to_owned),
         shipment_status: shipment.map(str::to_owned),
+        ..Fulfillment::default()
     });
     o
 }
 
 fn with_refund(mut o: OrderSnapshot, restock: &str) -> OrderSnapshot {
-    o.refunds.push(Refund {
-        refund_line_items: vec![RefundLineItem {
-            restock_type: Some(restock.to_owned()),
-        }],
-    });
+    let mut refund = Refund::default();
+    refund.refund_line_items = vec![RefundLineItem {
+        restock_type: Some(restock.to_owned()),
+    }];
+    o.refunds.push(refund);
     o
 }
 

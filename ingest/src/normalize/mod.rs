@@ -4,8 +4,10 @@
 //! a [`NormalizeError`] naming the field.
 
 pub(crate) mod contact;
+pub(crate) mod details;
 
 use chrono::{DateTime, Utc};
+use notify_core::Details;
 use notify_core::event::ExternalId;
 use notify_core::{OrderSource, OrderStatus, TransactionEvent};
 use thiserror::Error;
@@ -23,6 +25,9 @@ pub enum Normalized {
         order_id: ExternalId,
         status: OrderStatus,
         occurred_at: DateTime<Utc>,
+        /// What this payload adds (a shipment's tracking, a refund's amount),
+        /// over what the earlier events said.
+        details: Details,
     },
     /// The hook carries only the order's id: fetch the order with the
     /// platform's [`crate::platform::OrderApi`].

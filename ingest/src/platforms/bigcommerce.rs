@@ -4,13 +4,15 @@
 //! over the REST API (`GET /stores/{hash}/v2/orders/{id}`) and read with
 //! [`order`].
 
+use notify_core::details::TotalsParts;
 use notify_core::event::{Document, DocumentNumber};
-use notify_core::{OrderSource, OrderStatus, TransactionEvent};
+use notify_core::{Details, OrderSource, OrderStatus, TransactionEvent};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::normalize::contact::Billing;
+use crate::normalize::details::{Amount, Lenient, currency, money, refunded, sum, totals};
 use crate::normalize::{NormalizeError, Normalized, external_id, parse_json, timestamp};
 use crate::platform::{
     Accepted, ApiRequest, OrderApi, Platform, PlatformSpec, Received, Refused, Request,
@@ -114,6 +116,47 @@ struct Order {
     date_modified: String,
     #[serde(default)]
     billing_address: Billing,
+    #[serde(flatten)]
+    money: OrderMoney,
+}
+
+/// The fetched order's money, read leniently (strings such as `"129.5000"`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct OrderMoney {
+    currency_code: Lenient<String>,
+    subtotal_ex_tax: Lenient<Amount>,
+    shipping_cost_ex_tax: Lenient<Amount>,
+    total_tax: Lenient<Amount>,
+    discount_amount: Lenient<Amount>,
+    coupon_discount: Lenient<Amount>,
+    total_inc_tax: Lenient<Amount>,
+    refunded_amount: Lenient<Amount>,
+}
+
+impl OrderMoney {
+    fn details(&self) -> Details {
+        let currency = currency(self.currency_code.get().map(String::as_str));
+        let amount = |a: &Lenient<Amount>| money(a.get(), currency);
+        let discount = sum(
+            [amount(&self.discount_amount), amount(&self.coupon_discount)]
+                .into_iter()
+                .flatten(),
+        );
+        let totals = amount(&self.total_inc_tax).and_then(|total| {
+            totals(TotalsParts {
+                subtotal: amount(&self.subtotal_ex_tax),
+                shipping: amount(&self.shipping_cost_ex_tax),
+                tax: amount(&self.total_tax),
+                discount,
+                total,
+            })
+        });
+        Details {
+            totals,
+            ..refunded(amount(&self.refunded_amount))
+        }
+    }
 }
 
 /// The hook's `hash`, BigCommerce's own de-duplication key.
@@ -206,6 +249,7 @@ fn order_as_reported(
         },
         customer: b.customer(),
         occurred_at,
+        details: o.money.details(),
     }))
 }
 

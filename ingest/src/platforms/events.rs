@@ -2,12 +2,18 @@
 //! Fanvista, retailcloud Online) and invoices: Standard Webhooks signatures
 //! with a `whsec_` secret we generate. Statuses are ours already.
 
+use notify_core::details::TotalsParts;
 use notify_core::event::{Document, DocumentNumber};
-use notify_core::money::{Currency, Money};
-use notify_core::{InvoiceStatus, OrderSource, OrderStatus, TransactionEvent};
+use notify_core::money::{Currency, MoneyError};
+use notify_core::{
+    CancelReason, Details, Fulfilment, InvoiceStatus, OrderSource, OrderStatus, TransactionEvent,
+};
 use serde::Deserialize;
 
 use crate::normalize::contact::{Contact, customer};
+use crate::normalize::details::{
+    Amount, Lenient, currency, label, line_item, link, money, refunded, shipment, totals,
+};
 use crate::normalize::{NormalizeError, Normalized, external_id, parse_json, timestamp};
 use crate::platform::{Accepted, Platform, PlatformSpec, Received, Refused, Request};
 use crate::settings::{Field, FieldKind};
@@ -72,6 +78,8 @@ struct OrderPart {
     number: Option<IdValue>,
     status: OrderStatus,
     updated_at: String,
+    #[serde(flatten)]
+    contents: Contents,
 }
 
 #[derive(Deserialize)]
@@ -81,7 +89,102 @@ struct InvoicePart {
     status: InvoiceStatus,
     updated_at: String,
     total: Option<Amount>,
+    #[serde(flatten)]
+    contents: Contents,
+}
+
+/// The optional parts of an order or invoice that messages show (README's
+/// schema). Read leniently: a part that does not fit is left out of the
+/// message, and the event still notifies.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Contents {
+    /// ISO 4217, for every amount of the order or invoice.
     currency: Option<String>,
+    items: Lenient<Vec<Lenient<ItemPart>>>,
+    totals: Lenient<TotalsPart>,
+    tracking: Lenient<TrackingPart>,
+    pickup: Lenient<PickupPart>,
+    order_url: Lenient<String>,
+    cancel_reason: Lenient<CancelReason>,
+    refunded: Lenient<Amount>,
+}
+
+#[derive(Deserialize)]
+struct ItemPart {
+    name: String,
+    variant: Option<String>,
+    quantity: i64,
+    /// The line's price (quantity × unit price).
+    price: Option<Amount>,
+}
+
+#[derive(Deserialize)]
+struct TotalsPart {
+    subtotal: Option<Amount>,
+    shipping: Option<Amount>,
+    tax: Option<Amount>,
+    discount: Option<Amount>,
+    total: Amount,
+}
+
+#[derive(Deserialize)]
+struct TrackingPart {
+    carrier: Option<String>,
+    number: Option<String>,
+    url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PickupPart {
+    location: Option<String>,
+}
+
+impl Contents {
+    fn currency(&self) -> Option<Currency> {
+        currency(self.currency.as_deref())
+    }
+
+    fn details(&self) -> Details {
+        let currency = self.currency();
+        let amount = |a: Option<&Amount>| money(a, currency);
+        let items = self
+            .items
+            .each()
+            .filter_map(|i| {
+                line_item(
+                    Some(&i.name),
+                    i.variant.as_deref(),
+                    Some(i.quantity),
+                    amount(i.price.as_ref()),
+                )
+            })
+            .collect();
+        let totals = self.totals.get().and_then(|t| {
+            totals(TotalsParts {
+                subtotal: amount(t.subtotal.as_ref()),
+                shipping: amount(t.shipping.as_ref()),
+                tax: amount(t.tax.as_ref()),
+                discount: amount(t.discount.as_ref()),
+                total: amount(Some(&t.total))?,
+            })
+        });
+        let fulfilment = match (self.tracking.get(), self.pickup.get()) {
+            (Some(t), _) => shipment(t.carrier.as_deref(), t.number.as_deref(), t.url.as_deref()),
+            (None, Some(p)) => Some(Fulfilment::Pickup {
+                location: label(p.location.as_deref()),
+            }),
+            (None, None) => None,
+        };
+        Details {
+            items,
+            totals,
+            fulfilment,
+            order_url: link(self.order_url.get().map(String::as_str)),
+            cancel_reason: self.cancel_reason.get().copied(),
+            ..refunded(amount(self.refunded.get()))
+        }
+    }
 }
 
 /// Ids and numbers may be sent as strings or numbers.
@@ -99,14 +202,6 @@ impl IdValue {
             IdValue::Number(n) => n.to_string(),
         }
     }
-}
-
-/// `"129.50"` or `129.5`.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Amount {
-    Text(String),
-    Number(serde_json::Number),
 }
 
 #[derive(Deserialize, Default)]
@@ -148,13 +243,14 @@ pub fn normalize(body: &[u8]) -> Result<Normalized, NormalizeError> {
                 },
                 customer: contact(&c),
                 occurred_at: timestamp("order.updated_at", &order.updated_at)?,
+                details: order.contents.details(),
             }
         }
         Body::Invoice {
             invoice,
             customer: c,
         } => {
-            let total = match (&invoice.total, &invoice.currency) {
+            let total = match (&invoice.total, &invoice.contents.currency) {
                 (None, _) => None,
                 (Some(_), None) => {
                     return Err(NormalizeError::field(
@@ -165,14 +261,12 @@ pub fn normalize(body: &[u8]) -> Result<Normalized, NormalizeError> {
                 (Some(amount), Some(code)) => {
                     let currency = Currency::parse(code)
                         .map_err(|e| NormalizeError::field("invoice.currency", e))?;
-                    let text = match amount {
-                        Amount::Text(s) => s.clone(),
-                        Amount::Number(n) => n.to_string(),
-                    };
-                    Some(
-                        Money::parse_decimal(&text, currency)
-                            .map_err(|e| NormalizeError::field("invoice.total", e))?,
-                    )
+                    Some(amount.in_currency(currency).ok_or_else(|| {
+                        NormalizeError::field(
+                            "invoice.total",
+                            MoneyError::Amount(currency.exponent()),
+                        )
+                    })?)
                 }
             };
             let id = invoice.id.text();
@@ -186,6 +280,7 @@ pub fn normalize(body: &[u8]) -> Result<Normalized, NormalizeError> {
                 },
                 customer: contact(&c),
                 occurred_at: timestamp("invoice.updated_at", &invoice.updated_at)?,
+                details: invoice.contents.details(),
             }
         }
     };

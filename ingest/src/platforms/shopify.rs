@@ -5,11 +5,16 @@
 //! are completed from the order's earlier events.
 
 use chrono::{DateTime, Utc};
+use notify_core::details::TotalsParts;
 use notify_core::event::{Document, DocumentNumber};
-use notify_core::{OrderSource, OrderStatus, TransactionEvent};
+use notify_core::money::Money;
+use notify_core::{CancelReason, Details, Fulfilment, OrderSource, OrderStatus, TransactionEvent};
 use serde::{Deserialize, Serialize};
 
 use crate::normalize::contact::{Contact, customer};
+use crate::normalize::details::{
+    Amount, Lenient, currency, line_item, link, money, refunded, shipment, sum, times, totals,
+};
 use crate::normalize::{NormalizeError, Normalized, external_id, parse_json, timestamp};
 use crate::platform::{Accepted, Platform, PlatformSpec, Received, Refused, Request};
 use crate::settings::{Field, FieldKind};
@@ -75,6 +80,118 @@ struct Order {
     shipping_address: Option<Address>,
     #[serde(flatten)]
     snapshot: OrderSnapshot,
+    #[serde(flatten)]
+    contents: Contents,
+}
+
+/// The parts of an order its messages show, read leniently.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Contents {
+    currency: Lenient<String>,
+    presentment_currency: Lenient<String>,
+    line_items: Lenient<Vec<Lenient<Line>>>,
+    subtotal_price: Lenient<Amount>,
+    subtotal_price_set: Lenient<PriceSet>,
+    total_price: Lenient<Amount>,
+    total_price_set: Lenient<PriceSet>,
+    total_tax: Lenient<Amount>,
+    total_tax_set: Lenient<PriceSet>,
+    total_discounts: Lenient<Amount>,
+    total_discounts_set: Lenient<PriceSet>,
+    total_shipping_price_set: Lenient<PriceSet>,
+    order_status_url: Lenient<String>,
+    cancel_reason: Lenient<String>,
+}
+
+#[derive(Deserialize)]
+struct Line {
+    #[serde(default)]
+    title: Lenient<String>,
+    #[serde(default)]
+    name: Lenient<String>,
+    #[serde(default)]
+    variant_title: Lenient<String>,
+    #[serde(default)]
+    quantity: Lenient<i64>,
+    #[serde(default)]
+    price: Lenient<Amount>,
+    #[serde(default)]
+    price_set: Lenient<PriceSet>,
+}
+
+/// An amount in the shop's and in the customer's (presentment) currency.
+#[derive(Deserialize)]
+struct PriceSet {
+    #[serde(default)]
+    presentment_money: Lenient<SetMoney>,
+}
+
+#[derive(Deserialize)]
+struct SetMoney {
+    amount: Amount,
+    currency_code: String,
+}
+
+impl Contents {
+    /// An amount as the customer paid it (the presentment money of its
+    /// price set), or in the shop's currency when the customer paid in
+    /// that: never two currencies in one message.
+    fn amount(&self, set: &Lenient<PriceSet>, plain: &Lenient<Amount>) -> Option<Money> {
+        let code = |c: &Lenient<String>| currency(c.get().map(String::as_str));
+        let paid_in = code(&self.presentment_currency).or(code(&self.currency))?;
+        let presented = set
+            .get()
+            .and_then(|s| s.presentment_money.get())
+            .and_then(|m| money(Some(&m.amount), currency(Some(&m.currency_code))));
+        let shop = || money(plain.get(), code(&self.currency));
+        presented.or_else(shop).filter(|m| m.currency == paid_in)
+    }
+
+    fn details(&self, snapshot: &OrderSnapshot) -> Details {
+        let none = Lenient::default();
+        let items = self
+            .line_items
+            .each()
+            .filter_map(|l| {
+                let quantity = l.quantity.get().copied();
+                let unit = self.amount(&l.price_set, &l.price);
+                line_item(
+                    l.title.get().or(l.name.get()).map(String::as_str),
+                    l.variant_title.get().map(String::as_str),
+                    quantity,
+                    times(unit, quantity),
+                )
+            })
+            .collect();
+        let totals = self
+            .amount(&self.total_price_set, &self.total_price)
+            .and_then(|total| {
+                totals(TotalsParts {
+                    subtotal: self.amount(&self.subtotal_price_set, &self.subtotal_price),
+                    shipping: self.amount(&self.total_shipping_price_set, &none),
+                    tax: self.amount(&self.total_tax_set, &self.total_tax),
+                    discount: self.amount(&self.total_discounts_set, &self.total_discounts),
+                    total,
+                })
+            });
+        let cancel_reason = self.cancel_reason.get().map(|r| match r.as_str() {
+            "customer" => CancelReason::Customer,
+            "inventory" => CancelReason::Inventory,
+            "declined" => CancelReason::Declined,
+            "fraud" => CancelReason::Fraud,
+            _ => CancelReason::Other,
+        });
+        let refunds = snapshot.refunds.iter().flat_map(Refund::amounts);
+        Details {
+            items,
+            totals,
+            fulfilment: snapshot.fulfilment(),
+            order_url: link(self.order_status_url.get().map(String::as_str)),
+            cancel_reason,
+            ..refunded(sum(refunds))
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -96,17 +213,17 @@ struct Address {
 #[derive(Deserialize)]
 struct FulfillmentPayload {
     order_id: u64,
-    status: Option<String>,
-    shipment_status: Option<String>,
     updated_at: Option<String>,
+    #[serde(flatten)]
+    fulfillment: Fulfillment,
 }
 
 #[derive(Deserialize)]
 struct RefundPayload {
     order_id: u64,
     created_at: Option<String>,
-    #[serde(default)]
-    refund_line_items: Vec<RefundLineItem>,
+    #[serde(flatten)]
+    refund: Refund,
 }
 
 #[derive(Deserialize)]
@@ -182,6 +299,7 @@ fn order(body: &[u8]) -> Result<Normalized, NormalizeError> {
         },
         customer,
         occurred_at: timestamp("updated_at", &o.updated_at)?,
+        details: o.contents.details(&o.snapshot),
     }))
 }
 
@@ -204,12 +322,14 @@ fn status_only(
     order_id: u64,
     status: OrderStatus,
     occurred_at: DateTime<Utc>,
+    details: Details,
 ) -> Result<Normalized, NormalizeError> {
     Ok(Normalized::StatusOnly {
         source: OrderSource::Shopify,
         order_id: external_id("order_id", &order_id.to_string())?,
         status,
         occurred_at,
+        details,
     })
 }
 
@@ -219,18 +339,26 @@ fn fulfillment(
     body: &[u8],
     triggered_at: Option<DateTime<Utc>>,
 ) -> Result<Normalized, NormalizeError> {
-    let f: FulfillmentPayload = parse_json(body)?;
-    let occurred_at = occurred("updated_at", f.updated_at.as_deref(), triggered_at)?;
-    if matches!(f.status.as_deref(), Some("cancelled" | "error" | "failure")) {
+    let FulfillmentPayload {
+        order_id,
+        updated_at,
+        fulfillment: f,
+    } = parse_json(body)?;
+    let occurred_at = occurred("updated_at", updated_at.as_deref(), triggered_at)?;
+    if !f.is_live() {
         return Ok(Normalized::NoNotification {
             status: format!("fulfillment {}", f.status.unwrap_or_default()),
         });
     }
+    let details = Details {
+        fulfilment: f.fulfilment(),
+        ..Details::default()
+    };
     match f.shipment_status.as_deref() {
         Some("delivered" | "picked_up") => {
-            status_only(f.order_id, OrderStatus::Delivered, occurred_at)
+            status_only(order_id, OrderStatus::Delivered, occurred_at, details)
         }
-        Some("ready_for_pickup") => status_only(f.order_id, OrderStatus::Ready, occurred_at),
+        Some("ready_for_pickup") => status_only(order_id, OrderStatus::Ready, occurred_at, details),
         other => Ok(Normalized::NoNotification {
             status: format!("shipment_status={}", other.unwrap_or("null")),
         }),
@@ -240,11 +368,9 @@ fn fulfillment(
 fn refund(body: &[u8], triggered_at: Option<DateTime<Utc>>) -> Result<Normalized, NormalizeError> {
     let r: RefundPayload = parse_json(body)?;
     let occurred_at = occurred("created_at", r.created_at.as_deref(), triggered_at)?;
-    if r.refund_line_items
-        .iter()
-        .any(|li| li.restock_type.as_deref() == Some("return"))
-    {
-        status_only(r.order_id, OrderStatus::Returned, occurred_at)
+    if r.refund.is_return() {
+        let amount = refunded(sum(r.refund.amounts()));
+        status_only(r.order_id, OrderStatus::Returned, occurred_at, amount)
     } else {
         Ok(Normalized::NoNotification {
             status: "refund without a returned item".to_owned(),
@@ -269,7 +395,12 @@ fn returned(
     }
     .ok_or_else(|| NormalizeError::field("order.id", format!("not an order id: {raw}")))?;
     let occurred_at = occurred("updated_at", r.updated_at.as_deref(), triggered_at)?;
-    status_only(order_id, RETURN_CLOSED_STATUS, occurred_at)
+    status_only(
+        order_id,
+        RETURN_CLOSED_STATUS,
+        occurred_at,
+        Details::default(),
+    )
 }
 
 fn receive(req: &Request<'_>) -> Result<Received, Refused> {
@@ -324,12 +455,72 @@ pub struct Fulfillment {
     pub status: Option<String>,
     #[serde(default)]
     pub shipment_status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_company: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_url: Option<String>,
+}
+
+impl Fulfillment {
+    fn is_live(&self) -> bool {
+        !matches!(
+            self.status.as_deref(),
+            Some("cancelled" | "error" | "failure")
+        )
+    }
+
+    /// Where the parcel is: waiting at a pickup point, or with a carrier.
+    fn fulfilment(&self) -> Option<Fulfilment> {
+        if self.shipment_status.as_deref() == Some("ready_for_pickup") {
+            return Some(Fulfilment::Pickup { location: None });
+        }
+        shipment(
+            self.tracking_company.as_deref(),
+            self.tracking_number.as_deref(),
+            self.tracking_url.as_deref(),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refund {
     #[serde(default)]
     pub refund_line_items: Vec<RefundLineItem>,
+    /// The money movements; `kind: refund` ones are what went back.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    transactions: Lenient<Vec<Lenient<Transaction>>>,
+}
+
+impl Refund {
+    /// What went back to the customer.
+    fn amounts(&self) -> impl Iterator<Item = Money> + '_ {
+        self.transactions.each().filter_map(Transaction::refunded)
+    }
+
+    fn is_return(&self) -> bool {
+        self.refund_line_items
+            .iter()
+            .any(|li| li.restock_type.as_deref() == Some("return"))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Transaction {
+    kind: String,
+    #[serde(default)]
+    status: Option<String>,
+    amount: Amount,
+    currency: String,
+}
+
+impl Transaction {
+    fn refunded(&self) -> Option<Money> {
+        let ok = self.kind == "refund" && matches!(self.status.as_deref(), None | Some("success"));
+        ok.then(|| money(Some(&self.amount), currency(Some(&self.currency))))
+            .flatten()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -346,9 +537,14 @@ pub const RETURN_CLOSED_STATUS: OrderStatus = OrderStatus::Returned;
 
 impl OrderSnapshot {
     fn live_fulfillments(&self) -> impl Iterator<Item = &Fulfillment> {
-        self.fulfillments
-            .iter()
-            .filter(|f| !matches!(f.status.as_deref(), Some("cancelled" | "error" | "failure")))
+        self.fulfillments.iter().filter(|f| f.is_live())
+    }
+
+    /// The latest live fulfilment that says where the parcel is.
+    fn fulfilment(&self) -> Option<Fulfilment> {
+        self.live_fulfillments()
+            .filter_map(Fulfillment::fulfilment)
+            .last()
     }
 
     fn any_shipment(&self, statuses: &[&str]) -> bool {
@@ -368,12 +564,7 @@ pub fn order_status(order: &OrderSnapshot) -> Option<OrderStatus> {
     if order.cancelled_at.is_some() || financial == Some("voided") {
         return Some(OrderStatus::Cancelled);
     }
-    let returned = order
-        .refunds
-        .iter()
-        .flat_map(|r| &r.refund_line_items)
-        .any(|li| li.restock_type.as_deref() == Some("return"));
-    if returned {
+    if order.refunds.iter().any(Refund::is_return) {
         return Some(OrderStatus::Returned);
     }
     if order.any_shipment(&["delivered", "picked_up"]) {

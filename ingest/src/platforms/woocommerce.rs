@@ -2,11 +2,16 @@
 //! (`X-WC-Webhook-Signature`, base64 HMAC-SHA256 over the body); `order.*`
 //! payloads are the order as it is when sent.
 
+use notify_core::details::TotalsParts;
 use notify_core::event::{Document, DocumentNumber};
-use notify_core::{OrderSource, OrderStatus, TransactionEvent};
+use notify_core::money::Money;
+use notify_core::{CancelReason, Details, Fulfilment, OrderSource, OrderStatus, TransactionEvent};
 use serde::Deserialize;
 
 use crate::normalize::contact::Billing;
+use crate::normalize::details::{
+    Amount, Lenient, currency, line_item, money, refunded, shipment, sum, totals,
+};
 use crate::normalize::{NormalizeError, Normalized, external_id, parse_json, timestamp};
 use crate::platform::{Accepted, Platform, PlatformSpec, Received, Refused, Request};
 use crate::settings::{Field, FieldKind};
@@ -51,6 +56,122 @@ struct Order {
     date_modified_gmt: String,
     #[serde(default)]
     billing: Billing,
+    #[serde(flatten)]
+    contents: Contents,
+}
+
+/// The parts of an order its messages show, read leniently.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Contents {
+    currency: Lenient<String>,
+    line_items: Lenient<Vec<Lenient<Line>>>,
+    total: Lenient<Amount>,
+    shipping_total: Lenient<Amount>,
+    total_tax: Lenient<Amount>,
+    discount_total: Lenient<Amount>,
+    refunds: Lenient<Vec<Lenient<RefundLine>>>,
+    meta_data: Lenient<Vec<Lenient<Meta>>>,
+}
+
+#[derive(Deserialize)]
+struct Line {
+    #[serde(default)]
+    name: Lenient<String>,
+    #[serde(default)]
+    quantity: Lenient<i64>,
+    /// The line before discounts (discounts are listed on their own).
+    #[serde(default)]
+    subtotal: Lenient<Amount>,
+}
+
+#[derive(Deserialize)]
+struct RefundLine {
+    /// Negative: `"-10.00"`.
+    total: Amount,
+}
+
+#[derive(Deserialize)]
+struct Meta {
+    key: String,
+    value: serde_json::Value,
+}
+
+/// An entry of the Shipment Tracking extensions' `_wc_shipment_tracking_items`.
+#[derive(Deserialize)]
+struct TrackingItem {
+    #[serde(default)]
+    tracking_provider: Lenient<String>,
+    #[serde(default)]
+    custom_tracking_provider: Lenient<String>,
+    #[serde(default)]
+    tracking_number: Lenient<String>,
+    #[serde(default)]
+    custom_tracking_link: Lenient<String>,
+}
+
+/// The meta field WooCommerce Shipment Tracking (and the extensions
+/// compatible with it) keep a shipment's tracking in.
+const TRACKING_META: &str = "_wc_shipment_tracking_items";
+
+impl Contents {
+    fn details(&self, status: &str) -> Details {
+        let currency = currency(self.currency.get().map(String::as_str));
+        let amount = |a: &Lenient<Amount>| money(a.get(), currency);
+        let lines: Vec<_> = self.line_items.each().collect();
+        let items = lines
+            .iter()
+            .filter_map(|l| {
+                line_item(
+                    l.name.get().map(String::as_str),
+                    None,
+                    l.quantity.get().copied(),
+                    amount(&l.subtotal),
+                )
+            })
+            .collect();
+        // WooCommerce sends no order subtotal: the lines' sum, when every line has one.
+        let line_sums: Option<Vec<Money>> = lines.iter().map(|l| amount(&l.subtotal)).collect();
+        let totals = amount(&self.total).and_then(|total| {
+            totals(TotalsParts {
+                subtotal: line_sums.and_then(sum),
+                shipping: amount(&self.shipping_total),
+                tax: amount(&self.total_tax),
+                discount: amount(&self.discount_total),
+                total,
+            })
+        });
+        let refunds = self
+            .refunds
+            .each()
+            .filter_map(|r| r.total.in_currency(currency?))
+            .map(|m| Money::from_minor(m.minor.abs(), m.currency));
+        let fulfilment = self.tracking().or_else(|| {
+            (status == "ready-for-pickup").then_some(Fulfilment::Pickup { location: None })
+        });
+        Details {
+            items,
+            totals,
+            fulfilment,
+            cancel_reason: (status == "failed").then_some(CancelReason::Declined),
+            ..refunded(sum(refunds))
+        }
+    }
+
+    /// The latest shipment the tracking extension recorded.
+    fn tracking(&self) -> Option<Fulfilment> {
+        let meta = self.meta_data.each().find(|m| m.key == TRACKING_META)?;
+        let items: Vec<Lenient<TrackingItem>> = serde_json::from_value(meta.value.clone()).ok()?;
+        let last = items.iter().filter_map(Lenient::get).next_back()?;
+        fn text(l: &Lenient<String>) -> Option<&str> {
+            l.get().map(String::as_str).filter(|s| !s.trim().is_empty())
+        }
+        shipment(
+            text(&last.custom_tracking_provider).or(text(&last.tracking_provider)),
+            text(&last.tracking_number),
+            text(&last.custom_tracking_link),
+        )
+    }
 }
 
 /// The body's own identity for de-duplication: WooCommerce gives every
@@ -84,6 +205,7 @@ pub fn normalize(topic: &str, body: &[u8]) -> Result<Normalized, NormalizeError>
         },
         customer: b.customer(),
         occurred_at: timestamp("date_modified_gmt", &o.date_modified_gmt)?,
+        details: o.contents.details(&o.status),
     }))
 }
 

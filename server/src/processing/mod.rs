@@ -99,7 +99,7 @@ impl From<notify_store::StoreError> for ProcessError {
 /// An event made ready to apply: its transaction and what to send.
 enum Prepared {
     Apply {
-        transaction: TransactionEvent,
+        transaction: Box<TransactionEvent>,
         deliveries: Vec<Delivery>,
         silent: String,
     },
@@ -204,6 +204,7 @@ impl Processor {
                 order_id,
                 status,
                 occurred_at,
+                details,
             } => {
                 let earlier = self
                     .store
@@ -215,7 +216,7 @@ impl Processor {
                             order_id.as_str()
                         ))
                     })?;
-                with_status(earlier, status, occurred_at)
+                with_status(earlier, status, occurred_at, details)
             }
             Normalized::NoNotification { status } => {
                 return Ok(Prepared::Unmappable(format!(
@@ -236,7 +237,7 @@ impl Processor {
         Ok(Prepared::Apply {
             deliveries: decision.deliveries().cloned().collect(),
             silent: silent_reasons(&decision),
-            transaction,
+            transaction: Box::new(transaction),
         })
     }
 
@@ -348,15 +349,18 @@ fn log_unrecorded(event: &ClaimedEvent, result: Result<(), notify_store::StoreEr
     }
 }
 
-/// The earlier event of an order, moved to a new status.
+/// The earlier event of an order, moved to a new status, with what the
+/// partial payload adds (tracking, a refund) over what it said.
 fn with_status(
     mut earlier: TransactionEvent,
     status: notify_core::OrderStatus,
     occurred_at: chrono::DateTime<Utc>,
+    details: notify_core::Details,
 ) -> TransactionEvent {
     if let Document::Order { status: s, .. } = &mut earlier.document {
         *s = status;
     }
     earlier.occurred_at = occurred_at;
+    earlier.details = earlier.details.updated_with(details);
     earlier
 }
