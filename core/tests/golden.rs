@@ -93,6 +93,31 @@ fn hostile() -> (MerchantName, TransactionEvent) {
     (merchant, event)
 }
 
+/// Values as long as a platform may send, without spaces to break at: the
+/// layout must still fit a phone's width (Playwright checks it at 375 px).
+fn long_values() -> (MerchantName, TransactionEvent) {
+    let (merchant, mut event) = order(OrderStatus::Ready);
+    let usd = Currency::parse("USD").unwrap();
+    event.details.items[0] = LineItem {
+        name: Label::parse(&"Superlongproductnamewithoutanyspaces".repeat(3)).unwrap(),
+        variant: Some(Label::parse(&"Variant/".repeat(12)).unwrap()),
+        quantity: NonZeroU32::new(1_000).unwrap(),
+        price: Some(Money::from_minor(123_456_789_00, usd)),
+    };
+    event.details.fulfilment = Some(Fulfilment::Shipment {
+        carrier: Some(Label::parse("Deutsche Post DHL Group Parcel International").unwrap()),
+        number: Some(Label::parse(&"JJD0099".repeat(8)).unwrap()),
+        url: Some(
+            WebLink::parse(&format!(
+                "https://tracking.example.com/{}",
+                "segment".repeat(40)
+            ))
+            .unwrap(),
+        ),
+    });
+    (merchant, event)
+}
+
 /// An order of 14 lines (the list stops at 10) picked up in store.
 fn many_items_pickup() -> (MerchantName, TransactionEvent) {
     let (merchant, mut event) = order(OrderStatus::Ready);
@@ -133,6 +158,7 @@ const CASES: &[Case] = &[
     case!("hostile.invoice.closed", hostile),
     case!("anonymous.order.ready", anonymous),
     case!("pickup.order.ready", many_items_pickup),
+    case!("long.order.ready", long_values),
     case!("order.initiated.minimal", || minimal(order(
         OrderStatus::Initiated
     ))),

@@ -608,7 +608,7 @@ mod quiet_hours_and_test_sends {
         let eml = std::fs::read_to_string(emails[0].as_ref().unwrap().path()).unwrap();
         assert!(
             eml.contains("To: me@maple.example")
-                && eml.contains("Subject: Your order #1001 is ready"),
+                && eml.contains("Subject: Your order #1001 is on its way"),
             "{eml}"
         );
         let (status, _) = app.send_json(Method::POST, "/api/v1/test-send", json!({"trigger": {"kind": "invoice", "status": "closed"}, "channel": "sms", "to": "not a number"})).await;
