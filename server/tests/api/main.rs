@@ -12,6 +12,7 @@ mod dkim;
 mod isolation;
 mod leaks;
 mod logs;
+mod messages;
 mod openapi;
 mod operations;
 mod pages;

@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::harness::{TestApp, rule, spawn, spawn_with};
 
-const SHOPIFY_SECRET: &str = "shpss_test_secret_current";
+pub(crate) const SHOPIFY_SECRET: &str = "shpss_test_secret_current";
 const WOO_SECRET: &[u8] = b"woo-secret-123";
 const BC_HOOK_SECRET: &str = "hook-secret-123";
 
@@ -85,7 +85,13 @@ fn delivered() -> Value {
     json!({"fulfillment_status": "fulfilled", "fulfillments": [{"status": "success", "shipment_status": "delivered"}]})
 }
 
-async fn post_shopify(url: &str, topic: &str, event_id: &str, body: &[u8], secret: &str) -> u16 {
+pub(crate) async fn post_shopify(
+    url: &str,
+    topic: &str,
+    event_id: &str,
+    body: &[u8],
+    secret: &str,
+) -> u16 {
     let signature = body_hmac(secret.as_bytes(), body);
     let request = reqwest::Client::new()
         .post(url)
