@@ -102,7 +102,7 @@ fn long_values() -> (MerchantName, TransactionEvent) {
         name: Label::parse(&"Superlongproductnamewithoutanyspaces".repeat(3)).unwrap(),
         variant: Some(Label::parse(&"Variant/".repeat(12)).unwrap()),
         quantity: NonZeroU32::new(1_000).unwrap(),
-        price: Some(Money::from_minor(123_456_789_00, usd)),
+        price: Some(Money::from_minor(12_345_678_900, usd)),
     };
     event.details.fulfilment = Some(Fulfilment::Shipment {
         carrier: Some(Label::parse("Deutsche Post DHL Group Parcel International").unwrap()),

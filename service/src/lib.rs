@@ -11,6 +11,7 @@ pub mod events;
 pub mod integrations;
 pub mod merchant_view;
 pub mod paging;
+pub mod previews;
 pub mod quiet_hours;
 pub mod settings;
 pub mod test_send;

@@ -134,7 +134,8 @@ impl Store {
                     _ => 0,
                 };
                 sqlx::query(
-                    "UPDATE inbound_events SET state = $6, outcome = $2, detail = $3, jobs_created = $4, processed_at = $5, lease_until = NULL
+                    "UPDATE inbound_events SET state = $6, outcome = $2, detail = $3, jobs_created = $4, processed_at = $5, lease_until = NULL,
+                       trigger_key = $7, event = $8
                      WHERE id = $1",
                 )
                 .bind(item.inbound_id.as_str())
@@ -143,6 +144,8 @@ impl Store {
                 .bind(jobs)
                 .bind(to_millis(now))
                 .bind(EventState::Processed.as_str())
+                .bind(item.event.trigger().key())
+                .bind(&event_json)
                 .execute(&mut *tx)
                 .await?;
                 results[index] = applied;
@@ -150,6 +153,34 @@ impl Store {
             tx.commit().await?;
             Ok(results)
         })
+    }
+
+    /// The merchant's most recent processed event for `trigger_key`
+    /// received since `since` (within the retention window: the event is
+    /// emptied with the webhook's body), as its messages would show it.
+    pub async fn latest_event_for_trigger(
+        &self,
+        merchant_id: &MerchantId,
+        trigger_key: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Option<TransactionEvent>> {
+        let row: Option<String> = with_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT event FROM inbound_events
+                 WHERE merchant_id = $1 AND trigger_key = $2 AND received_at >= $3 AND event <> ''
+                 ORDER BY received_at DESC LIMIT 1",
+            )
+            .bind(merchant_id.as_str())
+            .bind(trigger_key)
+            .bind(to_millis(since))
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(|json| {
+            serde_json::from_str(&json)
+                .map_err(|e| StoreError::Corrupt(format!("processed event: {e}")))
+        })
+        .transpose()
     }
 
     /// The newest event seen for an order, to complete partial payloads.

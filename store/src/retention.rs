@@ -1,5 +1,6 @@
 //! Personal data that expires: raw webhook bodies (customers' names,
-//! addresses, orders) and the order snapshots messages were made from,
+//! addresses, orders), what they were read as, and the order snapshots
+//! messages were made from,
 //! once older than the retention period and finished with. What happened
 //! stays: outcomes, counts, states, attempts, for the event and delivery
 //! logs. The newest snapshot of each order (`documents`) is kept: a later
@@ -25,10 +26,10 @@ impl Store {
     pub async fn purge_personal_data(&self, before: DateTime<Utc>) -> StoreResult<Purged> {
         const PURGES: [&str; 2] = [
             concat!(
-                "UPDATE inbound_events SET body = '' WHERE received_at < $1
+                "UPDATE inbound_events SET body = '', event = '' WHERE received_at < $1
                  AND state IN (",
                 closed_event_states!(),
-                ") AND body <> ''"
+                ") AND (body <> '' OR event <> '')"
             ),
             concat!(
                 "UPDATE outbox_jobs SET event = '{}' WHERE created_at < $1

@@ -636,6 +636,129 @@ async fn only_finished_webhooks_past_the_cutoff_lose_their_bodies(db: &TestDb) {
     );
 }
 
+/// A processed webhook keeps what it meant, so the page can preview a
+/// message on the merchant's latest real order for a trigger: the newest
+/// one, of that merchant only, within the window, until purged.
+async fn the_latest_real_event_of_a_trigger_is_kept_until_purged(db: &TestDb) {
+    use notify_core::event::DocumentNumber;
+    use notify_core::sample::{SampleContacts, sample_event};
+    use notify_core::Document;
+    use notify_store::MerchantId;
+    use notify_store::inbound::{Inserted, NewInboundEvent};
+    use notify_store::outbox::Decided;
+    let store = db.store().await;
+    let (maple, _) = merchant(&store, "Maple", "owner@maple.example").await;
+    let (birch, _) = merchant(&store, "Birch", "owner@birch.example").await;
+    let ready = Trigger::Order {
+        source: OrderSource::Cto,
+        status: OrderStatus::Ready,
+    };
+    let received = |merchant: &MerchantId, key: &str| NewInboundEvent {
+        merchant_id: merchant.clone(),
+        platform: events::PLATFORM,
+        dedupe_key: key.to_owned(),
+        topic: "order.status_changed".to_owned(),
+        delivery_id: None,
+        body: "{}".to_owned(),
+        triggered_at: None,
+    };
+    let old = now() - Duration::days(40);
+    for (merchant, key, number, at) in [
+        (&maple.id, "a", "1001", old),
+        (&maple.id, "b", "1002", now() - Duration::hours(2)),
+        (&maple.id, "c", "1003", now() - Duration::hours(1)),
+        (&birch.id, "d", "9009", now()),
+    ] {
+        let Inserted::Stored(id) = store
+            .insert_inbound_events(&[received(merchant, key)], at)
+            .await
+            .unwrap()[0]
+            .clone()
+        else {
+            panic!("stored");
+        };
+        let mut event = sample_event(ready, SampleContacts::ALL);
+        if let Document::Order {
+            number: n, id: doc, ..
+        } = &mut event.document
+        {
+            *n = DocumentNumber::parse(number).unwrap();
+            *doc = notify_core::event::ExternalId::parse(number).unwrap();
+        }
+        let decided = Decided {
+            inbound_id: &id,
+            merchant_id: merchant,
+            event: &event,
+            deliveries: &[],
+            silent_detail: "no rule",
+        };
+        store.apply_decisions(&[decided], at).await.unwrap();
+    }
+    let since = now() - Duration::days(30);
+    let number = |e: Option<notify_core::TransactionEvent>| {
+        e.map(|e| e.document.number().as_str().to_owned())
+    };
+    let latest = store
+        .latest_event_for_trigger(&maple.id, &ready.key(), since)
+        .await
+        .unwrap();
+    assert_eq!(number(latest.clone()), Some("1003".to_owned()));
+    // The order's details are kept with it (the preview shows them).
+    assert!(!latest.unwrap().details.items.is_empty());
+    let delivered = Trigger::Order {
+        source: OrderSource::Cto,
+        status: OrderStatus::Delivered,
+    };
+    assert_eq!(
+        store
+            .latest_event_for_trigger(&maple.id, &delivered.key(), since)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        number(
+            store
+                .latest_event_for_trigger(&birch.id, &ready.key(), since)
+                .await
+                .unwrap()
+        ),
+        Some("9009".to_owned())
+    );
+    // Outside the window: not offered.
+    assert_eq!(
+        number(
+            store
+                .latest_event_for_trigger(&maple.id, &ready.key(), now() - Duration::minutes(30))
+                .await
+                .unwrap()
+        ),
+        None
+    );
+    // Purged with the bodies once past the retention period.
+    store
+        .purge_personal_data(now() - Duration::minutes(90))
+        .await
+        .unwrap();
+    assert_eq!(
+        number(
+            store
+                .latest_event_for_trigger(&maple.id, &ready.key(), since)
+                .await
+                .unwrap()
+        ),
+        Some("1003".to_owned())
+    );
+    store.purge_personal_data(now()).await.unwrap();
+    assert_eq!(
+        store
+            .latest_event_for_trigger(&maple.id, &ready.key(), since)
+            .await
+            .unwrap(),
+        None
+    );
+}
+
 async fn expired_sessions_are_purged_and_live_ones_kept(db: &TestDb) {
     let store = db.store().await;
     let (_, admin) = merchant(&store, "Maple", "a@maple.example").await;
@@ -751,6 +874,7 @@ async fn batch_answers_keep_their_positions(db: &TestDb) {
 }
 
 tests_on_both_backends!(
+    the_latest_real_event_of_a_trigger_is_kept_until_purged,
     batch_answers_keep_their_positions,
     the_newest_webhook_of_each_platform_is_found_in_one_query,
     expired_sessions_are_purged_and_live_ones_kept,

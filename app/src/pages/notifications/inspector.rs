@@ -1,16 +1,29 @@
-//! The inspector: for one trigger and a sample customer, what `decide` says
-//! for each channel ("Why not?") and the exact messages `render` produces:
-//! email subject, HTML (in a sandboxed frame), plain text, and the SMS with
-//! its length and segments. Read-only: these are the system's messages.
+//! The inspector: for one trigger and a sample customer (or the merchant's
+//! latest real order for it), what `decide` says for each channel ("Why
+//! not?") and the exact messages `render` produces: email subject, HTML (in
+//! a sandboxed frame), plain text, and the SMS with its length and
+//! segments. Read-only: these are the system's messages.
 
 use leptos::prelude::*;
 use notify_core::sample::{SampleContacts, sample_event};
 use notify_core::{
     ChannelOutcome, InvoiceStatus, MerchantName, MessageContext, OrderSource, OrderStatus,
-    Recipient, Trigger, decide, render_email, render_sms,
+    Recipient, TransactionEvent, Trigger, decide, render_email, render_sms,
 };
 
 use super::draft::Draft;
+use super::server_fns::latest_real_event;
+
+/// What the preview is filled in with.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Sample,
+    /// The merchant's latest real order is being fetched.
+    Loading,
+    /// There is none for the trigger in the window: the sample stands in.
+    NoRealOrder,
+    Real,
+}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -22,7 +35,36 @@ enum Tab {
 #[component]
 pub fn Inspector(draft: Draft, merchant: StoredValue<MerchantName>) -> impl IntoView {
     let contacts = RwSignal::new(SampleContacts::ALL);
-    let event = Memo::new(move |_| sample_event(draft.selected.get(), contacts.get()));
+    let use_real = RwSignal::new(false);
+    // Loaded in the browser when asked for, again for each trigger.
+    let real = LocalResource::new(move || {
+        let (on, trigger) = (use_real.get(), draft.selected.get());
+        async move {
+            if on {
+                Some(latest_real_event(trigger).await.ok().flatten())
+            } else {
+                None
+            }
+        }
+    });
+    let real_event: Memo<Option<TransactionEvent>> = Memo::new(move |_| {
+        if use_real.get() {
+            real.get().flatten().flatten()
+        } else {
+            None
+        }
+    });
+    let source = Memo::new(move |_| match (use_real.get(), real.get().flatten()) {
+        (false, _) => Source::Sample,
+        (true, None) => Source::Loading,
+        (true, Some(None)) => Source::NoRealOrder,
+        (true, Some(Some(_))) => Source::Real,
+    });
+    let event = Memo::new(move |_| {
+        real_event
+            .get()
+            .unwrap_or_else(|| sample_event(draft.selected.get(), contacts.get()))
+    });
     let decision = Memo::new(move |_| draft.rules.with(|s| event.with(|e| decide(s, e))));
     let email = Memo::new(move |_| {
         event.with(|event| {
@@ -97,7 +139,35 @@ pub fn Inspector(draft: Draft, merchant: StoredValue<MerchantName>) -> impl Into
                     </optgroup>
                 </select>
             </div>
-            <fieldset class="contact-picks">
+            <label class="check">
+                <input
+                    type="checkbox"
+                    data-testid="use-real-order"
+                    prop:checked=move || use_real.get()
+                    on:change=move |ev| use_real.set(event_target_checked(&ev))
+                />
+                <span>"Use my latest real order for this event"</span>
+            </label>
+            <p class="card-hint" data-testid="real-order-status" aria-live="polite">
+                {move || match source.get() {
+                    Source::Sample => String::new(),
+                    Source::Loading => "Loading your latest order…".to_owned(),
+                    Source::NoRealOrder => {
+                        "No real order for this event in the last 30 days: showing the sample."
+                            .to_owned()
+                    }
+                    Source::Real => {
+                        event.with(|e| {
+                            format!(
+                                "Showing your {} #{} as its customer would get it.",
+                                if matches!(e.document, notify_core::Document::Invoice { .. }) { "invoice" } else { "order" },
+                                e.document.number(),
+                            )
+                        })
+                    }
+                }}
+            </p>
+            <fieldset class="contact-picks" prop:disabled=move || use_real.get()>
                 <legend>"The sample customer"</legend>
                 {contact("has an email address", "sample-email", |c| c.email, |c, on| c.email = on)}
                 {contact("has a mobile number", "sample-phone", |c| c.phone, |c, on| c.phone = on)}

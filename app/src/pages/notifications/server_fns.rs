@@ -88,3 +88,21 @@ pub async fn save_settings(
         },
     })
 }
+
+/// The merchant's latest real order or invoice for `trigger` (last 30
+/// days), as its messages would show it; `None` when there is none. Only
+/// ever the signed-in merchant's own.
+#[server(prefix = "/api", endpoint = "preview/latest-real", input = Json)]
+pub async fn latest_real_event(
+    trigger: notify_core::Trigger,
+) -> Result<Option<notify_core::TransactionEvent>, ServerFnError> {
+    let (store, who) = crate::server_context::store_and_caller().await?;
+    notify_service::previews::latest_real_event(
+        &store,
+        &who.merchant_id,
+        trigger,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(crate::server_context::refused)
+}
