@@ -66,7 +66,9 @@ test('another merchant never sees that order', async ({ browser, baseURL }) => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await signUpByApi(page.request, baseURL, 'Birch');
-  // The page's server function, called directly: the caller's own orders only.
+  // The page's server function, called directly: the caller's own orders
+  // only (the test above left order #7301 of another merchant in the same
+  // database, for this very trigger).
   const response = await page.request.post('/api/preview/latest-real', {
     headers: { ...originHeaders(baseURL), 'content-type': 'application/json' },
     data: { trigger: { kind: 'order', source: 'cto', status: 'ready' } },
