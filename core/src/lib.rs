@@ -22,6 +22,7 @@ pub mod sms;
 pub mod states;
 pub mod templates;
 pub mod text;
+pub mod what_if;
 
 pub use catalog::{Channel, InvoiceStatus, OrderSource, OrderStatus, Trigger};
 pub use contact::{CustomerName, EmailAddress, PhoneNumber};

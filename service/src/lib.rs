@@ -15,6 +15,7 @@ pub mod previews;
 pub mod quiet_hours;
 pub mod settings;
 pub mod test_send;
+pub mod what_if;
 
 pub use error::{ServiceError, ServiceResult};
 pub use paging::Page;

@@ -46,6 +46,16 @@ impl Store {
         Ok(())
     }
 
+    /// Every number that replied STOP to this merchant (E.164).
+    pub async fn sms_opt_outs(&self, merchant_id: &MerchantId) -> StoreResult<Vec<String>> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT phone FROM sms_opt_outs WHERE merchant_id = $1")
+                .bind(merchant_id.as_str())
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
     pub async fn is_sms_opted_out(
         &self,
         merchant_id: &MerchantId,

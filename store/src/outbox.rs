@@ -29,6 +29,27 @@ fn document_of<'a>(d: &'a Decided<'_>) -> (&'a str, &'static str, &'a str) {
     (d.merchant_id.as_str(), source, id)
 }
 
+/// A processed webhook, as read for the what-if.
+#[derive(Debug, Clone)]
+pub struct ProcessedEvent {
+    /// The paging cursor: received time (ms) and id.
+    pub received_at: i64,
+    pub id: String,
+    pub event: TransactionEvent,
+}
+
+impl ProcessedEvent {
+    pub fn cursor(&self) -> (i64, String) {
+        (self.received_at, self.id.clone())
+    }
+
+    /// The order or invoice and status: one notification, however many
+    /// webhooks reported it (the outbox's uniqueness).
+    pub fn transition(&self) -> (&'static str, &str, &'static str) {
+        document_key(&self.event)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applied {
     /// `new` jobs were created (0 when this transition had notified already).
@@ -181,6 +202,46 @@ impl Store {
                 .map_err(|e| StoreError::Corrupt(format!("processed event: {e}")))
         })
         .transpose()
+    }
+
+    /// One page of the merchant's processed events received since `since`
+    /// that were not stale (what they were read as), oldest first, after
+    /// the `after` cursor (received time and id); for the settings page's
+    /// what-if over the merchant's history.
+    pub async fn processed_events_page(
+        &self,
+        merchant_id: &MerchantId,
+        since: DateTime<Utc>,
+        after: Option<(i64, String)>,
+        limit: i64,
+    ) -> StoreResult<Vec<ProcessedEvent>> {
+        let (after_at, after_id) = after.unwrap_or((i64::MIN, String::new()));
+        let rows: Vec<(i64, String, String)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT received_at, id, event FROM inbound_events
+                 WHERE merchant_id = $1 AND received_at >= $2 AND event <> '' AND outcome IN ('jobs_created', 'no_rule')
+                   AND (received_at > $3 OR (received_at = $3 AND id > $4))
+                 ORDER BY received_at, id LIMIT $5",
+            )
+            .bind(merchant_id.as_str())
+            .bind(to_millis(since))
+            .bind(after_at)
+            .bind(&after_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(received_at, id, json)| {
+                let event = serde_json::from_str(&json)
+                    .map_err(|e| StoreError::Corrupt(format!("processed event: {e}")))?;
+                Ok(ProcessedEvent {
+                    received_at,
+                    id,
+                    event,
+                })
+            })
+            .collect()
     }
 
     /// The newest event seen for an order, to complete partial payloads.

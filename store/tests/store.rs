@@ -640,9 +640,9 @@ async fn only_finished_webhooks_past_the_cutoff_lose_their_bodies(db: &TestDb) {
 /// message on the merchant's latest real order for a trigger: the newest
 /// one, of that merchant only, within the window, until purged.
 async fn the_latest_real_event_of_a_trigger_is_kept_until_purged(db: &TestDb) {
+    use notify_core::Document;
     use notify_core::event::DocumentNumber;
     use notify_core::sample::{SampleContacts, sample_event};
-    use notify_core::Document;
     use notify_store::MerchantId;
     use notify_store::inbound::{Inserted, NewInboundEvent};
     use notify_store::outbox::Decided;

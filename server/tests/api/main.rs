@@ -26,4 +26,5 @@ mod settings;
 mod shutdown;
 mod static_files;
 mod webhooks;
+mod what_if;
 mod workers;

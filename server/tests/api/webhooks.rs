@@ -142,7 +142,7 @@ async fn jobs(db: &TestDb) -> Vec<(String, String, String)> {
     all
 }
 
-async fn merchant_ids(store: &notify_store::Store) -> Vec<notify_store::MerchantId> {
+pub(crate) async fn merchant_ids(store: &notify_store::Store) -> Vec<notify_store::MerchantId> {
     let user = store
         .user_by_email(&notify_core::EmailAddress::parse("owner@maple.example").unwrap())
         .await

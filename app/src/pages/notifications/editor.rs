@@ -10,6 +10,7 @@ use super::preview_matrix::PreviewMatrixView;
 use super::rule_list::RuleList;
 use super::save_bar::{Baseline, SaveBar};
 use super::server_fns::StoredSettings;
+use super::what_if::WhatIf;
 
 #[component]
 pub fn Editor(stored: StoredSettings) -> impl IntoView {
@@ -54,6 +55,7 @@ pub fn Editor(stored: StoredSettings) -> impl IntoView {
                     <RuleList draft />
                 </div>
                 <div class="column column-side">
+                    <WhatIf baseline draft />
                     <PreviewMatrixView matrix draft />
                     <Inspector draft merchant />
                 </div>

@@ -9,6 +9,7 @@ mod preview_matrix;
 mod rule_list;
 mod save_bar;
 pub mod server_fns;
+mod what_if;
 
 use leptos::prelude::*;
 

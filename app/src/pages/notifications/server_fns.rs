@@ -106,3 +106,12 @@ pub async fn latest_real_event(
     .await
     .map_err(crate::server_context::refused)
 }
+
+/// The merchant's last 30 days, grouped for the what-if (no customer data).
+#[server(prefix = "/api", endpoint = "settings/what-if-history", input = Json)]
+pub async fn what_if_history() -> Result<Vec<notify_core::what_if::HistoryGroup>, ServerFnError> {
+    let (store, who) = crate::server_context::store_and_caller().await?;
+    notify_service::what_if::history(&store, &who.merchant_id, chrono::Utc::now())
+        .await
+        .map_err(crate::server_context::refused)
+}
