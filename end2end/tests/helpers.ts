@@ -77,6 +77,7 @@ export const typicalRules: Rule[] = [
 export async function openSettings(page: Page) {
   await page.goto(PAGE);
   await expect(page.locator('[data-hydrated="true"]')).toBeVisible();
+  await expect(page.getByTestId('what-if')).toHaveAttribute('data-loaded', 'true');
 }
 
 /** Collects console errors and page errors (a hydration mismatch shows up here). */

@@ -49,7 +49,8 @@ test('the message preview can show the latest real order for an event', async ({
   await expect(frame.locator('body')).toContainText('Hi Grace,');
   await expect(frame.locator('a', { hasText: 'Track your parcel' })).toHaveAttribute('href', 'https://www.ups.com/track?tracknum=1Z7301');
   // The sample customer's switches do not apply to a real order.
-  await expect(inspector.locator('fieldset.contact-picks')).toBeDisabled();
+  await expect(inspector.getByTestId('sample-email')).toBeDisabled();
+  await expect(inspector.getByTestId('sample-opted-out')).toBeDisabled();
 
   // An event with no real order in the window: the sample, and why.
   await inspector.getByTestId('inspect-trigger').selectOption('order.cto.delivered');

@@ -24,6 +24,10 @@ test('a new merchant signs up, creates rules, previews them live, saves, and fin
   await expect(page).toHaveTitle('Customer Notifications · Back Office');
   await expect(page.getByTestId('save')).toBeDisabled();
 
+  // The what-if's history is loaded once, with the page.
+  await expect(page.getByTestId('what-if')).toHaveAttribute('data-loaded', 'true');
+  await expect(page.getByTestId('what-if-empty')).toBeVisible();
+
   // From here on, editing and previewing sends no request at all.
   const requests: Request[] = [];
   page.on('request', (r) => requests.push(r));

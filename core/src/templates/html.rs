@@ -32,6 +32,7 @@ const DARK: &str = "@media (prefers-color-scheme: dark) {
   .cn-muted { color:#9aa5b1 !important; }
   .cn-rule { border-color:#323a44 !important; }
   .cn-button { background:#4c9aff !important; color:#0b1b33 !important; }
+  .cn-link { color:#8ab4ff !important; }
 }";
 
 const P: &str = "margin:0 0 16px;font-size:16px;line-height:24px;";
@@ -128,7 +129,7 @@ pub(super) fn layout(merchant: &MerchantName, copy: &Copy) -> String {
     for action in actions {
         let _ = writeln!(
             body,
-            "<p style=\"margin:16px 0 0;font-size:14px;line-height:20px;\"><a href=\"{url}\" style=\"color:#1f5fbf;word-break:break-all;\">{label}</a></p>",
+            "<p style=\"margin:16px 0 0;font-size:14px;line-height:20px;\"><a class=\"cn-link\" href=\"{url}\" style=\"color:#1f5fbf;word-break:break-all;\">{label}</a></p>",
             url = escape(&action.url),
             label = escape(action.label),
         );

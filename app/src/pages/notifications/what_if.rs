@@ -37,7 +37,12 @@ pub fn WhatIf(baseline: RwSignal<Baseline>, draft: Draft) -> impl IntoView {
     });
 
     view! {
-        <section class="card what-if" aria-labelledby="what-if-title" data-testid="what-if">
+        <section
+            class="card what-if"
+            aria-labelledby="what-if-title"
+            data-testid="what-if"
+            data-loaded=move || events.with(Option::is_some).to_string()
+        >
             <h2 id="what-if-title">"Your last 30 days"</h2>
             {move || match events.get() {
                 None => view! { <p class="card-hint">"Counting your last 30 days…"</p> }.into_any(),
