@@ -36,29 +36,44 @@ enum Tab {
 pub fn Inspector(draft: Draft, merchant: StoredValue<MerchantName>) -> impl IntoView {
     let contacts = RwSignal::new(SampleContacts::ALL);
     let use_real = RwSignal::new(false);
-    // Loaded in the browser when asked for, again for each trigger.
-    let real = LocalResource::new(move || {
+    // The latest real order, fetched in the browser when asked for (effects
+    // do not run on the server), for the trigger it was fetched for.
+    let real: RwSignal<Option<(Trigger, Option<TransactionEvent>)>> = RwSignal::new(None);
+    Effect::new(move |_| {
         let (on, trigger) = (use_real.get(), draft.selected.get());
-        async move {
-            if on {
-                Some(latest_real_event(trigger).await.ok().flatten())
-            } else {
-                None
-            }
+        let cached = real.with_untracked(|r| r.as_ref().is_some_and(|(t, _)| *t == trigger));
+        if on && !cached {
+            leptos::task::spawn_local(async move {
+                let found = latest_real_event(trigger).await.ok().flatten();
+                real.set(Some((trigger, found)));
+            });
         }
+    });
+    // For the selected trigger: not loaded yet (`None`), or what was found.
+    let loaded = Memo::new(move |_| {
+        let selected = draft.selected.get();
+        real.with(|r| {
+            r.as_ref()
+                .filter(|(t, _)| *t == selected)
+                .map(|(_, found)| found.clone())
+        })
     });
     let real_event: Memo<Option<TransactionEvent>> = Memo::new(move |_| {
         if use_real.get() {
-            real.get().flatten().flatten()
+            loaded.get().flatten()
         } else {
             None
         }
     });
-    let source = Memo::new(move |_| match (use_real.get(), real.get().flatten()) {
-        (false, _) => Source::Sample,
-        (true, None) => Source::Loading,
-        (true, Some(None)) => Source::NoRealOrder,
-        (true, Some(Some(_))) => Source::Real,
+    let source = Memo::new(move |_| {
+        if !use_real.get() {
+            return Source::Sample;
+        }
+        match loaded.get() {
+            None => Source::Loading,
+            Some(None) => Source::NoRealOrder,
+            Some(Some(_)) => Source::Real,
+        }
     });
     let event = Memo::new(move |_| {
         real_event

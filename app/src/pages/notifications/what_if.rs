@@ -5,7 +5,7 @@
 //! preview: no request per change.
 
 use leptos::prelude::*;
-use notify_core::what_if::{Volume, describe_change, volume};
+use notify_core::what_if::{HistoryGroup, Volume, describe_change, volume};
 
 use super::draft::Draft;
 use super::save_bar::Baseline;
@@ -17,23 +17,33 @@ fn plural(n: u32, one: &str, many: &str) -> String {
 
 #[component]
 pub fn WhatIf(baseline: RwSignal<Baseline>, draft: Draft) -> impl IntoView {
-    let history = LocalResource::new(|| async { what_if_history().await.ok() });
+    // Loaded once in the browser (effects do not run on the server, which
+    // renders the "counting" line).
+    let history: RwSignal<Option<Option<Vec<HistoryGroup>>>> = RwSignal::new(None);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            history.set(Some(what_if_history().await.ok()));
+        });
+    });
     let draft_volume = Memo::new(move |_| {
-        history
-            .get()
-            .flatten()
-            .map(|h| draft.rules.with(|rules| volume(rules, &h)))
+        history.with(|h| {
+            h.as_ref()
+                .and_then(Option::as_ref)
+                .map(|h| draft.rules.with(|rules| volume(rules, h)))
+        })
     });
     let saved_volume = Memo::new(move |_| {
-        history
-            .get()
-            .flatten()
-            .map(|h| baseline.with(|b| volume(&b.settings, &h).0))
+        history.with(|h| {
+            h.as_ref()
+                .and_then(Option::as_ref)
+                .map(|h| baseline.with(|b| volume(&b.settings, h).0))
+        })
     });
     let events = Memo::new(move |_| {
-        history
-            .get()
-            .map(|h| h.map(|groups| groups.iter().map(|g| g.events).sum::<u32>()))
+        history.with(|h| {
+            h.as_ref()
+                .map(|h| h.as_ref().map(|groups| groups.iter().map(|g| g.events).sum::<u32>()))
+        })
     });
 
     view! {
