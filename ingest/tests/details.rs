@@ -239,10 +239,11 @@ fn woocommerce_failed_is_a_declined_payment_and_pickup_has_no_parcel() {
     assert_eq!(lines(&d)[0], ("A".into(), None, 1, None));
 }
 
+const BC_ORDER: &[u8] = include_bytes!("payloads/bigcommerce_order.json");
+
 #[test]
 fn bigcommerce_fetched_order_money() {
-    let order = include_bytes!("payloads/bigcommerce_order.json");
-    let d = details(bigcommerce::order(order).unwrap());
+    let d = details(bigcommerce::order(BC_ORDER).unwrap());
     assert_eq!(
         rows(&d),
         vec![
@@ -254,6 +255,17 @@ fn bigcommerce_fetched_order_money() {
         ]
     );
     assert_eq!(d.refunded, None);
+    // The amounts are in the transactional currency (what the shopper
+    // pays in), when the storefront displays another.
+    let euro = with(
+        BC_ORDER,
+        json!({"default_currency_code": "EUR", "currency_code": "USD"}),
+    );
+    let d = details(bigcommerce::order(&euro).unwrap());
+    assert_eq!(rows(&d).last().unwrap().1, "€256.96");
+    let display_only = with(BC_ORDER, json!({"currency_code": "GBP"}));
+    let d = details(bigcommerce::order(&display_only).unwrap());
+    assert_eq!(rows(&d).last().unwrap().1, "£256.96");
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 use notify_core::details::TotalsParts;
 use notify_core::event::{Document, DocumentNumber};
+use notify_core::money::Currency;
 use notify_core::{Details, OrderSource, OrderStatus, TransactionEvent};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -120,11 +121,30 @@ struct Order {
     money: OrderMoney,
 }
 
+/// The currency the order's amounts are in: the transactional one
+/// (`default_currency_code`, what the shopper pays in). `currency_code` is
+/// the storefront's display currency, the same unless the store shows
+/// prices in another; it is taken only when the other is missing.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct OrderCurrency {
+    default_currency_code: Lenient<String>,
+    currency_code: Lenient<String>,
+}
+
+impl OrderCurrency {
+    fn currency(&self) -> Option<Currency> {
+        let code = |c: &Lenient<String>| currency(c.get().map(String::as_str));
+        code(&self.default_currency_code).or_else(|| code(&self.currency_code))
+    }
+}
+
 /// The fetched order's money, read leniently (strings such as `"129.5000"`).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct OrderMoney {
-    currency_code: Lenient<String>,
+    #[serde(flatten)]
+    currency: OrderCurrency,
     subtotal_ex_tax: Lenient<Amount>,
     shipping_cost_ex_tax: Lenient<Amount>,
     total_tax: Lenient<Amount>,
@@ -136,7 +156,7 @@ struct OrderMoney {
 
 impl OrderMoney {
     fn details(&self) -> Details {
-        let currency = currency(self.currency_code.get().map(String::as_str));
+        let currency = self.currency.currency();
         let amount = |a: &Lenient<Amount>| money(a.get(), currency);
         let discount = sum(
             [amount(&self.discount_amount), amount(&self.coupon_discount)]
