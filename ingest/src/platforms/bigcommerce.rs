@@ -46,7 +46,7 @@ const SPEC: PlatformSpec = PlatformSpec {
         Field {
             name: API_TOKEN,
             label: "API account access token",
-            hint: "Read-only access to orders is enough.",
+            hint: "The Orders read-only scope is enough (it covers each order's products and shipments).",
             kind: FieldKind::Secret { required: true },
         },
         Field {
