@@ -13,6 +13,7 @@ use crate::normalize::{NormalizeError, Normalized};
 use crate::platforms::{bigcommerce, events, shopify, woocommerce};
 use crate::settings::{Field, IntegrationConfig};
 use notify_core::secret::Secret;
+use notify_core::{Details, OrderStatus};
 
 /// Every platform, in the order the page shows them. Adding a platform is
 /// a module under `platforms/` and one line here.
@@ -128,18 +129,49 @@ pub struct Stored<'a> {
 
 /// A platform whose hooks carry only ids: the order is fetched over its
 /// REST API (`GET {base}{path}`), then read with `read` together with the
-/// hook that asked for it.
+/// hook that asked for it. Its `parts` are then fetched for the message.
 pub struct OrderApi {
     pub default_base: &'static str,
     pub request: fn(&IntegrationConfig, u64) -> Result<ApiRequest, String>,
     pub read: fn(&[u8], &Stored<'_>) -> Result<Normalized, NormalizeError>,
+    /// Parts of the order the API serves at addresses of their own
+    /// (BigCommerce's items and shipments), each fetched after the order
+    /// when the event's status shows it. A part that cannot be fetched or
+    /// read is left out of the message; the event still notifies.
+    pub parts: &'static [OrderPart],
+}
+
+/// A part of an order at its own address below the order's.
+pub struct OrderPart {
+    /// What the message lacks without it, for logs and the event log: "items".
+    pub name: &'static str,
+    /// Relative to the order's path: `products?limit=250` after
+    /// `…/orders/{id}`.
+    pub path: &'static str,
+    /// Whether a message about an order in this status shows the part.
+    pub wanted: fn(OrderStatus) -> bool,
+    /// The part's answer, with the order's, into what it adds to the
+    /// event's details.
+    pub read: fn(part: &[u8], order: &[u8]) -> Result<Details, NormalizeError>,
 }
 
 /// One GET to a platform's API.
+#[derive(Clone)]
 pub struct ApiRequest {
     /// Relative to the API's base URL.
     pub path: String,
     pub headers: Vec<(&'static str, Secret)>,
+}
+
+impl ApiRequest {
+    /// The GET for one of the order's parts, the order's being `self`: the
+    /// same headers, the part's path below the order's.
+    pub fn part(&self, part: &OrderPart) -> ApiRequest {
+        ApiRequest {
+            path: format!("{}/{}", self.path.trim_end_matches('/'), part.path),
+            headers: self.headers.clone(),
+        }
+    }
 }
 
 /// A platform: a handle to its [`PlatformSpec`]. Compared, hashed, shown

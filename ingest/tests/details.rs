@@ -241,8 +241,7 @@ fn woocommerce_failed_is_a_declined_payment_and_pickup_has_no_parcel() {
 
 #[test]
 fn bigcommerce_fetched_order_money() {
-    let order = include_bytes!("payloads/bigcommerce_order.json");
-    let d = details(bigcommerce::order(order).unwrap());
+    let d = details(bigcommerce::order(BC_ORDER).unwrap());
     assert_eq!(
         rows(&d),
         vec![
@@ -254,6 +253,170 @@ fn bigcommerce_fetched_order_money() {
         ]
     );
     assert_eq!(d.refunded, None);
+    // The amounts are in the transactional currency (what the shopper
+    // pays in), when the storefront displays another.
+    let euro = with(
+        BC_ORDER,
+        json!({"default_currency_code": "EUR", "currency_code": "USD"}),
+    );
+    let d = details(bigcommerce::order(&euro).unwrap());
+    assert_eq!(rows(&d).last().unwrap().1, "€256.96");
+    let display_only = with(BC_ORDER, json!({"currency_code": "GBP"}));
+    let d = details(bigcommerce::order(&display_only).unwrap());
+    assert_eq!(rows(&d).last().unwrap().1, "£256.96");
+}
+
+const BC_ORDER: &[u8] = include_bytes!("payloads/bigcommerce_order.json");
+const BC_PRODUCTS: &[u8] = include_bytes!("payloads/bigcommerce_order_products.json");
+const BC_SHIPMENTS: &[u8] = include_bytes!("payloads/bigcommerce_order_shipments.json");
+
+#[test]
+fn bigcommerce_products_are_the_items_priced_before_tax() {
+    let d = bigcommerce::products(BC_PRODUCTS, BC_ORDER).unwrap();
+    // The options' values make the variant; the bundle's own product (a
+    // pick list's choice, already among the options) is not a line of its
+    // own; an empty customer name falls back on the name.
+    assert_eq!(
+        lines(&d),
+        vec![
+            (
+                "Fog Linen Chambray Towel - Beige Stripe".into(),
+                s("S / Orange / Able Brewing System"),
+                2,
+                s("$116.00")
+            ),
+            ("Orbit Terrarium - Large".into(), None, 1, s("$109.00")),
+        ]
+    );
+    assert_eq!((d.totals, d.fulfilment), (None, None));
+
+    // The amounts are in the transactional currency when the store shows
+    // another; without any currency the lines go unpriced.
+    let euro = with(
+        BC_ORDER,
+        json!({"default_currency_code": "EUR", "currency_code": "USD"}),
+    );
+    let d = bigcommerce::products(BC_PRODUCTS, &euro).unwrap();
+    assert_eq!(lines(&d)[1].3, s("€109.00"));
+    let d = bigcommerce::products(BC_PRODUCTS, b"{}").unwrap();
+    assert_eq!(lines(&d)[1].3, None);
+
+    // A line that does not read is left out, the others stay.
+    let mut products: Value = serde_json::from_slice(BC_PRODUCTS).unwrap();
+    products[0]["quantity"] = json!("two");
+    products[2]["total_ex_tax"] = json!("109.00001");
+    products[2]["product_options"] = json!("none");
+    let products = serde_json::to_vec(&products).unwrap();
+    let d = bigcommerce::products(&products, BC_ORDER).unwrap();
+    assert_eq!(
+        lines(&d),
+        vec![("Orbit Terrarium - Large".into(), None, 1, None)]
+    );
+
+    // No content (204), an empty page: no items; an answer that is not a
+    // list is an error (the message goes without items).
+    assert!(
+        bigcommerce::products(b"", BC_ORDER)
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert!(
+        bigcommerce::products(b"[]", BC_ORDER)
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert!(bigcommerce::products(br#"{"status": 404}"#, BC_ORDER).is_err());
+    assert!(bigcommerce::products(b"<html>", BC_ORDER).is_err());
+}
+
+#[test]
+fn bigcommerce_shipments_give_the_newest_tracking() {
+    let d = bigcommerce::shipments(BC_SHIPMENTS).unwrap();
+    let newest = (
+        s("UPS"),
+        s("1Z999AA10123456784"),
+        s("https://www.ups.com/track?tracknum=1Z999AA10123456784"),
+    );
+    assert_eq!(shipment(&d), newest);
+    assert!(d.items.is_empty() && d.totals.is_none());
+    // Newest by date, not by place in the list.
+    let mut reversed: Vec<Value> = serde_json::from_slice(BC_SHIPMENTS).unwrap();
+    reversed.reverse();
+    let d = bigcommerce::shipments(&serde_json::to_vec(&reversed).unwrap()).unwrap();
+    assert_eq!(shipment(&d), newest);
+
+    let one = |changes: Value| {
+        let mut list: Vec<Value> = serde_json::from_slice(BC_SHIPMENTS).unwrap();
+        let mut first = list.remove(0);
+        for (k, v) in changes.as_object().unwrap() {
+            first[k] = v.clone();
+        }
+        shipment(&bigcommerce::shipments(&serde_json::to_vec(&[first]).unwrap()).unwrap())
+    };
+    // BigCommerce's provider with its display name and generated link.
+    assert_eq!(
+        one(json!({})),
+        (
+            s("USPS"),
+            s("EJ958083578US"),
+            s("https://tools.usps.com/go/TrackConfirmAction?tLabels=EJ958083578US")
+        )
+    );
+    // A link the merchant supplied wins; carrier codes become names.
+    let custom = one(
+        json!({"tracking_link": "https://track.example.com/EJ958083578US",
+        "generated_tracking_link": "", "tracking_carrier": "royal-mail"}),
+    );
+    assert_eq!(
+        (custom.0, custom.2),
+        (
+            s("Royal Mail"),
+            s("https://track.example.com/EJ958083578US")
+        )
+    );
+    let carrier = |changes: Value| one(changes).0;
+    let provider = |code: &str| {
+        carrier(json!({"shipping_provider": code, "shipping_provider_display_name": ""}))
+    };
+    assert_eq!(provider("auspost"), s("Australia Post"));
+    assert_eq!(provider("canadapost"), s("Canada Post"));
+    assert_eq!(provider("royalmail"), s("Royal Mail"));
+    assert_eq!(provider("fedex"), s("FedEx"));
+    assert_eq!(provider("upsready"), s("UPS"));
+    assert_eq!(provider("endicia"), s("USPS"));
+    assert_eq!(provider("shipperhq"), None);
+    assert_eq!(provider("carrier_42"), None);
+    assert_eq!(
+        carrier(
+            json!({"shipping_provider": "carrier_42", "shipping_provider_display_name": "Acme Freight"})
+        ),
+        s("Acme Freight")
+    );
+    assert_eq!(carrier(json!({"tracking_carrier": "DHL"})), s("DHL"));
+    assert_eq!(
+        carrier(json!({"tracking_carrier": "colissimo"})),
+        s("colissimo")
+    );
+    // Only a number; an unreadable date still counts as a shipment.
+    assert_eq!(
+        one(
+            json!({"shipping_provider": "", "shipping_provider_display_name": "",
+            "generated_tracking_link": "", "date_created": "yesterday"})
+        ),
+        (None, s("EJ958083578US"), None)
+    );
+    // A shipment that says nothing is no tracking.
+    let empty = json!([{"id": 9, "tracking_number": "", "shipping_provider": "", "tracking_carrier": "",
+        "tracking_link": "", "generated_tracking_link": ""}]);
+    let d = bigcommerce::shipments(&serde_json::to_vec(&empty).unwrap()).unwrap();
+    assert_eq!(d.fulfilment, None);
+
+    // No shipments (204), an empty page; an answer that is not a list.
+    assert_eq!(bigcommerce::shipments(b"").unwrap().fulfilment, None);
+    assert_eq!(bigcommerce::shipments(b" []").unwrap().fulfilment, None);
+    assert!(bigcommerce::shipments(br#"{"title": "Not Found"}"#).is_err());
 }
 
 #[test]

@@ -4,6 +4,7 @@
 use notify_core::{Document, InvoiceStatus, OrderSource, OrderStatus, TransactionEvent};
 use notify_ingest::Normalized;
 use notify_ingest::platforms::{bigcommerce, events, shopify, woocommerce};
+use notify_ingest::settings::IntegrationForm;
 use serde_json::{Value, json};
 
 fn event(n: Normalized) -> TransactionEvent {
@@ -310,6 +311,50 @@ fn a_bigcommerce_status_hook_is_read_as_its_transition() {
         Some(OrderStatus::Delivered)
     );
     assert_eq!(e.occurred_at.to_rfc3339(), "2026-03-13T16:00:00+00:00");
+}
+
+/// The order's GET and its parts' below it, with the same token: items for
+/// every status, shipments only where the message shows tracking.
+#[test]
+fn bigcommerce_fetches_the_orders_items_and_for_shipped_orders_its_shipments() {
+    let typed = [
+        ("store_hash", "abc123"),
+        ("api_token", "bc-token-123456"),
+        ("hook_secret", "hook-secret-123"),
+    ];
+    let bc = bigcommerce::PLATFORM
+        .validate(&IntegrationForm::new(typed), None, [0; 32])
+        .unwrap();
+    let api = bigcommerce::PLATFORM.spec().order_api.as_ref().unwrap();
+    let order = (api.request)(&bc.config, 250).unwrap();
+    assert_eq!(order.path, "stores/abc123/v2/orders/250");
+    let parts: Vec<(&str, String, Vec<OrderStatus>)> = api
+        .parts
+        .iter()
+        .map(|p| {
+            let part = order.part(p);
+            assert_eq!(part.headers.len(), 1);
+            assert_eq!(part.headers[0].0, "X-Auth-Token");
+            assert_eq!(part.headers[0].1.expose(), "bc-token-123456");
+            let wanted = OrderStatus::ALL.into_iter().filter(|s| (p.wanted)(*s));
+            (p.name, part.path, wanted.collect())
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        vec![
+            (
+                "items",
+                "stores/abc123/v2/orders/250/products?limit=250".to_owned(),
+                OrderStatus::ALL.to_vec()
+            ),
+            (
+                "tracking",
+                "stores/abc123/v2/orders/250/shipments?limit=250".to_owned(),
+                vec![OrderStatus::Ready, OrderStatus::Delivered]
+            ),
+        ]
+    );
 }
 
 #[test]

@@ -69,6 +69,9 @@ pub struct Decided<'a> {
     pub deliveries: &'a [Delivery],
     /// Why nothing is sent, when `deliveries` is empty.
     pub silent_detail: &'a str,
+    /// What the messages lack and why (a part of the order the platform
+    /// did not give), added to the detail when messages are queued.
+    pub lacks: &'a str,
 }
 
 /// Where a job stands in its recipient's queue: the batch's time, then
@@ -147,7 +150,11 @@ impl Store {
                         .await?
                         .rows_affected() as usize;
                     }
-                    let detail = if new == 0 { "already notified for this status".to_owned() } else { format!("{new} message(s) queued") };
+                    let detail = match (new, item.lacks) {
+                        (0, _) => "already notified for this status".to_owned(),
+                        (_, "") => format!("{new} message(s) queued"),
+                        (_, lacks) => format!("{new} message(s) queued, {lacks}"),
+                    };
                     (Applied::Jobs { new }, "jobs_created", detail)
                 };
                 let jobs = match applied {

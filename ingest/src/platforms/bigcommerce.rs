@@ -2,20 +2,25 @@
 //! (and, from an app, a Standard Webhooks signature), and only ids
 //! (`data.id`, or `data.orderId` for shipments), so the order is fetched
 //! over the REST API (`GET /stores/{hash}/v2/orders/{id}`) and read with
-//! [`order`].
+//! [`order`]; its items (`…/products`, read with [`products`]) and, when the
+//! message shows tracking, its shipments (`…/shipments`, read with
+//! [`shipments`]) are fetched after it.
 
-use notify_core::details::TotalsParts;
+use notify_core::details::{Fulfilment, TotalsParts};
 use notify_core::event::{Document, DocumentNumber};
+use notify_core::money::Currency;
 use notify_core::{Details, OrderSource, OrderStatus, TransactionEvent};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::normalize::contact::Billing;
-use crate::normalize::details::{Amount, Lenient, currency, money, refunded, sum, totals};
+use crate::normalize::details::{
+    Amount, Lenient, currency, line_item, money, refunded, shipment, sum, totals,
+};
 use crate::normalize::{NormalizeError, Normalized, external_id, parse_json, timestamp};
 use crate::platform::{
-    Accepted, ApiRequest, OrderApi, Platform, PlatformSpec, Received, Refused, Request,
+    Accepted, ApiRequest, OrderApi, OrderPart, Platform, PlatformSpec, Received, Refused, Request,
 };
 use crate::settings::{Field, FieldKind, IntegrationConfig};
 use crate::signature::{SignatureError, standard_webhooks};
@@ -41,7 +46,7 @@ const SPEC: PlatformSpec = PlatformSpec {
         Field {
             name: API_TOKEN,
             label: "API account access token",
-            hint: "Read-only access to orders is enough.",
+            hint: "The Orders read-only scope is enough (it covers each order's products and shipments).",
             kind: FieldKind::Secret { required: true },
         },
         Field {
@@ -66,8 +71,36 @@ const SPEC: PlatformSpec = PlatformSpec {
         default_base: "https://api.bigcommerce.com/",
         request: order_request,
         read: |order, hook| order_for_hook(order, hook.body),
+        parts: PARTS,
     }),
 };
+
+/// The order's parts at their own addresses below the order's. v2 lists
+/// are paged (50 to a page unless asked); 250 is the most a page holds, and
+/// lines beyond the first 250 are not fetched (a message lists 10 and
+/// counts the rest, so an order of more than 250 lines is counted short).
+/// The API token's read-only Orders scope covers both.
+const PARTS: &[OrderPart] = &[
+    OrderPart {
+        name: "items",
+        path: "products?limit=250",
+        wanted: |_| true,
+        read: products,
+    },
+    OrderPart {
+        name: "tracking",
+        path: "shipments?limit=250",
+        wanted: shows_tracking,
+        read: |part, _| shipments(part),
+    },
+];
+
+/// The statuses whose messages show tracking (shipped or ready for
+/// pickup, delivered): the shipments are fetched for these only. An order
+/// Awaiting Fulfillment has none yet.
+fn shows_tracking(status: OrderStatus) -> bool {
+    matches!(status, OrderStatus::Ready | OrderStatus::Delivered)
+}
 
 const STORE_HASH: &str = "store_hash";
 const API_TOKEN: &str = "api_token";
@@ -120,11 +153,30 @@ struct Order {
     money: OrderMoney,
 }
 
+/// The currency the order's amounts are in: the transactional one
+/// (`default_currency_code`, what the shopper pays in). `currency_code` is
+/// the storefront's display currency, the same unless the store shows
+/// prices in another; it is taken only when the other is missing.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct OrderCurrency {
+    default_currency_code: Lenient<String>,
+    currency_code: Lenient<String>,
+}
+
+impl OrderCurrency {
+    fn currency(&self) -> Option<Currency> {
+        let code = |c: &Lenient<String>| currency(c.get().map(String::as_str));
+        code(&self.default_currency_code).or_else(|| code(&self.currency_code))
+    }
+}
+
 /// The fetched order's money, read leniently (strings such as `"129.5000"`).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct OrderMoney {
-    currency_code: Lenient<String>,
+    #[serde(flatten)]
+    currency: OrderCurrency,
     subtotal_ex_tax: Lenient<Amount>,
     shipping_cost_ex_tax: Lenient<Amount>,
     total_tax: Lenient<Amount>,
@@ -136,7 +188,7 @@ struct OrderMoney {
 
 impl OrderMoney {
     fn details(&self) -> Details {
-        let currency = currency(self.currency_code.get().map(String::as_str));
+        let currency = self.currency.currency();
         let amount = |a: &Lenient<Amount>| money(a.get(), currency);
         let discount = sum(
             [amount(&self.discount_amount), amount(&self.coupon_discount)]
@@ -251,6 +303,179 @@ fn order_as_reported(
         occurred_at,
         details: o.money.details(),
     }))
+}
+
+/// A line of `GET /v2/orders/{id}/products`.
+#[derive(Deserialize)]
+struct ProductLine {
+    #[serde(default)]
+    name: Lenient<String>,
+    /// The name shown to the customer, when the store set one apart.
+    #[serde(default)]
+    name_customer: Lenient<String>,
+    #[serde(default)]
+    quantity: Lenient<i64>,
+    /// The line's price before tax, as the order's subtotal
+    /// (`subtotal_ex_tax`) that the message shows with it.
+    #[serde(default)]
+    total_ex_tax: Lenient<Amount>,
+    #[serde(default)]
+    product_options: Lenient<Vec<Lenient<ProductOption>>>,
+    /// Set on the products a bundle (a pick list option) added: the bundle's
+    /// own line names them among its options.
+    #[serde(default)]
+    parent_order_product_id: Lenient<u64>,
+}
+
+#[derive(Deserialize)]
+struct ProductOption {
+    /// The chosen value as the customer saw it ("Large", "Blue").
+    #[serde(default)]
+    display_value: Lenient<String>,
+}
+
+/// An answer without a body: BigCommerce answers `204 No Content` for an
+/// empty list.
+fn is_empty_list(body: &[u8]) -> bool {
+    body.iter().all(u8::is_ascii_whitespace)
+}
+
+/// The order's lines (`GET /v2/orders/{id}/products`), priced in the
+/// order's currency: the variant is the chosen options' values joined by
+/// " / ". A line that does not read is left out; an answer that is not a
+/// list is an error (the message goes without items).
+pub fn products(body: &[u8], order: &[u8]) -> Result<Details, NormalizeError> {
+    if is_empty_list(body) {
+        return Ok(Details::default());
+    }
+    let lines: Vec<Lenient<ProductLine>> = parse_json(body)?;
+    let currency = serde_json::from_slice::<OrderCurrency>(order)
+        .ok()
+        .and_then(|c| c.currency());
+    let items = lines
+        .iter()
+        .filter_map(Lenient::get)
+        .filter(|line| line.parent_order_product_id.is_absent())
+        .filter_map(|line| {
+            let variant = line
+                .product_options
+                .each()
+                .filter_map(|o| text(&o.display_value))
+                .collect::<Vec<_>>()
+                .join(" / ");
+            line_item(
+                text(&line.name_customer).or(text(&line.name)),
+                Some(variant.as_str()),
+                line.quantity.get().copied(),
+                money(line.total_ex_tax.get(), currency),
+            )
+        })
+        .collect();
+    Ok(Details {
+        items,
+        ..Details::default()
+    })
+}
+
+/// A shipment of `GET /v2/orders/{id}/shipments`.
+#[derive(Deserialize)]
+struct Shipment {
+    #[serde(default)]
+    id: Lenient<u64>,
+    #[serde(default)]
+    date_created: Lenient<String>,
+    #[serde(default)]
+    tracking_number: Lenient<String>,
+    /// An AfterShip courier code ("ups", "royal-mail"), or empty.
+    #[serde(default)]
+    tracking_carrier: Lenient<String>,
+    /// The store's shipping provider ("usps", "auspost", "carrier_{id}").
+    #[serde(default)]
+    shipping_provider: Lenient<String>,
+    /// BigCommerce's name for the provider ("USPS").
+    #[serde(default)]
+    shipping_provider_display_name: Lenient<String>,
+    /// A link the merchant supplied.
+    #[serde(default)]
+    tracking_link: Lenient<String>,
+    /// The carrier's (or AfterShip's) page BigCommerce made from the
+    /// number and carrier; empty when the merchant supplied a link.
+    #[serde(default)]
+    generated_tracking_link: Lenient<String>,
+}
+
+impl Shipment {
+    fn carrier(&self) -> Option<String> {
+        text(&self.tracking_carrier)
+            .and_then(carrier_name)
+            .or_else(|| text(&self.shipping_provider_display_name).map(str::to_owned))
+            .or_else(|| text(&self.shipping_provider).and_then(carrier_name))
+    }
+
+    fn fulfilment(&self) -> Option<Fulfilment> {
+        let link = text(&self.tracking_link).or_else(|| text(&self.generated_tracking_link));
+        shipment(self.carrier().as_deref(), text(&self.tracking_number), link)
+    }
+
+    /// Newest first: by `date_created`, then by id.
+    fn age_key(&self) -> (Option<chrono::DateTime<chrono::Utc>>, Option<u64>) {
+        let created = self
+            .date_created
+            .get()
+            .and_then(|d| timestamp("date_created", d).ok());
+        (created, self.id.get().copied())
+    }
+}
+
+/// A text field's trimmed value, when it has one.
+fn text(field: &Lenient<String>) -> Option<&str> {
+    field.get().map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+/// The newest shipment's tracking (`GET /v2/orders/{id}/shipments`):
+/// carrier, number and link. Nothing when there is none (BigCommerce answers
+/// `204` for an order without shipments); an answer that is not a list is
+/// an error (the message goes without tracking).
+pub fn shipments(body: &[u8]) -> Result<Details, NormalizeError> {
+    if is_empty_list(body) {
+        return Ok(Details::default());
+    }
+    let shipments: Vec<Lenient<Shipment>> = parse_json(body)?;
+    let fulfilment = shipments
+        .iter()
+        .filter_map(Lenient::get)
+        .filter_map(|s| Some((s.age_key(), s.fulfilment()?)))
+        .max_by(|(a, _), (b, _)| a.cmp(b))
+        .map(|(_, f)| f);
+    Ok(Details {
+        fulfilment,
+        ..Details::default()
+    })
+}
+
+/// A carrier's name for the customer from BigCommerce's provider and
+/// AfterShip's courier codes; other text as given. Providers that are not
+/// carriers (an empty one, "custom", ShipperHQ's rates, a third-party
+/// provider's `carrier_{id}`) name none.
+fn carrier_name(code: &str) -> Option<String> {
+    let key: String = code
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let known = match key.as_str() {
+        "" | "none" | "custom" | "shipperhq" => return None,
+        k if k.starts_with("carrier") && code.contains('_') => return None,
+        "ups" | "upsready" | "upsonline" => "UPS",
+        "usps" | "endicia" => "USPS",
+        "fedex" => "FedEx",
+        "dhl" | "dhlexpress" => "DHL",
+        "auspost" | "australiapost" => "Australia Post",
+        "royalmail" => "Royal Mail",
+        "canadapost" => "Canada Post",
+        _ => return Some(code.trim().to_owned()),
+    };
+    Some(known.to_owned())
 }
 
 fn receive(req: &Request<'_>) -> Result<Received, Refused> {

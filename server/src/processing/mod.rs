@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use notify_core::{ChannelOutcome, Delivery, Document, Settings, TransactionEvent, decide};
 use notify_ingest::Normalized;
-use notify_ingest::platform::Stored;
+use notify_ingest::platform::{ApiRequest, OrderApi, OrderPart, Stored};
 use notify_store::inbound::{ClaimedEvent, Outcome};
 use notify_store::outbox::Decided;
 use notify_store::{MerchantId, Store};
@@ -102,6 +102,8 @@ enum Prepared {
         transaction: Box<TransactionEvent>,
         deliveries: Vec<Delivery>,
         silent: String,
+        /// What the message lacks and why, for the event log.
+        lacks: String,
     },
     /// A status the product does not notify on.
     Unmappable(String),
@@ -127,7 +129,8 @@ impl Processor {
                     transaction,
                     deliveries,
                     silent,
-                }) => ready.push((event, transaction, deliveries, silent)),
+                    lacks,
+                }) => ready.push((event, transaction, deliveries, silent, lacks)),
                 Ok(Prepared::Unmappable(detail)) => {
                     tracing::info!(merchant_id = %event.merchant_id, event_id = %event.id, %detail, "webhook does not notify");
                     let recorded = self
@@ -144,12 +147,13 @@ impl Processor {
         }
         let items: Vec<Decided<'_>> = ready
             .iter()
-            .map(|(event, transaction, deliveries, silent)| Decided {
+            .map(|(event, transaction, deliveries, silent, lacks)| Decided {
                 inbound_id: &event.id,
                 merchant_id: &event.merchant_id,
                 event: transaction,
                 deliveries,
                 silent_detail: silent,
+                lacks,
             })
             .collect();
         match self.store.apply_decisions(&items, Utc::now()).await {
@@ -160,7 +164,7 @@ impl Processor {
                 {
                     self.delivery_wake.notify_one();
                 }
-                for ((event, _, _, _), applied) in ready.iter().zip(applied) {
+                for ((event, ..), applied) in ready.iter().zip(applied) {
                     tracing::info!(merchant_id = %event.merchant_id, event_id = %event.id, ?applied, "webhook processed");
                 }
             }
@@ -197,7 +201,8 @@ impl Processor {
         event: &ClaimedEvent,
         settings: &mut HashMap<MerchantId, Settings>,
     ) -> Result<Prepared, ProcessError> {
-        let transaction = match self.normalize(event).await? {
+        let (normalized, fetched) = self.normalize(event).await?;
+        let transaction = match normalized {
             Normalized::Event(e) => e,
             Normalized::StatusOnly {
                 source,
@@ -234,10 +239,20 @@ impl Processor {
         self.read_opt_out(&event.merchant_id, rules, &mut transaction)
             .await?;
         let decision = decide(rules, &transaction);
+        let deliveries: Vec<Delivery> = decision.deliveries().cloned().collect();
+        let silent = silent_reasons(&decision);
+        // The order's parts only for a message (decide does not read them).
+        let lacks = match fetched {
+            Some(order) if !deliveries.is_empty() => {
+                self.complete(event, &order, &mut transaction).await
+            }
+            _ => String::new(),
+        };
         Ok(Prepared::Apply {
-            deliveries: decision.deliveries().cloned().collect(),
-            silent: silent_reasons(&decision),
+            deliveries,
+            silent,
             transaction: Box::new(transaction),
+            lacks,
         })
     }
 
@@ -313,8 +328,11 @@ impl Claimer for &Processor {
 
 impl Processor {
     /// What the event means, by its platform's rules; an order the hook
-    /// only names is fetched first.
-    async fn normalize(&self, event: &ClaimedEvent) -> Result<Normalized, ProcessError> {
+    /// only names is fetched first (and returned, for its parts).
+    async fn normalize(
+        &self,
+        event: &ClaimedEvent,
+    ) -> Result<(Normalized, Option<FetchedOrder>), ProcessError> {
         let bad_shape = |e: notify_ingest::NormalizeError| ProcessError::permanent(e.to_string());
         let spec = event.platform.spec();
         let stored = Stored {
@@ -325,8 +343,9 @@ impl Processor {
         let normalized = (spec.normalize)(&stored).map_err(bad_shape)?;
         let (Normalized::FetchOrder { order_id }, Some(api)) = (&normalized, &spec.order_api)
         else {
-            return Ok(normalized);
+            return Ok((normalized, None));
         };
+        let order_id = *order_id;
         let integration = self
             .store
             .integration(&event.merchant_id, event.platform)
@@ -334,12 +353,80 @@ impl Processor {
             .ok_or_else(|| {
                 ProcessError::permanent(format!("the {} integration was removed", spec.name))
             })?;
-        let order = self
+        let (body, request) = self
             .order_api
-            .fetch_order(&integration.config, *order_id)
+            .fetch_order(&integration.config, order_id)
             .await?;
-        (api.read)(&order, &stored).map_err(bad_shape)
+        let normalized = (api.read)(&body, &stored).map_err(bad_shape)?;
+        let fetched = FetchedOrder {
+            api,
+            id: order_id,
+            body,
+            request,
+        };
+        Ok((normalized, Some(fetched)))
     }
+
+    /// Adds the fetched order's parts that a message about its status shows
+    /// (BigCommerce's items and shipments). A part that cannot be fetched
+    /// or read is left out: the event notifies without it. Returns what the
+    /// message lacks and why, for the event log.
+    async fn complete(
+        &self,
+        event: &ClaimedEvent,
+        order: &FetchedOrder,
+        transaction: &mut TransactionEvent,
+    ) -> String {
+        let Document::Order { status, .. } = transaction.document else {
+            return String::new();
+        };
+        let name = event.platform.name();
+        let parts: Vec<&'static OrderPart> = order
+            .api
+            .parts
+            .iter()
+            .filter(|p| (p.wanted)(status))
+            .collect();
+        let answers = self
+            .order_api
+            .fetch_parts(event.platform, &order.request, order.id, &parts)
+            .await;
+        let mut lacks = Vec::new();
+        for (part, answer) in parts.into_iter().zip(answers) {
+            let read = answer.and_then(|body| {
+                (part.read)(&body, &order.body).map_err(|e| ProcessError {
+                    message: format!(
+                        "{name} order {}'s {}: not the expected answer",
+                        order.id, part.name
+                    ),
+                    detail: Some(e.to_string()),
+                    retryable: false,
+                })
+            });
+            match read {
+                Ok(details) => {
+                    transaction.details =
+                        std::mem::take(&mut transaction.details).updated_with(details);
+                }
+                Err(e) => {
+                    let error = crate::telemetry::scrub(&e.message, &[]);
+                    let detail = crate::telemetry::scrub(e.detail.as_deref().unwrap_or(""), &[]);
+                    tracing::warn!(merchant_id = %event.merchant_id, event_id = %event.id, part = part.name, %error, %detail, "an order's part could not be had; its messages go without it");
+                    lacks.push(format!("without the {}: {}", part.name, e.message));
+                }
+            }
+        }
+        lacks.join("; ")
+    }
+}
+
+/// An order fetched over its platform's API, for its parts.
+struct FetchedOrder {
+    api: &'static OrderApi,
+    id: u64,
+    body: Vec<u8>,
+    /// Its GET: the parts' are below it.
+    request: ApiRequest,
 }
 
 fn log_unrecorded(event: &ClaimedEvent, result: Result<(), notify_store::StoreError>) {

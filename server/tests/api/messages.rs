@@ -1,14 +1,18 @@
 //! The order's contents reach the customer: a Shopify order's items,
 //! totals, tracking and status page are in the email and the text the
 //! server sends, and a later partial payload (a fulfilment) adds its
-//! tracking to what the order said.
+//! tracking to what the order said. BigCommerce's items and tracking are
+//! fetched (`…/products`, `…/shipments`) from a fake BigCommerce API, and a
+//! part that fails leaves the message without it, never unsent.
 
 use notify_store::testing::TestDb;
 use notify_store::tests_on_both_backends;
 use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::delivery::until;
-use crate::harness::{TestApp, spawn};
+use crate::harness::{TestApp, spawn, spawn_with};
 use crate::webhooks::{SHOPIFY_SECRET, merchant_with, post_shopify, settled};
 
 fn shipped_order() -> Vec<u8> {
@@ -131,4 +135,170 @@ async fn a_shipped_order_s_email_and_text_carry_its_items_money_and_tracking(db:
     assert!(!eml.contains("Track your parcel"), "{eml}");
 }
 
-tests_on_both_backends!(a_shipped_order_s_email_and_text_carry_its_items_money_and_tracking);
+const BC_TOKEN: &str = "bc-token-123456";
+
+fn bc_order(id: u64, status_id: u64) -> Value {
+    json!({"id": id, "status_id": status_id, "date_modified": "Fri, 13 Mar 2026 16:00:00 +0000",
+        "default_currency_code": "USD", "currency_code": "USD",
+        "subtotal_ex_tax": "116.0000", "shipping_cost_ex_tax": "0.0000", "total_tax": "10.3200",
+        "total_inc_tax": "126.3200",
+        "billing_address": {"first_name": "Jane", "last_name": "Doe", "email": format!("jane{id}@example.com"),
+            "phone": "+14155550134", "country_iso2": "US"}})
+}
+
+fn bc_products(order_id: u64) -> Value {
+    json!([{"id": 201, "order_id": order_id, "product_id": 77, "name": "Fog Linen Chambray Towel",
+    "name_customer": "Fog Linen Chambray Towel", "sku": "FLCT-S-ORAN", "type": "physical",
+    "base_price": "58.0000", "price_ex_tax": "58.0000", "base_total": "116.0000",
+    "total_ex_tax": "116.0000", "total_inc_tax": "126.3200", "quantity": 2,
+    "parent_order_product_id": null, "is_bundled_product": false, "applied_discounts": [],
+    "product_options": [
+        {"id": 45, "option_id": 18, "order_product_id": 201, "display_name": "Size", "display_value": "Small", "value": "69", "type": "Multiple choice"},
+        {"id": 46, "option_id": 3, "order_product_id": 201, "display_name": "Color", "display_value": "Beige Stripe", "value": "112", "type": "Swatch"}
+    ]}])
+}
+
+fn bc_shipments(order_id: u64) -> Value {
+    json!([{"id": 7, "order_id": order_id, "order_address_id": 51, "date_created": "Fri, 13 Mar 2026 15:40:00 +0000",
+        "tracking_number": "1Z999AA10123456784", "shipping_method": "UPS Ground", "shipping_provider": "",
+        "tracking_carrier": "ups", "tracking_link": "", "shipping_provider_display_name": "",
+        "generated_tracking_link": "https://www.ups.com/track?tracknum=1Z999AA10123456784",
+        "items": [{"order_product_id": 201, "product_id": 77, "quantity": 2}]}])
+}
+
+/// Answers `GET …/orders/{id}{tail}` (with the token) with `response`,
+/// expecting it `times` times when given.
+async fn bc_answers(
+    api: &MockServer,
+    id: u64,
+    tail: &str,
+    response: ResponseTemplate,
+    times: Option<u64>,
+) {
+    let mut mock = Mock::given(method("GET"))
+        .and(path(format!("/stores/abc123/v2/orders/{id}{tail}")))
+        .and(header("X-Auth-Token", BC_TOKEN));
+    if !tail.is_empty() {
+        // One page of up to 250 (BigCommerce's default page is 50).
+        mock = mock.and(query_param("limit", "250"));
+    }
+    let mock = mock.respond_with(response);
+    match times {
+        Some(n) => mock.expect(n).mount(api).await,
+        None => mock.mount(api).await,
+    }
+}
+
+/// Order 250 is shipped: its email names the item, its variant and price,
+/// the carrier, tracking number and link, and its text the link. Order
+/// 251's items answer 500: it is sent without them, with its tracking, and
+/// the event log says what it lacks. Order 252 is Awaiting Fulfillment: no
+/// shipments are asked for; its items' answer is not JSON, so it goes
+/// without them.
+async fn bigcommerce_messages_carry_the_fetched_items_and_tracking(db: &TestDb) {
+    let api = MockServer::start().await;
+    let ok = |body: Value| ResponseTemplate::new(200).set_body_json(body);
+    bc_answers(&api, 250, "", ok(bc_order(250, 2)), None).await;
+    bc_answers(&api, 250, "/products", ok(bc_products(250)), Some(1)).await;
+    bc_answers(&api, 250, "/shipments", ok(bc_shipments(250)), Some(1)).await;
+    bc_answers(&api, 251, "", ok(bc_order(251, 2)), None).await;
+    // The order's parts get the quick retries too: three answers.
+    let failing = ResponseTemplate::new(500);
+    bc_answers(&api, 251, "/products", failing, Some(3)).await;
+    bc_answers(&api, 251, "/shipments", ok(bc_shipments(251)), Some(1)).await;
+    bc_answers(&api, 252, "", ok(bc_order(252, 11)), None).await;
+    let not_json = ResponseTemplate::new(200).set_body_string("<html>Maintenance</html>");
+    bc_answers(&api, 252, "/products", not_json, Some(1)).await;
+    bc_answers(&api, 252, "/shipments", ok(bc_shipments(252)), Some(0)).await;
+
+    let base = url::Url::parse(&format!("{}/", api.uri())).unwrap();
+    let app = spawn_with(db, move |c| c.bigcommerce_api_base = base).await;
+    let (url, _) = merchant_with(
+        &app,
+        "bigcommerce",
+        json!({"store_hash": "abc123", "api_token": BC_TOKEN, "hook_secret": "hook-secret-123"}),
+    )
+    .await;
+    for (id, status) in [(250, 2), (251, 2), (252, 11)] {
+        let hook = json!({"scope": "store/order/statusUpdated", "store_id": "1", "hash": format!("h{id}"),
+            "data": {"type": "order", "id": id, "status": {"previous_status_id": 11, "new_status_id": status}}});
+        let request = reqwest::Client::new()
+            .post(&url)
+            .header("X-Notify-Hook-Secret", "hook-secret-123")
+            .json(&hook);
+        assert_eq!(request.send().await.unwrap().status(), 200);
+    }
+    let mut details: Vec<(String, String)> = settled(&app)
+        .await
+        .iter()
+        .map(|e| {
+            (
+                e["outcome"].as_str().unwrap_or("").to_owned(),
+                e["detail"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    details.sort();
+    let queued = |detail: &str| ("jobs_created".to_owned(), detail.to_owned());
+    assert_eq!(
+        details,
+        vec![
+            queued("2 message(s) queued"),
+            queued(
+                "2 message(s) queued, without the items: BigCommerce answered 500 for order 251's items"
+            ),
+            queued(
+                "2 message(s) queued, without the items: BigCommerce order 252's items: not the expected answer"
+            ),
+        ]
+    );
+
+    let (emails, texts) = sent(&app, 6).await;
+    let email = |id: u64| {
+        let to = format!("To: jane{id}@example.com");
+        let eml = emails.iter().find(|e| e.contains(&to));
+        unfolded(eml.unwrap_or_else(|| panic!("no email for order {id}")))
+    };
+    let shipped = email(250);
+    for expected in [
+        "Subject: Your order #250 is on its way",
+        "Fog Linen Chambray Towel",
+        "Small / Beige Stripe",
+        "$116.00",
+        "Carrier: UPS",
+        "Tracking number: 1Z999AA10123456784",
+        "Track your parcel: https://www.ups.com/track?tracknum=1Z999AA10123456784",
+        "href=\"https://www.ups.com/track?tracknum=1Z999AA10123456784\"",
+        "Total: $126.32",
+    ] {
+        assert!(shipped.contains(expected), "{expected:?} not in {shipped}");
+    }
+    let without_items = email(251);
+    assert!(
+        without_items.contains("Subject: Your order #251 is on its way")
+            && without_items.contains("Tracking number: 1Z999AA10123456784")
+            && without_items.contains("Total: $126.32"),
+        "{without_items}"
+    );
+    assert!(!without_items.contains("Fog Linen"), "{without_items}");
+    let confirmed = email(252);
+    assert!(
+        confirmed.contains("Subject: Your order #252 is confirmed"),
+        "{confirmed}"
+    );
+    assert!(
+        !confirmed.contains("Fog Linen") && !confirmed.contains("1Z999AA10123456784"),
+        "{confirmed}"
+    );
+    assert!(
+        texts.contains(&"Maple: Hi Jane, your order #250 is on its way. Track it: https://www.ups.com/track?tracknum=1Z999AA10123456784 Reply STOP to opt out.".to_owned()),
+        "{texts:?}"
+    );
+    // Each part asked as expected (no shipments for order 252).
+    api.verify().await;
+}
+
+tests_on_both_backends!(
+    a_shipped_order_s_email_and_text_carry_its_items_money_and_tracking,
+    bigcommerce_messages_carry_the_fetched_items_and_tracking,
+);

@@ -540,6 +540,14 @@ async fn bigcommerce_orders_are_fetched_with_retries(db: &TestDb) {
         .respond_with(ResponseTemplate::new(404))
         .mount(&api)
         .await;
+    // BigCommerce's answer for an empty list (messages.rs has the parts).
+    for part in ["products", "shipments"] {
+        Mock::given(method("GET"))
+            .and(path(format!("/stores/abc123/v2/orders/250/{part}")))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&api)
+            .await;
+    }
     let base = url::Url::parse(&format!("{}/", api.uri())).unwrap();
     let app = spawn_with(db, move |c| c.bigcommerce_api_base = base).await;
     let (url, _) = merchant_with(&app, "bigcommerce", json!({"store_hash": "abc123", "api_token": "bc-token-123456", "hook_secret": "hook-secret-123"})).await;

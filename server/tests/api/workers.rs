@@ -148,6 +148,7 @@ async fn apply_in_one_batch(
             event: &transactions[k],
             deliveries: &deliveries[k],
             silent_detail: "",
+            lacks: "",
         })
         .collect();
     store.apply_decisions(&items, Utc::now()).await.unwrap();
