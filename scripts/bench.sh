@@ -15,6 +15,10 @@
 #   - the server's resident memory idle and under the ingest load.
 #
 #   scripts/bench.sh [seconds per phase, default 10] [connections, default 16] [latency rate/s, default 200]
+#
+# BENCH_ONLY=ingest: only the webhook ingest rows (SQLite and PostgreSQL,
+# product beside the bare baseline), with the release server built by plain
+# cargo (no WASM, so no cargo-leptos needed); the same commands otherwise.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/postgres.sh"
 
@@ -22,17 +26,24 @@ SECONDS_PER_PHASE="${1:-10}"
 CONNECTIONS="${2:-16}"
 LATENCY_RATE="${3:-200}"
 
-"$ROOT/scripts/setup.sh"
+ONLY="${BENCH_ONLY:-}"
+case "$ONLY" in "" | ingest) ;; *) echo "BENCH_ONLY: only 'ingest' is known" >&2; exit 2 ;; esac
+[ "$ONLY" = ingest ] || "$ROOT/scripts/setup.sh"
 ensure_postgres
 
 # The release server and the WASM bundle come from one cargo-leptos build
 # (also refreshes a WASM left by a debug build), as scripts/run.sh builds
 # them: content-hashed names, brotli and gzip variants.
-export LEPTOS_HASH_FILES=true
-step "cargo leptos build --release --precompress (server + WASM)"
-cargo leptos build --release --precompress
-step "cargo build --release (load generator, baseline)"
-cargo build --release -p notify-bench
+if [ "$ONLY" = ingest ]; then
+  step "cargo build --release (server, load generator, baseline)"
+  cargo build --release -p server -p notify-bench
+else
+  export LEPTOS_HASH_FILES=true
+  step "cargo leptos build --release --precompress (server + WASM)"
+  cargo leptos build --release --precompress
+  step "cargo build --release (load generator, baseline)"
+  cargo build --release -p notify-bench
+fi
 
 tmp="$(mktemp -d /tmp/cn-bench.XXXXXX)"
 pids=()
@@ -78,14 +89,16 @@ wait_for 127.0.0.1:3500
 sleep 1
 rss_idle="$(rss_mib "$server_pid")"
 
-step "first visit: the page's CSS, JS and WASM as a browser downloads them"
 first_visit_ok=1
-target/release/first-visit http://127.0.0.1:3500 "${WASM_BUDGET_KIB:-200}" | tee "$tmp/first-visit.txt" || first_visit_ok=
+if [ -z "$ONLY" ]; then
+  step "first visit: the page's CSS, JS and WASM as a browser downloads them"
+  target/release/first-visit http://127.0.0.1:3500 "${WASM_BUDGET_KIB:-200}" | tee "$tmp/first-visit.txt" || first_visit_ok=
 
-# Latency first, on a quiet server (the ingest phases leave a backlog of
-# tens of thousands of events for the processor).
-step "event → message handed to the sink, ${LATENCY_RATE}/s for ${SECONDS_PER_PHASE} s"
-target/release/delivery-latency http://127.0.0.1:3500 "$LATENCY_RATE" "$SECONDS_PER_PHASE" | tee "$tmp/latency.txt"
+  # Latency first, on a quiet server (the ingest phases leave a backlog of
+  # tens of thousands of events for the processor).
+  step "event → message handed to the sink, ${LATENCY_RATE}/s for ${SECONDS_PER_PHASE} s"
+  target/release/delivery-latency http://127.0.0.1:3500 "$LATENCY_RATE" "$SECONDS_PER_PHASE" | tee "$tmp/latency.txt"
+fi
 
 step "webhook ingest on SQLite: product vs bare baseline"
 sample_rss "$server_pid" "$tmp/rss.txt" & sampler=$!
@@ -104,6 +117,29 @@ start_server 127.0.0.1:3501 "$(pg_url "${pg_db}_product")" "$tmp/server-pg.log";
 wait_for 127.0.0.1:3401
 wait_for 127.0.0.1:3501
 target/release/webhook-load http://127.0.0.1:3501 http://127.0.0.1:3401 "$SECONDS_PER_PHASE" "$CONNECTIONS" | tee "$tmp/pg.txt"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+s_p_rps="$(result "$tmp/sqlite.txt" product_rps)"; s_b_rps="$(result "$tmp/sqlite.txt" bare_rps)"
+p_p_rps="$(result "$tmp/pg.txt" product_rps)"; p_b_rps="$(result "$tmp/pg.txt" bare_rps)"
+# The ingest rows (goals: throughput ≥ 0.8× the bare insert, p99 at half
+# the maximum rate ≤ 10 ms).
+ingest_rows() {
+  cat <<EOF
+| webhook ingest, SQLite: req/s (${CONNECTIONS} connections) | ${s_p_rps} | ${s_b_rps} | $(ratio "$s_p_rps" "$s_b_rps") |
+| webhook ingest, SQLite: p50 / p99 ms | $(result "$tmp/sqlite.txt" product_p50_ms) / $(result "$tmp/sqlite.txt" product_p99_ms) | $(result "$tmp/sqlite.txt" bare_p50_ms) / $(result "$tmp/sqlite.txt" bare_p99_ms) | |
+| webhook ingest, SQLite, at half the max rate: p50 / p99 ms (goal p99 ≤ 10) | $(result "$tmp/sqlite.txt" product_half_p50_ms) / $(result "$tmp/sqlite.txt" product_half_p99_ms) | $(result "$tmp/sqlite.txt" bare_half_p50_ms) / $(result "$tmp/sqlite.txt" bare_half_p99_ms) | |
+| webhook ingest, PostgreSQL: req/s (${CONNECTIONS} connections) | ${p_p_rps} | ${p_b_rps} | $(ratio "$p_p_rps" "$p_b_rps") |
+| webhook ingest, PostgreSQL: p50 / p99 ms | $(result "$tmp/pg.txt" product_p50_ms) / $(result "$tmp/pg.txt" product_p99_ms) | $(result "$tmp/pg.txt" bare_p50_ms) / $(result "$tmp/pg.txt" bare_p99_ms) | |
+| webhook ingest, PostgreSQL, at half the max rate: p50 / p99 ms (goal p99 ≤ 10) | $(result "$tmp/pg.txt" product_half_p50_ms) / $(result "$tmp/pg.txt" product_half_p99_ms) | $(result "$tmp/pg.txt" bare_half_p50_ms) / $(result "$tmp/pg.txt" bare_half_p99_ms) | |
+EOF
+}
+if [ "$ONLY" = ingest ]; then
+  step "summary, ingest only (all measured in this run: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores)"
+  echo "| what | product | bare baseline | product / bare |"
+  echo "|---|---|---|---|"
+  ingest_rows
+  exit 0
+fi
 
 # --- decide --------------------------------------------------------------
 step "notify-core decide (criterion)"
@@ -124,18 +160,11 @@ SERVER_BIN=target/release/server target/release/drill fairness | tee "$tmp/fairn
 wasm="$(ls -S target/site/pkg/*.wasm | head -1)"
 kib() { awk -v b="$1" 'BEGIN { if (b != "") printf "%.1f", b / 1024; else print "-" }'; }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
-s_p_rps="$(result "$tmp/sqlite.txt" product_rps)"; s_b_rps="$(result "$tmp/sqlite.txt" bare_rps)"
-p_p_rps="$(result "$tmp/pg.txt" product_rps)"; p_b_rps="$(result "$tmp/pg.txt" bare_rps)"
-
 step "summary (all measured in this run: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores)"
 cat <<EOF
 | what | product | bare baseline | product / bare |
 |---|---|---|---|
-| webhook ingest, SQLite: req/s (${CONNECTIONS} connections) | ${s_p_rps} | ${s_b_rps} | $(ratio "$s_p_rps" "$s_b_rps") |
-| webhook ingest, SQLite: p50 / p99 ms | $(result "$tmp/sqlite.txt" product_p50_ms) / $(result "$tmp/sqlite.txt" product_p99_ms) | $(result "$tmp/sqlite.txt" bare_p50_ms) / $(result "$tmp/sqlite.txt" bare_p99_ms) | |
-| webhook ingest, PostgreSQL: req/s (${CONNECTIONS} connections) | ${p_p_rps} | ${p_b_rps} | $(ratio "$p_p_rps" "$p_b_rps") |
-| webhook ingest, PostgreSQL: p50 / p99 ms | $(result "$tmp/pg.txt" product_p50_ms) / $(result "$tmp/pg.txt" product_p99_ms) | $(result "$tmp/pg.txt" bare_p50_ms) / $(result "$tmp/pg.txt" bare_p99_ms) | |
+$(ingest_rows)
 | event → email in the sink (SQLite, ${LATENCY_RATE}/s): p50 / p99 ms | $(result "$tmp/latency.txt" latency_p50_ms) / $(result "$tmp/latency.txt" latency_p99_ms) ($(result "$tmp/latency.txt" latency_sent)/$(result "$tmp/latency.txt" latency_accepted) sent) | | |
 | decide, one order event, 44 rules: ns/event | ${decide_ns} | | |
 | delivery, one worker replica, providers answering at once: messages/s SQLite / PostgreSQL (goal ≥ 1,000) | $(result "$tmp/throughput.txt" send_rate_sqlite_0ms) / $(result "$tmp/throughput.txt" send_rate_postgresql_0ms) | | |

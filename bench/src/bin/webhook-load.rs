@@ -163,5 +163,14 @@ async fn main() -> anyhow::Result<()> {
             r.errors
         );
     }
+    for (name, r) in [("bare", &bare_half), ("product", &product_half)] {
+        println!(
+            "RESULT {name}_half_rps={:.0} {name}_half_p50_ms={:.2} {name}_half_p99_ms={:.2} {name}_half_errors={}",
+            r.throughput(),
+            r.p50_ms,
+            r.p99_ms,
+            r.errors
+        );
+    }
     Ok(())
 }
