@@ -46,6 +46,30 @@ impl NormalizeError {
     }
 }
 
+thread_local! {
+    static CHECKING_SHAPE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs a normaliser only to check a payload's shape (on receipt, before
+/// the answer): it fails exactly as the full run would, but the customer's
+/// contacts are not read (see [`contact::customer`]), so what it returns
+/// is not for notifying. The processor normalises the stored payload in
+/// full.
+pub(crate) fn check_shape<T>(normalize: impl FnOnce() -> T) -> T {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            CHECKING_SHAPE.with(|c| c.set(self.0));
+        }
+    }
+    let _reset = Reset(CHECKING_SHAPE.with(|c| c.replace(true)));
+    normalize()
+}
+
+fn checking_shape() -> bool {
+    CHECKING_SHAPE.with(std::cell::Cell::get)
+}
+
 pub(crate) fn parse_json<'a, T: serde::Deserialize<'a>>(
     body: &'a [u8],
 ) -> Result<T, NormalizeError> {
@@ -73,4 +97,59 @@ pub(crate) fn timestamp(name: &str, value: &str) -> Result<DateTime<Utc>, Normal
         name,
         format!("not a timestamp: {value:?}"),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platforms::{events, shopify};
+
+    /// What a shape check answers: accepted, or refused with which message.
+    fn verdict(n: Result<Normalized, NormalizeError>) -> Result<(), String> {
+        n.map(|_| ()).map_err(|e| e.0)
+    }
+
+    #[test]
+    fn a_shape_check_refuses_exactly_what_normalising_refuses_without_reading_contacts() {
+        let bodies: [&[u8]; 6] = [
+            br#"{"type": "invoice.status_changed", "invoice": {"id": "i1", "status": "closed", "updated_at": "2026-03-14T10:00:00Z"}, "customer": {"name": "Ada", "email": "ada@example.com", "phone": "+14155550134"}}"#,
+            br#"{"type": "invoice.status_changed", "invoice": {"id": "i1", "status": "closed", "updated_at": "2026-03-14T10:00:00Z"}, "customer": {"email": "not an address", "phone": "12"}}"#,
+            br#"{"type": "invoice.status_changed"}"#,
+            br#"{"type": "invoice.status_changed", "invoice": {"id": "i1", "status": "closed", "updated_at": "yesterday"}, "customer": {}}"#,
+            br#"{"type": "order.status_changed", "source": "shopify", "order": {"id": 1, "status": "ready", "updated_at": "2026-03-14T10:00:00Z"}, "customer": {}}"#,
+            b"not json",
+        ];
+        for body in bodies {
+            let full = events::normalize(body);
+            let shape = check_shape(|| events::normalize(body));
+            assert_eq!(verdict(shape.clone()), verdict(full.clone()));
+            if let (Ok(Normalized::Event(shape)), Ok(Normalized::Event(full))) = (shape, full) {
+                assert_eq!(shape.trigger(), full.trigger());
+                assert_eq!(shape.customer.phone, None);
+                assert_eq!(shape.customer.email, None);
+            }
+        }
+        for body in [&br#"{"id": "nope"}"#[..], b"not json"] {
+            assert_eq!(
+                verdict(check_shape(|| shopify::normalize(
+                    "orders/updated",
+                    body,
+                    None
+                ))),
+                verdict(shopify::normalize("orders/updated", body, None))
+            );
+        }
+    }
+
+    #[test]
+    fn contacts_are_read_again_after_a_shape_check_even_one_that_panicked() {
+        let body = br#"{"type": "invoice.status_changed", "invoice": {"id": "i1", "status": "closed", "updated_at": "2026-03-14T10:00:00Z"}, "customer": {"phone": "+14155550134"}}"#;
+        let _ = std::panic::catch_unwind(|| check_shape(|| panic!("in a normaliser")));
+        assert!(!checking_shape());
+        let _ = check_shape(|| events::normalize(body));
+        let Ok(Normalized::Event(event)) = events::normalize(body) else {
+            panic!("not an event");
+        };
+        assert_eq!(event.customer.phone.unwrap().as_e164(), "+14155550134");
+    }
 }

@@ -306,8 +306,8 @@ fn receive(req: &Request<'_>) -> Result<Received, Refused> {
         .filter_map(standard_webhooks::decode_secret)
         .collect();
     standard_webhooks::verify(&signed, req.body, &keys, req.now.timestamp())?;
-    // The body's `type`, read once with the rest of it.
-    let topic = match normalize(req.body)? {
+    // The body's `type`, read once with the rest of its shape.
+    let topic = match crate::normalize::check_shape(|| normalize(req.body))? {
         Normalized::Event(TransactionEvent {
             document: Document::Invoice { .. },
             ..

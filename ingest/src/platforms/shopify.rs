@@ -421,7 +421,7 @@ fn receive(req: &Request<'_>) -> Result<Received, Refused> {
         .header("x-shopify-triggered-at")
         .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.with_timezone(&Utc));
-    normalize(&topic, req.body, triggered_at.or(Some(req.now)))?;
+    crate::normalize::check_shape(|| normalize(&topic, req.body, triggered_at.or(Some(req.now))))?;
     Ok(Received::Accepted(Accepted {
         dedupe_key: format!("{event_id}:{topic}"),
         delivery_id: req.header("x-shopify-webhook-id").map(str::to_owned),

@@ -217,7 +217,7 @@ fn receive(req: &Request<'_>) -> Result<Received, Refused> {
     let secrets = req.secrets(&[WEBHOOK_SECRET]);
     verify_base64_body_hmac(req.body, signature, "X-WC-Webhook-Signature", &secrets)?;
     let topic = req.required("x-wc-webhook-topic")?.to_owned();
-    normalize(&topic, req.body)?;
+    crate::normalize::check_shape(|| normalize(&topic, req.body))?;
     Ok(Received::Accepted(Accepted {
         dedupe_key: dedupe_key(req.body)?,
         delivery_id: req.header("x-wc-webhook-delivery-id").map(str::to_owned),
