@@ -40,6 +40,8 @@ pub struct Store {
     pub(crate) db: Db,
     /// Seals integration settings at rest; `None`: stored as they are.
     pub(crate) keys: Option<crate::sealed::SecretsKeys>,
+    /// Integrations read for webhooks, shared by this store's clones.
+    pub(crate) integration_cache: std::sync::Arc<crate::integration_cache::IntegrationCache>,
 }
 
 impl std::fmt::Debug for Store {
@@ -63,6 +65,7 @@ impl Store {
             Store {
                 db: Db::Postgres(pool),
                 keys: None,
+                integration_cache: Default::default(),
             }
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
@@ -88,6 +91,7 @@ impl Store {
             Store {
                 db: Db::Sqlite(pool),
                 keys: None,
+                integration_cache: Default::default(),
             }
         } else {
             return Err(StoreError::Url(
@@ -112,6 +116,7 @@ impl Store {
     /// with them).
     pub fn with_secrets_keys(mut self, keys: crate::sealed::SecretsKeys) -> Self {
         self.keys = Some(keys);
+        self.integration_cache.clear();
         self
     }
 

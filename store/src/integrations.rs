@@ -3,6 +3,9 @@
 //! settings are and how they are validated and masked is the platform's
 //! (`notify_ingest::settings`).
 
+use std::sync::Arc;
+use std::time::Instant;
+
 use chrono::{DateTime, Utc};
 pub use notify_ingest::Platform;
 pub use notify_ingest::settings::IntegrationConfig;
@@ -78,6 +81,7 @@ impl Store {
             });
             resealed += 1;
         }
+        self.integration_cache.clear();
         Ok(resealed)
     }
 }
@@ -122,6 +126,7 @@ impl Store {
             .fetch_one(pool)
             .await?
         });
+        self.integration_cache.forget(&row.0);
         self.integration_from_row(row)
     }
 
@@ -158,7 +163,48 @@ impl Store {
             .collect()
     }
 
-    /// For webhook ingestion: the integration behind a webhook URL.
+    /// For webhook ingestion: the integration behind a webhook URL, as
+    /// read for an earlier webhook less than [`crate::INTEGRATION_CACHE_TTL`]
+    /// ago (saved through this store: dropped at once), else read now.
+    /// `true` with it when it came from memory.
+    pub async fn cached_integration_by_endpoint(
+        &self,
+        platform: Platform,
+        endpoint_id: &str,
+    ) -> StoreResult<Option<(Arc<Integration>, bool)>> {
+        if let Some(cached) = self
+            .integration_cache
+            .get(platform, endpoint_id, Instant::now())
+        {
+            return Ok(Some((cached, true)));
+        }
+        Ok(self
+            .fresh_integration_by_endpoint(platform, endpoint_id)
+            .await?
+            .map(|integration| (integration, false)))
+    }
+
+    /// The integration behind a webhook URL as stored now (and kept for the
+    /// next webhooks): for a request its cached settings refused, in case
+    /// another replica has just saved new ones.
+    pub async fn fresh_integration_by_endpoint(
+        &self,
+        platform: Platform,
+        endpoint_id: &str,
+    ) -> StoreResult<Option<Arc<Integration>>> {
+        let generation = self.integration_cache.generation();
+        let read_at = Instant::now();
+        let Some(integration) = self.integration_by_endpoint(platform, endpoint_id).await? else {
+            self.integration_cache.remove(endpoint_id);
+            return Ok(None);
+        };
+        let integration = Arc::new(integration);
+        self.integration_cache
+            .put(generation, platform, integration.clone(), read_at);
+        Ok(Some(integration))
+    }
+
+    /// The integration behind a webhook URL, read now (not cached).
     pub async fn integration_by_endpoint(
         &self,
         platform: Platform,

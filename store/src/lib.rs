@@ -18,6 +18,7 @@ pub mod delivery_queue;
 pub mod error;
 pub mod ids;
 pub mod inbound;
+mod integration_cache;
 pub mod integrations;
 pub mod login_throttle;
 pub mod opt_outs;
@@ -37,5 +38,6 @@ pub mod tokens;
 pub use db::{Backend, Store};
 pub use error::StoreError;
 pub use ids::{MerchantId, UserId};
+pub use integration_cache::INTEGRATION_CACHE_TTL;
 
 pub use principal::{Principal, RequestAuth};

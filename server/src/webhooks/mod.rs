@@ -126,22 +126,40 @@ async fn admit(
             Rejection::Malformed(e.body_text())
         }
     })?;
-    let integration = state
-        .store
-        .integration_by_endpoint(platform, endpoint_id)
-        .await
-        .map_err(|e| {
-            tracing::error!(endpoint_id, platform = platform.slug(), error = %e, "integration lookup failed");
-            Rejection::Unavailable
-        })?
-        .ok_or(Rejection::UnknownEndpoint)?;
-    let signed = Signed {
-        settings: &integration.config,
-        headers,
-        body: &body,
-        now: Utc::now(),
+    let unavailable = |e: notify_store::StoreError| {
+        tracing::error!(endpoint_id, platform = platform.slug(), error = %e, "integration lookup failed");
+        Rejection::Unavailable
     };
-    let accepted = match (platform.spec().receive)(&signed) {
+    // Read for an earlier webhook a moment ago, usually (see
+    // notify_store::INTEGRATION_CACHE_TTL).
+    let (mut integration, cached) = state
+        .store
+        .cached_integration_by_endpoint(platform, endpoint_id)
+        .await
+        .map_err(unavailable)?
+        .ok_or(Rejection::UnknownEndpoint)?;
+    let now = Utc::now();
+    let receive = |settings: &notify_store::integrations::IntegrationConfig| {
+        (platform.spec().receive)(&Signed {
+            settings,
+            headers,
+            body: &body,
+            now,
+        })
+    };
+    let mut received = receive(&integration.config);
+    if cached && matches!(received, Err(Refused::Unauthorized(_))) {
+        // Another replica may have just saved a new secret: the settings
+        // as stored now decide a refusal.
+        integration = state
+            .store
+            .fresh_integration_by_endpoint(platform, endpoint_id)
+            .await
+            .map_err(unavailable)?
+            .ok_or(Rejection::UnknownEndpoint)?;
+        received = receive(&integration.config);
+    }
+    let accepted = match received {
         Ok(Received::Accepted(accepted)) => accepted,
         Ok(Received::Ping) => return Ok(StatusCode::OK),
         Err(refused) => {
@@ -152,7 +170,7 @@ async fn admit(
         }
     };
     let event = NewInboundEvent {
-        merchant_id: integration.merchant_id,
+        merchant_id: integration.merchant_id.clone(),
         platform,
         dedupe_key: accepted.dedupe_key,
         topic: accepted.topic,

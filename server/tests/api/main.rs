@@ -9,6 +9,7 @@ mod body_limits;
 mod csrf;
 mod delivery;
 mod dkim;
+mod integration_cache;
 mod isolation;
 mod leaks;
 mod logs;
