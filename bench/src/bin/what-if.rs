@@ -24,9 +24,9 @@ async fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().map_or(Ok(50_000), |a| a.parse())?;
     let dir = tempfile::tempdir()?;
-    let url = args.next().unwrap_or_else(|| {
-        format!("sqlite://{}", dir.path().join("what-if.db").display())
-    });
+    let url = args
+        .next()
+        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("what-if.db").display()));
     let store = Store::connect(&url).await.context("connecting")?;
     let owner = EmailAddress::parse("owner@bench.example")?;
     let name = MerchantName::parse("Northwind Outdoor Supply")?;
@@ -89,13 +89,17 @@ async fn main() -> anyhow::Result<()> {
                     event,
                     deliveries: &[],
                     silent_detail: "no rule",
+                    lacks: "",
                 }),
                 _ => None,
             })
             .collect();
         store.apply_decisions(&decided, at).await?;
     }
-    eprintln!("wrote {n} processed events in {:.1} s", write.elapsed().as_secs_f64());
+    eprintln!(
+        "wrote {n} processed events in {:.1} s",
+        write.elapsed().as_secs_f64()
+    );
     let load = Instant::now();
     let history = notify_service::what_if::history(&store, &merchant.id, Utc::now()).await?;
     let load_ms = load.elapsed().as_secs_f64() * 1e3;

@@ -41,8 +41,10 @@ pub fn WhatIf(baseline: RwSignal<Baseline>, draft: Draft) -> impl IntoView {
     });
     let events = Memo::new(move |_| {
         history.with(|h| {
-            h.as_ref()
-                .map(|h| h.as_ref().map(|groups| groups.iter().map(|g| g.events).sum::<u32>()))
+            h.as_ref().map(|h| {
+                h.as_ref()
+                    .map(|groups| groups.iter().map(|g| g.events).sum::<u32>())
+            })
         })
     });
 
