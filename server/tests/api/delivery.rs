@@ -162,7 +162,7 @@ async fn a_webhook_becomes_an_email_and_an_sms_with_the_exact_content(db: &TestD
 
 /// Undoes quoted-printable soft line breaks and `=XX` escapes (enough for
 /// comparing parts).
-fn decode_quoted_printable(data: &str) -> String {
+pub(crate) fn decode_quoted_printable(data: &str) -> String {
     let joined = data.replace("=\r\n", "");
     let bytes = joined.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::delivery::until;
+use crate::delivery::{decode_quoted_printable, until};
 use crate::harness::{TestApp, spawn, spawn_with};
 use crate::webhooks::{SHOPIFY_SECRET, merchant_with, post_shopify, settled};
 
@@ -66,14 +66,6 @@ async fn sent(app: &TestApp, n: usize) -> (Vec<String>, Vec<String>) {
     (emails.into_iter().map(|(_, eml)| eml).collect(), texts)
 }
 
-/// The .eml with quoted-printable's soft line breaks and `=3D` undone, so
-/// values can be looked for in both parts.
-fn unfolded(eml: &str) -> String {
-    eml.replace("=\r\n", "")
-        .replace("=\n", "")
-        .replace("=3D", "=")
-}
-
 async fn a_shipped_order_s_email_and_text_carry_its_items_money_and_tracking(db: &TestDb) {
     let app = spawn(db).await;
     let (url, _) = merchant_with(&app, "shopify", json!({"client_secret": SHOPIFY_SECRET})).await;
@@ -88,7 +80,7 @@ async fn a_shipped_order_s_email_and_text_carry_its_items_money_and_tracking(db:
     assert_eq!(status, 200);
     assert_eq!(settled(&app).await[0]["outcome"], "jobs_created");
     let (emails, texts) = sent(&app, 2).await;
-    let eml = unfolded(&emails[0]);
+    let eml = decode_quoted_printable(&emails[0]);
     for expected in [
         "Subject: Your order #1001 is on its way",
         "Linen shirt",
@@ -122,7 +114,7 @@ async fn a_shipped_order_s_email_and_text_carry_its_items_money_and_tracking(db:
         200
     );
     let (emails, _) = sent(&app, 4).await;
-    let eml = unfolded(emails.last().unwrap());
+    let eml = decode_quoted_printable(emails.last().unwrap());
     for expected in [
         "Subject: Your order #1001 has been delivered",
         "Linen shirt",
@@ -257,7 +249,7 @@ async fn bigcommerce_messages_carry_the_fetched_items_and_tracking(db: &TestDb) 
     let email = |id: u64| {
         let to = format!("To: jane{id}@example.com");
         let eml = emails.iter().find(|e| e.contains(&to));
-        unfolded(eml.unwrap_or_else(|| panic!("no email for order {id}")))
+        decode_quoted_printable(eml.unwrap_or_else(|| panic!("no email for order {id}")))
     };
     let shipped = email(250);
     for expected in [
