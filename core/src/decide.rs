@@ -41,6 +41,7 @@ impl Delivery {
 /// Why a channel does not fire. Listed in the order they are checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SkipReason {
     /// The source never reports this status (PLATFORMS.md mapping).
     SourceNeverEmits,

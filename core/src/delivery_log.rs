@@ -44,6 +44,12 @@ pub struct DeliveryLogEntry {
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
+    /// The message this one resends (`job_…`); `null` for an original.
+    #[serde(default)]
+    pub resend_of: Option<String>,
+    /// Who resent it: a user's email, or an API key's name.
+    #[serde(default)]
+    pub resent_by: Option<String>,
 }
 
 impl DeliveryLogEntry {
@@ -60,6 +66,15 @@ impl DeliveryLogEntry {
         };
         self.recipient = hidden.unwrap_or_else(|| "•••".to_owned());
         self
+    }
+
+    /// Whether the merchant may send it again: it was sent, or failed
+    /// (for good or after its retries). One still on its way is not.
+    pub fn resendable(&self) -> bool {
+        matches!(
+            self.state,
+            JobState::Sent | JobState::Failed | JobState::Dead
+        )
     }
 }
 
@@ -108,6 +123,8 @@ mod tests {
             created_at: DateTime::UNIX_EPOCH,
             sent_at: None,
             updated_at: None,
+            resend_of: None,
+            resent_by: None,
         };
         let json = serde_json::to_value(&entry).unwrap();
         assert_eq!(json["trigger_key"], "order.shopify.ready");
@@ -117,6 +134,7 @@ mod tests {
             serde_json::from_value::<DeliveryLogEntry>(json).unwrap(),
             entry
         );
+        assert!(entry.resendable());
         assert_eq!(entry.masked().recipient, "a***@example.com");
     }
 }

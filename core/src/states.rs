@@ -100,6 +100,21 @@ states! {
 }
 
 states! {
+    /// How processing a received webhook ended.
+    EventOutcome {
+        JobsCreated => "jobs_created",
+        /// Decided, but no channel fires (the detail says why).
+        NoRule => "no_rule",
+        /// Older than a snapshot already processed for the same order.
+        Stale => "stale",
+        /// A status the product does not notify on.
+        Unmappable => "unmappable",
+        /// Failed; retried until the attempts run out.
+        Failed => "failed",
+    }
+}
+
+states! {
     /// How one attempt to send a message ended.
     AttemptOutcome {
         Sent => "sent",
@@ -175,6 +190,7 @@ mod tests {
     fn names_round_trip_and_match_serde() {
         round_trips(JobState::ALL, JobState::as_str, JobState::parse);
         round_trips(EventState::ALL, EventState::as_str, EventState::parse);
+        round_trips(EventOutcome::ALL, EventOutcome::as_str, EventOutcome::parse);
         round_trips(
             AttemptOutcome::ALL,
             AttemptOutcome::as_str,

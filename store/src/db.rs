@@ -54,6 +54,13 @@ impl Store {
     /// Connects (creating a SQLite file and its folder if needed) and
     /// applies pending migrations.
     pub async fn connect(url: &str) -> StoreResult<Self> {
+        let store = Self::connect_unmigrated(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating.
+    pub(crate) async fn connect_unmigrated(url: &str) -> StoreResult<Self> {
         let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options =
                 PgConnectOptions::from_str(url).map_err(|e| StoreError::Url(e.to_string()))?;
@@ -98,7 +105,6 @@ impl Store {
                 "DATABASE_URL must start with sqlite:, postgres:// or postgresql://".to_owned(),
             ));
         };
-        store.migrate().await?;
         Ok(store)
     }
 
@@ -128,9 +134,22 @@ impl Store {
     }
 
     async fn migrate(&self) -> StoreResult<()> {
+        self.migrate_to(i64::MAX).await
+    }
+
+    /// Applies the migrations up to `version` (all: `i64::MAX`).
+    pub(crate) async fn migrate_to(&self, version: i64) -> StoreResult<()> {
         match &self.db {
-            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
-            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+            Db::Sqlite(pool) => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run_to(version, pool)
+                    .await?
+            }
+            Db::Postgres(pool) => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run_to(version, pool)
+                    .await?
+            }
         }
         Ok(())
     }

@@ -22,7 +22,73 @@ pub struct DeliveryFilter {
     pub job: Option<JobId>,
 }
 
-type AttemptRow = (i64, i64, String, Option<String>, Option<String>, i64);
+pub(crate) type AttemptRow = (i64, i64, String, Option<String>, Option<String>, i64);
+
+pub(crate) fn attempt_from_row(
+    (attempt, at, outcome, provider_id, error, duration_ms): AttemptRow,
+) -> StoreResult<Attempt> {
+    Ok(Attempt {
+        attempt,
+        at: from_millis(at)?,
+        outcome: AttemptOutcome::parse(&outcome)
+            .ok_or_else(|| StoreError::Corrupt(format!("attempt outcome {outcome:?}")))?,
+        provider_id,
+        error,
+        duration_ms,
+    })
+}
+
+/// The columns of [`JobRow`], for a SELECT of `outbox_jobs`.
+pub(crate) const JOB_COLUMNS: &str =
+    "id, trigger_key, source, document_id, status, channel, recipient, state, attempts, last_error,
+     provider_id, created_at, sent_at, updated_at, delivery_status, resend_of, resent_by";
+
+/// One message as stored.
+#[derive(sqlx::FromRow)]
+pub(crate) struct JobRow {
+    id: String,
+    trigger_key: String,
+    source: String,
+    document_id: String,
+    status: String,
+    channel: String,
+    recipient: String,
+    state: String,
+    attempts: i64,
+    last_error: Option<String>,
+    provider_id: Option<String>,
+    created_at: i64,
+    sent_at: Option<i64>,
+    updated_at: Option<i64>,
+    delivery_status: Option<String>,
+    resend_of: Option<String>,
+    resent_by: Option<String>,
+}
+
+impl JobRow {
+    pub(crate) fn entry(self) -> StoreResult<DeliveryLogEntry> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("job {}: {what}", self.id));
+        Ok(DeliveryLogEntry {
+            trigger: Trigger::from_key(&self.trigger_key).ok_or_else(|| corrupt("trigger"))?,
+            channel: Channel::from_slug(&self.channel).ok_or_else(|| corrupt("channel"))?,
+            state: JobState::parse(&self.state).ok_or_else(|| corrupt("state"))?,
+            created_at: from_millis(self.created_at)?,
+            sent_at: self.sent_at.map(from_millis).transpose()?,
+            updated_at: self.updated_at.map(from_millis).transpose()?,
+            id: self.id,
+            recipient: self.recipient,
+            source: self.source,
+            document_id: self.document_id,
+            status: self.status,
+            attempts: self.attempts,
+            last_error: self.last_error,
+            provider_id: self.provider_id,
+            delivery_status: self.delivery_status,
+            resend_of: self.resend_of,
+            resent_by: self.resent_by,
+        })
+    }
+}
 
 impl Store {
     /// The merchant's messages, newest first, filtered; `before` pages back.
@@ -35,33 +101,15 @@ impl Store {
     ) -> StoreResult<Vec<DeliveryLogEntry>> {
         let start = Cursor::start();
         let before = before.unwrap_or(&start);
-        type Row = (
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            i64,
-            Option<String>,
-            Option<String>,
-            i64,
-            Option<i64>,
-            Option<i64>,
-            Option<String>,
-        );
-        let rows: Vec<Row> = with_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT id, trigger_key, source, document_id, status, channel, recipient, state, attempts, last_error, provider_id,
-                        created_at, sent_at, updated_at, delivery_status
+        let rows: Vec<JobRow> = with_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {JOB_COLUMNS}
                  FROM outbox_jobs
                  WHERE merchant_id = $1 AND (created_at < $2 OR (created_at = $2 AND $7 <> '' AND id < $7))
                    AND ($3 IS NULL OR state = $3) AND ($4 IS NULL OR channel = $4) AND ($5 IS NULL OR source = $5)
                    AND ($8 IS NULL OR id = $8)
                  ORDER BY created_at DESC, id DESC LIMIT $6",
-            )
+            )))
             .bind(merchant_id.as_str())
             .bind(before.at_millis)
             .bind(filter.state.map(JobState::as_str))
@@ -73,47 +121,7 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        rows.into_iter()
-            .map(
-                |(
-                    id,
-                    trigger_key,
-                    source,
-                    document_id,
-                    status,
-                    channel,
-                    recipient,
-                    state,
-                    attempts,
-                    last_error,
-                    provider_id,
-                    created_at,
-                    sent_at,
-                    updated_at,
-                    delivery_status,
-                )| {
-                    let corrupt = |what: &str| StoreError::Corrupt(format!("job {id}: {what}"));
-                    Ok(DeliveryLogEntry {
-                        recipient,
-                        trigger: Trigger::from_key(&trigger_key)
-                            .ok_or_else(|| corrupt("trigger"))?,
-                        channel: Channel::from_slug(&channel).ok_or_else(|| corrupt("channel"))?,
-                        state: JobState::parse(&state).ok_or_else(|| corrupt("state"))?,
-                        id,
-                        source,
-                        document_id,
-                        status,
-                        attempts,
-                        last_error,
-                        provider_id,
-                        delivery_status,
-                        created_at: from_millis(created_at)?,
-                        sent_at: sent_at.map(from_millis).transpose()?,
-                        updated_at: updated_at.map(from_millis).transpose()?,
-                    })
-                },
-            )
-            .collect()
+        rows.into_iter().map(JobRow::entry).collect()
     }
 
     /// One of this merchant's messages.
@@ -149,20 +157,7 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        rows.into_iter()
-            .map(|(attempt, at, outcome, provider_id, error, duration_ms)| {
-                Ok(Attempt {
-                    attempt,
-                    at: from_millis(at)?,
-                    outcome: AttemptOutcome::parse(&outcome).ok_or_else(|| {
-                        StoreError::Corrupt(format!("attempt outcome {outcome:?}"))
-                    })?,
-                    provider_id,
-                    error,
-                    duration_ms,
-                })
-            })
-            .collect()
+        rows.into_iter().map(attempt_from_row).collect()
     }
 }
 

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use notify_core::EventState;
+use notify_core::order_timeline::DocumentSource;
 
 use crate::cursor::Cursor;
 use crate::db::{Store, with_pool};
@@ -47,45 +48,8 @@ pub struct ClaimedEvent {
     pub attempts: i64,
 }
 
-/// How processing ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum Outcome {
-    JobsCreated,
-    /// Decided, but no channel fires (the detail says why).
-    NoRule,
-    /// Older than a snapshot already processed for the same order.
-    Stale,
-    /// A status the product does not notify on.
-    Unmappable,
-    /// Failed; retried until the attempts run out.
-    Failed,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::JobsCreated => "jobs_created",
-            Outcome::NoRule => "no_rule",
-            Outcome::Stale => "stale",
-            Outcome::Unmappable => "unmappable",
-            Outcome::Failed => "failed",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        [
-            Outcome::JobsCreated,
-            Outcome::NoRule,
-            Outcome::Stale,
-            Outcome::Unmappable,
-            Outcome::Failed,
-        ]
-        .into_iter()
-        .find(|o| o.as_str() == s)
-    }
-}
+/// How processing ended (one list of names, in notify-core).
+pub use notify_core::EventOutcome as Outcome;
 
 /// One line of the merchant's event log.
 #[derive(Debug, Clone, Serialize)]
@@ -102,6 +66,11 @@ pub struct EventLogEntry {
     pub jobs_created: i64,
     pub attempts: i64,
     pub processed_at: Option<DateTime<Utc>>,
+    /// The order or invoice it was about, once processed (its timeline is
+    /// `/orders/{source}/{document_id}`); `null` when not read as one.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "shopify"))]
+    pub source: Option<DocumentSource>,
+    pub document_id: Option<String>,
 }
 
 /// Due, unleased events ranked within their merchant (`turn`) and claimed
@@ -144,6 +113,8 @@ type LogRow = (
     i64,
     i64,
     Option<i64>,
+    Option<String>,
+    Option<String>,
 );
 
 /// The events with their positions, sorted by their unique key: every
@@ -299,7 +270,7 @@ impl Store {
         let before = before.unwrap_or(&start);
         let rows: Vec<LogRow> = with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, platform, topic, delivery_id, received_at, state, outcome, detail, jobs_created, attempts, processed_at
+                "SELECT id, platform, topic, delivery_id, received_at, state, outcome, detail, jobs_created, attempts, processed_at, source, document_id
                  FROM inbound_events WHERE merchant_id = $1 AND (received_at < $2 OR (received_at = $2 AND $4 <> '' AND id < $4))
                  ORDER BY received_at DESC, id DESC LIMIT $3",
             )
@@ -321,7 +292,7 @@ impl Store {
     ) -> StoreResult<Vec<EventLogEntry>> {
         let rows: Vec<LogRow> = with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, platform, topic, delivery_id, received_at, state, outcome, detail, jobs_created, attempts, processed_at
+                "SELECT id, platform, topic, delivery_id, received_at, state, outcome, detail, jobs_created, attempts, processed_at, source, document_id
                  FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY platform ORDER BY received_at DESC, id DESC) AS newest
                        FROM inbound_events WHERE merchant_id = $1) latest
                  WHERE newest = 1 ORDER BY platform",
@@ -358,6 +329,8 @@ fn log_entry(
         jobs_created,
         attempts,
         processed_at,
+        source,
+        document_id,
     ): LogRow,
 ) -> StoreResult<EventLogEntry> {
     let state = EventState::parse(&state)
@@ -375,6 +348,8 @@ fn log_entry(
         jobs_created,
         attempts,
         processed_at: processed_at.map(from_millis).transpose()?,
+        source: source.as_deref().and_then(DocumentSource::from_slug),
+        document_id,
     })
 }
 

@@ -22,6 +22,7 @@ mod integration_cache;
 pub mod integrations;
 pub mod login_throttle;
 pub mod opt_outs;
+pub mod orders;
 pub mod outbox;
 pub mod password_work;
 pub mod principal;

@@ -5,6 +5,7 @@
 //! webhooks report a transition, it notifies once.
 
 use chrono::{DateTime, Utc};
+use notify_core::order_timeline::ChannelDecision;
 use notify_core::{Delivery, Document, EventState, JobState, TransactionEvent};
 
 use crate::db::{Store, with_pool};
@@ -69,6 +70,8 @@ pub struct Decided<'a> {
     pub deliveries: &'a [Delivery],
     /// Why nothing is sent, when `deliveries` is empty.
     pub silent_detail: &'a str,
+    /// What was decided on each channel (for the order's timeline).
+    pub decisions: &'a [ChannelDecision],
     /// What the messages lack and why (a part of the order the platform
     /// did not give), added to the detail when messages are queued.
     pub lacks: &'a str,
@@ -78,7 +81,7 @@ pub struct Decided<'a> {
 /// its event's place in the batch (the order the webhooks arrived in, not
 /// the key order the rows are written in). Batches are far smaller than
 /// 1,000 events.
-fn queue_seq(now: DateTime<Utc>, index: usize) -> i64 {
+pub(crate) fn queue_seq(now: DateTime<Utc>, index: usize) -> i64 {
     to_millis(now) * 1000 + index.min(999) as i64
 }
 
@@ -131,7 +134,7 @@ impl Store {
                             "INSERT INTO outbox_jobs (id, merchant_id, inbound_event_id, source, document_id, status, channel, trigger_key,
                                                       recipient, event, state, next_attempt_at, created_at, queue_seq)
                              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $13, $11, $11, $12)
-                             ON CONFLICT (merchant_id, source, document_id, status, channel) DO NOTHING",
+                             ON CONFLICT (merchant_id, source, document_id, status, channel) WHERE resend_of IS NULL DO NOTHING",
                         )
                         .bind(JobId::generate().as_str())
                         .bind(item.merchant_id.as_str())
@@ -161,9 +164,16 @@ impl Store {
                     Applied::Jobs { new } => new as i64,
                     _ => 0,
                 };
+                // A stale snapshot decided nothing that counts.
+                let decisions = match applied {
+                    Applied::Stale => None,
+                    _ => Some(serde_json::to_string(item.decisions).map_err(|e| StoreError::Corrupt(e.to_string()))?),
+                };
+                let customer = &item.event.customer;
                 sqlx::query(
                     "UPDATE inbound_events SET state = $6, outcome = $2, detail = $3, jobs_created = $4, processed_at = $5, lease_until = NULL,
-                       trigger_key = $7, event = $8
+                       trigger_key = $7, event = $8, source = $9, document_id = $10, document_number = $11, decisions = $12,
+                       customer_email = $13, customer_phone = $14
                      WHERE id = $1",
                 )
                 .bind(item.inbound_id.as_str())
@@ -174,6 +184,12 @@ impl Store {
                 .bind(EventState::Processed.as_str())
                 .bind(item.event.trigger().key())
                 .bind(&event_json)
+                .bind(source)
+                .bind(document_id)
+                .bind(item.event.document.number().as_str())
+                .bind(decisions)
+                .bind(customer.email.as_ref().map(|e| e.as_str().to_lowercase()))
+                .bind(customer.phone.as_ref().map(|p| p.as_e164()))
                 .execute(&mut *tx)
                 .await?;
                 results[index] = applied;

@@ -1,5 +1,6 @@
 //! Personal data that expires: raw webhook bodies (customers' names,
-//! addresses, orders), what they were read as, and the order snapshots
+//! addresses, orders), what they were read as (and the contacts the order
+//! search reads), and the order snapshots
 //! messages were made from,
 //! once older than the retention period and finished with. What happened
 //! stays: outcomes, counts, states, attempts, for the event and delivery
@@ -26,7 +27,7 @@ impl Store {
     pub async fn purge_personal_data(&self, before: DateTime<Utc>) -> StoreResult<Purged> {
         const PURGES: [&str; 2] = [
             concat!(
-                "UPDATE inbound_events SET body = '', event = '' WHERE received_at < $1
+                "UPDATE inbound_events SET body = '', event = '', customer_email = NULL, customer_phone = NULL WHERE received_at < $1
                  AND state IN (",
                 closed_event_states!(),
                 ") AND (body <> '' OR event <> '')"

@@ -35,13 +35,35 @@ impl TestDb {
 
     /// The number a `SELECT COUNT(*) ...` of this database gives (for tests
     /// that check what is stored, not what is shown).
-    pub async fn count(&self, sql: &'static str) -> i64 {
+    pub async fn count(&self, sql: impl Into<String>) -> i64 {
         let store = self.store().await;
+        let sql = sql.into();
         let count = crate::db::with_pool!(store, pool => {
-            sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).fetch_one(pool).await
         });
         store.close().await;
         count.expect("a COUNT query")
+    }
+
+    /// The database with only the migrations up to `version` applied,
+    /// for a test of a later migration over rows written before it.
+    pub async fn store_migrated_to(&self, version: i64) -> Store {
+        let store = Store::connect_unmigrated(&self.url)
+            .await
+            .expect("connect to the test database");
+        store
+            .migrate_to(version)
+            .await
+            .expect("migrate the test database");
+        store
+    }
+
+    /// Runs one statement of raw SQL (rows written as an older schema
+    /// had them); the number of rows it changed, or the database's refusal.
+    pub async fn execute(&self, store: &Store, sql: String) -> Result<u64, sqlx::Error> {
+        crate::db::with_pool!(store, pool => {
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(pool).await.map(|r| r.rows_affected())
+        })
     }
 
     pub async fn store(&self) -> Store {

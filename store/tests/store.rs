@@ -691,6 +691,7 @@ async fn the_latest_real_event_of_a_trigger_is_kept_until_purged(db: &TestDb) {
             event: &event,
             deliveries: &[],
             silent_detail: "no rule",
+            decisions: &[],
             lacks: "",
         };
         store.apply_decisions(&[decided], at).await.unwrap();

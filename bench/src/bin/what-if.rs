@@ -89,6 +89,7 @@ async fn main() -> anyhow::Result<()> {
                     event,
                     deliveries: &[],
                     silent_detail: "no rule",
+                    decisions: &[],
                     lacks: "",
                 }),
                 _ => None,

@@ -13,6 +13,7 @@ use crate::shutdown::Shutdown;
 use chrono::{Duration, Utc};
 use std::collections::HashMap;
 
+use notify_core::order_timeline::ChannelDecision;
 use notify_core::{ChannelOutcome, Delivery, Document, Settings, TransactionEvent, decide};
 use notify_ingest::Normalized;
 use notify_ingest::platform::{ApiRequest, OrderApi, OrderPart, Stored};
@@ -102,6 +103,8 @@ enum Prepared {
         transaction: Box<TransactionEvent>,
         deliveries: Vec<Delivery>,
         silent: String,
+        /// Per channel: sent, or why not (for the order's timeline).
+        decisions: Vec<ChannelDecision>,
         /// What the message lacks and why, for the event log.
         lacks: String,
     },
@@ -129,8 +132,9 @@ impl Processor {
                     transaction,
                     deliveries,
                     silent,
+                    decisions,
                     lacks,
-                }) => ready.push((event, transaction, deliveries, silent, lacks)),
+                }) => ready.push((event, transaction, deliveries, silent, decisions, lacks)),
                 Ok(Prepared::Unmappable(detail)) => {
                     tracing::info!(merchant_id = %event.merchant_id, event_id = %event.id, %detail, "webhook does not notify");
                     let recorded = self
@@ -147,14 +151,17 @@ impl Processor {
         }
         let items: Vec<Decided<'_>> = ready
             .iter()
-            .map(|(event, transaction, deliveries, silent, lacks)| Decided {
-                inbound_id: &event.id,
-                merchant_id: &event.merchant_id,
-                event: transaction,
-                deliveries,
-                silent_detail: silent,
-                lacks,
-            })
+            .map(
+                |(event, transaction, deliveries, silent, decisions, lacks)| Decided {
+                    inbound_id: &event.id,
+                    merchant_id: &event.merchant_id,
+                    event: transaction,
+                    deliveries,
+                    silent_detail: silent,
+                    decisions,
+                    lacks,
+                },
+            )
             .collect();
         match self.store.apply_decisions(&items, Utc::now()).await {
             Ok(applied) => {
@@ -241,6 +248,7 @@ impl Processor {
         let decision = decide(rules, &transaction);
         let deliveries: Vec<Delivery> = decision.deliveries().cloned().collect();
         let silent = silent_reasons(&decision);
+        let decisions = ChannelDecision::of(&decision);
         // The order's parts only for a message (decide does not read them).
         let lacks = match fetched {
             Some(order) if !deliveries.is_empty() => {
@@ -251,6 +259,7 @@ impl Processor {
         Ok(Prepared::Apply {
             deliveries,
             silent,
+            decisions,
             transaction: Box::new(transaction),
             lacks,
         })

@@ -148,6 +148,7 @@ async fn apply_in_one_batch(
             event: &transactions[k],
             deliveries: &deliveries[k],
             silent_detail: "",
+            decisions: &[],
             lacks: "",
         })
         .collect();
