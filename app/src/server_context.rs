@@ -82,8 +82,9 @@ pub fn refused(e: notify_service::ServiceError) -> ServerFnError {
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
-        ServiceError::BadRequest(message) | ServiceError::TooManyRequests(message) => {
-            ServerFnError::new(message)
-        }
+        ServiceError::BadRequest(message)
+        | ServiceError::TooManyRequests(message)
+        | ServiceError::Refused(_, message) => ServerFnError::new(message),
+        ServiceError::NotFound => ServerFnError::new("not found"),
     }
 }

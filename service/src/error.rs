@@ -17,8 +17,26 @@ pub enum ServiceError {
     /// A limit was reached; the message says which.
     #[error("{0}")]
     TooManyRequests(String),
+    /// This merchant has no such thing (another merchant's ids included).
+    #[error("not found")]
+    NotFound,
+    /// Understood, but not done in the state things are in; the message
+    /// says why.
+    #[error("{1}")]
+    Refused(Refusal, String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Why a request that was understood is not done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The customer replied STOP: no text is sent to them again.
+    OptedOut,
+    /// A message still on its way (pending or retrying) cannot be resent.
+    NotResendable,
+    /// The message's contents were emptied after the retention period.
+    Expired,
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;

@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod integrations;
 pub mod merchant_view;
+pub mod orders;
 pub mod paging;
 pub mod previews;
 pub mod quiet_hours;
@@ -17,5 +18,5 @@ pub mod settings;
 pub mod test_send;
 pub mod what_if;
 
-pub use error::{ServiceError, ServiceResult};
+pub use error::{Refusal, ServiceError, ServiceResult};
 pub use paging::Page;

@@ -11,6 +11,7 @@ mod events;
 mod extract;
 mod integrations;
 pub mod openapi;
+mod orders;
 mod quiet_hours;
 mod settings;
 mod test_send;
@@ -45,6 +46,9 @@ fn operations() -> OpenApiRouter<AppState> {
         .routes(routes!(events::list))
         .routes(routes!(deliveries::list))
         .routes(routes!(deliveries::attempts))
+        .routes(routes!(orders::resend))
+        .routes(routes!(orders::search))
+        .routes(routes!(orders::timeline))
         .routes(routes!(quiet_hours::get, quiet_hours::put))
         .routes(routes!(test_send::send))
         .routes(routes!(integrations::list))

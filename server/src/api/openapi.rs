@@ -24,6 +24,7 @@ use crate::http::error::ErrorBody;
         (name = "accounts", description = "Sign up, sign in, sign out."),
         (name = "settings", description = "The notification rules, saved as a whole with the version they were based on."),
         (name = "deliveries", description = "Every message and its attempts."),
+        (name = "orders", description = "Orders and invoices found by number, source or customer, and each one's timeline."),
         (name = "events", description = "The webhooks received and what became of each."),
         (name = "integrations", description = "One webhook endpoint per platform."),
         (name = "account settings", description = "API keys, quiet hours, test sends, the audit trail."),

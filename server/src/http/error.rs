@@ -26,6 +26,8 @@ pub enum ApiError {
         changes_since: Vec<AuditEntryView>,
     },
     Validation(Vec<FieldError>),
+    /// Understood, but not done in the state things are in (`409`).
+    Refused(ErrorCode, String),
     TooManyRequests(String),
     /// A body over the limit for its kind of route (in bytes).
     PayloadTooLarge(usize),
@@ -66,6 +68,12 @@ pub enum ErrorCode {
     NotFound,
     MethodNotAllowed,
     Conflict,
+    /// A resend to a customer who replied STOP to the merchant's texts.
+    OptedOut,
+    /// A resend of a message still on its way (pending or retrying).
+    NotResendable,
+    /// A resend of a message whose contents were deleted after the retention period.
+    Expired,
     Validation,
     TooManyRequests,
     TooLarge,
@@ -94,6 +102,16 @@ impl From<notify_service::ServiceError> for ApiError {
             ServiceError::Invalid(fields) => ApiError::Validation(fields),
             ServiceError::BadRequest(message) => ApiError::BadRequest(message),
             ServiceError::TooManyRequests(message) => ApiError::TooManyRequests(message),
+            ServiceError::NotFound => ApiError::NotFound,
+            ServiceError::Refused(refusal, message) => {
+                use notify_service::Refusal;
+                let code = match refusal {
+                    Refusal::OptedOut => ErrorCode::OptedOut,
+                    Refusal::NotResendable => ErrorCode::NotResendable,
+                    Refusal::Expired => ErrorCode::Expired,
+                };
+                ApiError::Refused(code, message)
+            }
             ServiceError::Store(e) => e.into(),
         }
     }
@@ -107,7 +125,7 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::Refused(..) => StatusCode::CONFLICT,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -152,6 +170,7 @@ impl ApiError {
                 fields: Some(fields),
                 ..plain(ErrorCode::Validation, "some fields are invalid")
             },
+            ApiError::Refused(code, message) => plain(code, &message),
             ApiError::TooManyRequests(message) => plain(ErrorCode::TooManyRequests, &message),
             ApiError::PayloadTooLarge(limit) => plain(
                 ErrorCode::TooLarge,

@@ -104,6 +104,27 @@ pub fn state_changing(key_id: &str) -> Vec<Route> {
             Json(json!({"id": "job_unknown"})),
         ),
         Route::new(Method::POST, "/api/activity/list", Json(json!({}))),
+        Route::new(Method::POST, "/api/activity/resends", Json(json!({}))),
+        Route::new(
+            Method::POST,
+            "/api/v1/deliveries/job_unknown/resend",
+            Json(json!({})),
+        ),
+        Route::new(
+            Method::POST,
+            "/api/orders/search",
+            Json(json!({"query": "1001"})),
+        ),
+        Route::new(
+            Method::POST,
+            "/api/orders/timeline",
+            Json(json!({"source": "shopify", "id": "1001"})),
+        ),
+        Route::new(
+            Method::POST,
+            "/api/orders/resend",
+            Form(vec![("id", "job_unknown")]),
+        ),
         Route::new(Method::POST, "/api/integrations/list", Json(json!({}))),
         Route::new(
             Method::POST,
