@@ -21,6 +21,7 @@ use pages::activity::ActivityPage;
 use pages::deliveries::{DeliveriesPage, DeliveryPage};
 use pages::integrations::IntegrationsPage;
 use pages::notifications::NotificationsPage;
+use pages::orders::{OrderTimelinePage, OrdersPage};
 
 /// The HTML document around the app (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -59,6 +60,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings/customer-notifications") view=NotificationsPage ssr=SsrMode::Async />
                 <Route path=path!("/deliveries") view=DeliveriesPage ssr=SsrMode::Async />
                 <Route path=path!("/deliveries/:id") view=DeliveryPage ssr=SsrMode::Async />
+                <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
+                <Route path=path!("/orders/:source/:id") view=OrderTimelinePage ssr=SsrMode::Async />
                 <Route path=path!("/integrations") view=IntegrationsPage ssr=SsrMode::Async />
                 <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async />
             </Routes>

@@ -7,8 +7,23 @@ pub const SIGN_UP: &str = "/signup";
 pub const DELIVERIES: &str = "/deliveries";
 pub const INTEGRATIONS: &str = "/integrations";
 pub const ACTIVITY: &str = "/activity";
+pub const ORDERS: &str = "/orders";
 
-const SIGNED_IN_PAGES: [&str; 5] = ["/", HOME, DELIVERIES, INTEGRATIONS, ACTIVITY];
+const SIGNED_IN_PAGES: [&str; 6] = ["/", HOME, DELIVERIES, ORDERS, INTEGRATIONS, ACTIVITY];
+
+/// An order's (or invoice's) timeline: `/orders/{source}/{id}`, the id
+/// percent-encoded as one path segment.
+pub fn order_timeline(source: &str, document_id: &str) -> String {
+    let mut id = String::with_capacity(document_id.len());
+    for byte in document_id.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            id.push(char::from(byte));
+        } else {
+            id.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    format!("{ORDERS}/{source}/{id}")
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -113,12 +128,23 @@ mod tests {
         assert_eq!(access("/"), Access::SignedIn);
         assert_eq!(access(HOME), Access::SignedIn);
         assert_eq!(access("/deliveries/job_1"), Access::SignedIn);
+        assert_eq!(access("/orders"), Access::SignedIn);
+        assert_eq!(access("/orders/shopify/1001"), Access::SignedIn);
         assert_eq!(access("/deliveriesx"), Access::Public);
         assert_eq!(access("/login"), Access::SignedOut);
         assert_eq!(access("/signup"), Access::SignedOut);
         assert_eq!(access("/pkg/app.wasm"), Access::Public);
         assert_eq!(access("/api/v1/settings"), Access::Public);
         assert_eq!(access("/webhooks/shopify/x"), Access::Public);
+    }
+
+    #[test]
+    fn an_order_address_keeps_its_id_in_one_segment() {
+        assert_eq!(order_timeline("shopify", "1001"), "/orders/shopify/1001");
+        assert_eq!(
+            order_timeline("invoice", "INV 7/a?b#c"),
+            "/orders/invoice/INV%207%2Fa%3Fb%23c"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use notify_core::{AttemptOutcome, EventState, JobState};
+use notify_core::{AttemptOutcome, EventOutcome, EventState, JobState};
 
 /// A time as the log pages show it: `2026-03-14 15:09:26 UTC`.
 pub fn utc_time(at: DateTime<Utc>) -> String {
@@ -69,6 +69,17 @@ impl From<AttemptOutcome> for BadgeState {
             AttemptOutcome::Sent => SUCCESS,
             AttemptOutcome::Transient => WARNING,
             AttemptOutcome::Permanent => DANGER,
+        };
+        BadgeState::new(outcome.as_str(), tone)
+    }
+}
+
+impl From<EventOutcome> for BadgeState {
+    fn from(outcome: EventOutcome) -> Self {
+        let tone = match outcome {
+            EventOutcome::JobsCreated => SUCCESS,
+            EventOutcome::NoRule | EventOutcome::Stale | EventOutcome::Unmappable => NEUTRAL,
+            EventOutcome::Failed => DANGER,
         };
         BadgeState::new(outcome.as_str(), tone)
     }
@@ -157,6 +168,8 @@ mod tests {
         assert_eq!(tone(JobState::Retrying.into()), "warning");
         assert_eq!(tone(JobState::Dead.into()), "danger");
         assert_eq!(tone(EventState::Processed.into()), "success");
+        assert_eq!(tone(EventOutcome::JobsCreated.into()), "success");
+        assert_eq!(tone(EventOutcome::Stale.into()), "neutral");
         assert_eq!(tone(AttemptOutcome::Transient.into()), "warning");
         assert_eq!(tone("pending".to_owned().into()), "neutral");
         assert_eq!(tone("delivered".to_owned().into()), "success");

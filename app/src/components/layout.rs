@@ -6,11 +6,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
 use crate::pages::account::server_fns::LogOut;
-use crate::routes::{ACTIVITY, DELIVERIES, HOME, INTEGRATIONS};
+use crate::routes::{ACTIVITY, DELIVERIES, HOME, INTEGRATIONS, ORDERS};
 
-const NAV: [(&str, &str); 4] = [
+const NAV: [(&str, &str); 5] = [
     (HOME, "Notifications"),
     (DELIVERIES, "Delivery log"),
+    (ORDERS, "Orders"),
     (INTEGRATIONS, "Integrations"),
     (ACTIVITY, "Activity"),
 ];

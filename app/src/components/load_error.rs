@@ -14,3 +14,12 @@ pub fn LoadError(error: ServerFnError) -> impl IntoView {
         </div>
     }
 }
+
+/// Rendered on the server for a page whose subject does not exist (or is
+/// another merchant's): the page answers 404, like the API.
+pub fn not_found_status() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+}

@@ -8,5 +8,5 @@ pub mod switch;
 
 pub use field::TextField;
 pub use layout::{AppLayout, AuthLayout};
-pub use load_error::LoadError;
+pub use load_error::{LoadError, not_found_status};
 pub use switch::Switch;

@@ -3,3 +3,4 @@ pub mod activity;
 pub mod deliveries;
 pub mod integrations;
 pub mod notifications;
+pub mod orders;

@@ -16,6 +16,7 @@ mod logs;
 mod messages;
 mod openapi;
 mod operations;
+mod orders;
 mod pages;
 mod retention;
 mod routes;

@@ -44,6 +44,8 @@ async fn signed_out_visitors_are_sent_to_the_login_page(db: &TestDb) {
         ("/deliveries?state=sent", "%2Fdeliveries%3Fstate%3Dsent"),
         ("/integrations", "%2Fintegrations"),
         ("/activity", "%2Factivity"),
+        ("/orders?query=1001", "%2Forders%3Fquery%3D1001"),
+        ("/orders/shopify/1001", "%2Forders%2Fshopify%2F1001"),
         ("/", "%2F"),
     ] {
         let response = app.call(Method::GET, page).send().await.unwrap();

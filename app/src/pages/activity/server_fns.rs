@@ -43,3 +43,17 @@ pub async fn list_activity(
         next_before_version: page.next,
     })
 }
+
+/// How many of the latest resends the page lists.
+pub const RESENDS_SHOWN: i64 = 30;
+
+/// The latest messages resent (who, when, which message), newest first:
+/// the audit trail's part about messages.
+#[server(prefix = "/api", endpoint = "activity/resends", input = leptos::server_fn::codec::Json)]
+pub async fn list_resends()
+-> Result<Vec<notify_core::delivery_log::DeliveryLogEntry>, ServerFnError> {
+    let (store, who) = crate::server_context::store_and_caller().await?;
+    notify_service::orders::recent_resends(&store, &who.merchant_id, RESENDS_SHOWN)
+        .await
+        .map_err(crate::server_context::refused)
+}

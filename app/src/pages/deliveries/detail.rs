@@ -3,16 +3,8 @@ use leptos_router::hooks::use_params_map;
 
 use super::server_fns::delivery_detail;
 use crate::components::format::{LogTable, StateBadge, utc_time};
-use crate::components::{AppLayout, LoadError};
-use crate::routes::DELIVERIES;
-
-/// Rendered on the server: the page answers 404, like the API.
-fn not_found_status() {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(axum::http::StatusCode::NOT_FOUND);
-    }
-}
+use crate::components::{AppLayout, LoadError, not_found_status};
+use crate::routes::{DELIVERIES, order_timeline};
 
 /// One message: where it went, its state, and every attempt.
 #[component]
@@ -45,7 +37,7 @@ pub fn DeliveryPage() -> impl IntoView {
                                 </header>
                                 <section class="card">
                                     <dl class="facts">
-                                        <dt>"Order / invoice"</dt><dd class="mono">{m.document_id}</dd>
+                                        <dt>"Order / invoice"</dt><dd class="mono"><a href=order_timeline(&m.source, &m.document_id)>{m.document_id.clone()}</a>" (its timeline)"</dd>
                                         <dt>"Created"</dt><dd>{utc_time(m.created_at)}</dd>
                                         <dt>"Sent"</dt><dd>{m.sent_at.map(utc_time).unwrap_or_else(|| "—".to_owned())}</dd>
                                         <dt>"Provider id"</dt><dd class="mono">{m.provider_id.unwrap_or_else(|| "—".to_owned())}</dd>

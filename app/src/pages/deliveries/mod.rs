@@ -13,7 +13,7 @@ use notify_core::{Channel, JobState, OrderSource};
 
 use crate::components::format::{LogTable, StateBadge, utc_time};
 use crate::components::{AppLayout, LoadError};
-use crate::routes::DELIVERIES;
+use crate::routes::{DELIVERIES, order_timeline};
 use server_fns::{DeliveryQuery, list_deliveries};
 
 #[component]
@@ -85,7 +85,7 @@ pub fn DeliveriesPage() -> impl IntoView {
                                                             <a href=format!("{DELIVERIES}/{}", row.id)>{utc_time(row.created_at)}</a>
                                                         </td>
                                                         <td>{row.trigger.to_string()}</td>
-                                                        <td class="mono">{row.document_id}</td>
+                                                        <td class="mono"><a href=order_timeline(&row.source, &row.document_id) data-testid="order-link">{row.document_id.clone()}</a></td>
                                                         <td><span class=format!("chip chip-{}", row.channel.slug())>{row.channel.display_name()}</span></td>
                                                         <td class="mono">{row.recipient}</td>
                                                         <td>

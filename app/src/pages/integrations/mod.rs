@@ -153,6 +153,7 @@ fn IntegrationCard(
                         "Last webhook: " <code>{e.topic}</code> " at " {short_time(&e.received_at)} " "
                         <StateBadge state=e.state />
                         {e.detail.map(|d| view! { <span class="cell-note">{d}</span> })}
+                        {e.timeline.map(|href| view! { " " <a href=href data-testid="last-event-order">"The order's timeline →"</a> })}
                     }.into_any(),
                     None => view! { <span class="muted">"No webhook received yet."</span> }.into_any(),
                 }}

@@ -16,6 +16,8 @@ pub struct LastEvent {
     /// pending, processed, retrying or failed.
     pub state: String,
     pub detail: Option<String>,
+    /// The timeline of the order it was about, once processed.
+    pub timeline: Option<String>,
 }
 
 /// One platform as the page shows it.
@@ -70,6 +72,10 @@ pub async fn list_integrations() -> Result<Vec<IntegrationView>, ServerFnError> 
                 state: e
                     .outcome
                     .map_or_else(|| e.state.as_str().to_owned(), |o| o.as_str().to_owned()),
+                timeline: e
+                    .source
+                    .zip(e.document_id.as_deref())
+                    .map(|(source, id)| crate::routes::order_timeline(source.slug(), id)),
                 detail: e.detail,
             }),
         })
