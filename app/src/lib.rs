@@ -61,7 +61,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/deliveries") view=DeliveriesPage ssr=SsrMode::Async />
                 <Route path=path!("/deliveries/:id") view=DeliveryPage ssr=SsrMode::Async />
                 <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
-                <Route path=path!("/orders/:source/:id") view=OrderTimelinePage ssr=SsrMode::Async />
+                // The id is the rest of the path: a platform id may hold a `/`.
+                <Route path=path!("/orders/:source/*id") view=OrderTimelinePage ssr=SsrMode::Async />
                 <Route path=path!("/integrations") view=IntegrationsPage ssr=SsrMode::Async />
                 <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async />
             </Routes>

@@ -178,7 +178,7 @@ async fn unknown_routes_and_methods_under_api_answer_json_errors(db: &TestDb) {
     let app = spawn(db).await;
     app.sign_up("Maple", "owner@maple.example").await;
     for path in [
-        "/api/v1/orders",
+        "/api/v1/customers",
         "/api/v1/",
         "/api/v2/settings",
         "/api",

@@ -485,7 +485,7 @@ async fn html(app: &TestApp, page: &str) -> (u16, String) {
 
 async fn the_order_pages_render_on_the_server_and_the_logs_link_to_them(db: &TestDb) {
     let app = spawn(db).await;
-    merchant_with_order(
+    let (url, secret) = merchant_with_order(
         &app,
         "owner@maple.example",
         "m1",
@@ -500,11 +500,30 @@ async fn the_order_pages_render_on_the_server_and_the_logs_link_to_them(db: &Tes
         json!({}),
     )
     .await;
+    // A platform's id may hold a `/`: its address keeps it in one segment.
+    let now = chrono::Utc::now().timestamp();
+    let slashed = order("B/7", "bo@example.com", "");
+    assert_eq!(
+        post_signed_event(&url, &secret, "m2", now, &slashed).await,
+        200
+    );
+    settled(&app).await;
+    assert_eq!(app.get_json("/api/v1/orders/cto/B%2F7").await.0, 200);
+    let (status, page) = html(&app, "/orders/cto/B%2F7").await;
+    assert_eq!(status, 200);
+    assert!(page.contains(r#"data-kind="webhook""#), "{page}");
 
     let (status, list) = html(&app, "/orders?query=%23N-1001").await;
     assert_eq!(status, 200);
     assert!(list.contains(r#"data-testid="order:cto:1001""#), "{list}");
     assert!(list.contains(r#"href="/orders/cto/1001""#));
+    assert!(!list.contains("B/7"), "only the order searched for");
+    assert!(
+        html(&app, "/orders")
+            .await
+            .1
+            .contains(r#"href="/orders/cto/B%2F7""#)
+    );
     let (status, none) = html(&app, "/orders?query=nothing-like-it").await;
     assert_eq!(status, 200);
     assert!(none.contains(r#"data-testid="no-orders""#));
@@ -526,19 +545,17 @@ async fn the_order_pages_render_on_the_server_and_the_logs_link_to_them(db: &Tes
     assert_eq!(html(&app, "/orders/cto/9999").await.0, 404);
 
     // The delivery log, a message, the activity trail and the last
-    // webhook of the integration link to the timeline.
-    for page in [
-        "/deliveries".to_owned(),
-        format!("/deliveries/{job}"),
-        "/activity".to_owned(),
-        "/integrations".to_owned(),
+    // webhook of the integration (B/7's) link to the timeline.
+    for (page, timeline) in [
+        ("/deliveries".to_owned(), "1001"),
+        (format!("/deliveries/{job}"), "1001"),
+        ("/activity".to_owned(), "1001"),
+        ("/integrations".to_owned(), "B%2F7"),
     ] {
         let (status, body) = html(&app, &page).await;
         assert_eq!(status, 200, "{page}");
-        assert!(
-            body.contains(r#"href="/orders/cto/1001""#),
-            "{page} links to the timeline"
-        );
+        let link = format!(r#"href="/orders/cto/{timeline}""#);
+        assert!(body.contains(&link), "{page} links to the timeline");
     }
 }
 
