@@ -100,3 +100,21 @@ export function standardWebhookHeaders(secret: string, id: string, body: string)
     'webhook-signature': `v1,${signature}`,
   };
 }
+
+/** The SMS provider's auth token the test server runs with (its API is
+ * `sms-api-mock.mjs`): replies are signed with it. */
+export const SMS_AUTH_TOKEN = 'e2e-sms-auth-token';
+
+/** Posts a customer's text reply (STOP, START) as the SMS provider does,
+ * signed the Twilio way: base64 HMAC-SHA1 of the URL and the sorted
+ * parameters, with the auth token. */
+export async function smsReply(request: APIRequestContext, baseURL: string | undefined, from: string, body: string) {
+  const url = `${new URL(baseURL!).origin}/webhooks/sms/inbound`;
+  const params: Record<string, string> = { From: from, To: '+14155550100', Body: body };
+  const signed = Object.keys(params)
+    .sort()
+    .reduce((text, key) => text + key + params[key], url);
+  const signature = crypto.createHmac('sha1', SMS_AUTH_TOKEN).update(signed).digest('base64');
+  const response = await request.post(url, { headers: { 'X-Twilio-Signature': signature }, form: params });
+  expect(response.status()).toBe(200);
+}

@@ -44,6 +44,12 @@ async fn merchant_with_order(
     (url, secret)
 }
 
+/// `POST /api/v1/deliveries/{job}/resend` from the app's own page.
+async fn resend(app: &TestApp, job: &str) -> (u16, Value) {
+    let path = format!("/api/v1/deliveries/{job}/resend");
+    app.send_json(Method::POST, &path, json!({})).await
+}
+
 fn kinds(timeline: &Value) -> Vec<&str> {
     timeline["entries"]
         .as_array()
@@ -219,13 +225,7 @@ async fn a_resend_reaches_the_customer_again_and_records_who_asked(db: &TestDb) 
     let original = sent[0]["id"].as_str().unwrap().to_owned();
     assert_eq!(smtp.messages().len(), 1);
 
-    let (status, resent) = app
-        .send_json(
-            Method::POST,
-            &format!("/api/v1/deliveries/{original}/resend"),
-            json!({}),
-        )
-        .await;
+    let (status, resent) = resend(&app, &original).await;
     assert_eq!(status, 201, "{resent}");
     assert_eq!(resent["resend_of"], original.as_str());
     assert_eq!(resent["delivery"]["resend_of"], original.as_str());
@@ -268,22 +268,10 @@ async fn a_resend_reaches_the_customer_again_and_records_who_asked(db: &TestDb) 
         .unwrap();
     assert_eq!(status, 200);
     for _ in 0..8 {
-        let (status, body) = app
-            .send_json(
-                Method::POST,
-                &format!("/api/v1/deliveries/{original}/resend"),
-                json!({}),
-            )
-            .await;
+        let (status, body) = resend(&app, &original).await;
         assert_eq!(status, 201, "{body}");
     }
-    let (status, refused) = app
-        .send_json(
-            Method::POST,
-            &format!("/api/v1/deliveries/{original}/resend"),
-            json!({}),
-        )
-        .await;
+    let (status, refused) = resend(&app, &original).await;
     assert_eq!(
         (status, refused["error"]["code"].as_str()),
         (429, Some("too_many_requests"))
@@ -326,13 +314,7 @@ async fn a_resend_never_texts_a_customer_who_replied_stop(db: &TestDb) {
         .set_sms_opt_out(&merchant, "+14155550134", "stop", chrono::Utc::now())
         .await
         .unwrap();
-    let (status, refused) = app
-        .send_json(
-            Method::POST,
-            &format!("/api/v1/deliveries/{text}/resend"),
-            json!({}),
-        )
-        .await;
+    let (status, refused) = resend(&app, &text).await;
     assert_eq!(
         (status, refused["error"]["code"].as_str()),
         (409, Some("opted_out")),
@@ -353,13 +335,7 @@ async fn a_resend_never_texts_a_customer_who_replied_stop(db: &TestDb) {
     );
     assert!(r.text().await.unwrap().contains("replied STOP"));
     // The email may go again.
-    let (status, _) = app
-        .send_json(
-            Method::POST,
-            &format!("/api/v1/deliveries/{email}/resend"),
-            json!({}),
-        )
-        .await;
+    let (status, _) = resend(&app, &email).await;
     assert_eq!(status, 201);
     let done = until(&app, |d| {
         d.len() == 3 && d.iter().all(|j| j["state"] == "sent")
@@ -397,13 +373,7 @@ async fn another_merchants_orders_and_messages_are_not_found(db: &TestDb) {
         b.get_json("/api/v1/orders?query=ada%40example.com").await.1["orders"],
         json!([])
     );
-    let (status, body) = b
-        .send_json(
-            Method::POST,
-            &format!("/api/v1/deliveries/{job}/resend"),
-            json!({}),
-        )
-        .await;
+    let (status, body) = resend(&b, &job).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (404, Some("not_found"))
@@ -494,12 +464,7 @@ async fn the_order_pages_render_on_the_server_and_the_logs_link_to_them(db: &Tes
     .await;
     let sent = until(&app, |d| d.len() == 1 && d[0]["state"] == "sent").await;
     let job = sent[0]["id"].as_str().unwrap();
-    app.send_json(
-        Method::POST,
-        &format!("/api/v1/deliveries/{job}/resend"),
-        json!({}),
-    )
-    .await;
+    resend(&app, job).await;
     // A platform's id may hold a `/`: its address keeps it in one segment.
     let now = chrono::Utc::now().timestamp();
     let slashed = order("B/7", "bo@example.com", "");
