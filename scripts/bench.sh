@@ -12,6 +12,10 @@
 #     `Accept-Encoding: br, gzip`), beside its raw and gzip sizes, checked
 #     against a budget (WASM_BUDGET_KIB, default 200: the run exits 1 after
 #     the table when it is over, or when the files lack compression or caching);
+#   - the settings page's what-if over 50,000 processed orders: the
+#     history's load and a toggle's count natively, and in Chromium the time
+#     until the history is shown and per toggle (end2end/bench/what-if.mjs);
+#   - `receive` per webhook (signature, shape check, key; criterion);
 #   - the server's resident memory idle and under the ingest load.
 #
 #   scripts/bench.sh [seconds per phase, default 10] [connections, default 16] [latency rate/s, default 200]
@@ -28,7 +32,8 @@ LATENCY_RATE="${3:-200}"
 
 ONLY="${BENCH_ONLY:-}"
 case "$ONLY" in "" | ingest) ;; *) echo "BENCH_ONLY: only 'ingest' is known" >&2; exit 2 ;; esac
-[ "$ONLY" = ingest ] || "$ROOT/scripts/setup.sh"
+# Chromium and Playwright (--test) for the what-if in the browser.
+[ "$ONLY" = ingest ] || "$ROOT/scripts/setup.sh" --test
 ensure_postgres
 
 # The release server and the WASM bundle come from one cargo-leptos build
@@ -94,6 +99,13 @@ if [ -z "$ONLY" ]; then
   step "first visit: the page's CSS, JS and WASM as a browser downloads them"
   target/release/first-visit http://127.0.0.1:3500 "${WASM_BUDGET_KIB:-200}" | tee "$tmp/first-visit.txt" || first_visit_ok=
 
+  step "what-if over 50,000 processed orders: natively, then in Chromium"
+  target/release/what-if 50000 "sqlite://$tmp/what-if.db" | tee "$tmp/what-if.txt"
+  start_server 127.0.0.1:3502 "sqlite://$tmp/what-if.db" "$tmp/server-what-if.log"; what_if_pid=$!
+  wait_for 127.0.0.1:3502
+  node end2end/bench/what-if.mjs http://127.0.0.1:3502 owner@bench.example "correct horse battery" | tee -a "$tmp/what-if.txt"
+  kill "$what_if_pid"
+
   # Latency first, on a quiet server (the ingest phases leave a backlog of
   # tens of thousands of events for the processor).
   step "event → message handed to the sink, ${LATENCY_RATE}/s for ${SECONDS_PER_PHASE} s"
@@ -150,6 +162,13 @@ decide_ns="$(sed -n 's/.*time: *\[\([^]]*\)\].*/\1/p' "$tmp/decide.txt" | head -
     if (u == "ps") v /= 1000; else if (u == "µs" || u == "us") v *= 1000; else if (u == "ms") v *= 1000000
     printf "%.1f", v }')"
 
+step "notify-ingest receive per webhook (criterion)"
+cargo bench -p notify-ingest --bench receive -- --warm-up-time 1 --measurement-time 3 | tee "$tmp/receive.txt"
+receive_us() { grep -A1 "^receive/$1" "$tmp/receive.txt" | sed -n 's/.*time: *\[\([^]]*\)\].*/\1/p' | head -1 | awk '
+  { v = $3; u = $4
+    if (u == "ns") v /= 1000; else if (u == "ms") v *= 1000
+    printf "%.1f", v }'; }
+
 # --- delivery ------------------------------------------------------------
 step "delivery: messages/s to providers answering at once and after 200 ms (SQLite, PostgreSQL)"
 SERVER_BIN=target/release/server target/release/delivery-throughput 1000 0,200 | tee "$tmp/throughput.txt"
@@ -167,6 +186,9 @@ cat <<EOF
 $(ingest_rows)
 | event → email in the sink (SQLite, ${LATENCY_RATE}/s): p50 / p99 ms | $(result "$tmp/latency.txt" latency_p50_ms) / $(result "$tmp/latency.txt" latency_p99_ms) ($(result "$tmp/latency.txt" latency_sent)/$(result "$tmp/latency.txt" latency_accepted) sent) | | |
 | decide, one order event, 44 rules: ns/event | ${decide_ns} | | |
+| receive (signature, shape, key) per webhook: µs Shopify / WooCommerce / generic | $(receive_us shopify) / $(receive_us woocommerce) / $(receive_us events) | | |
+| what-if, 50,000 processed orders: history load ms (server) / count per toggle µs (native) | $(result "$tmp/what-if.txt" what_if_load_ms) / $(result "$tmp/what-if.txt" what_if_count_us) | | |
+| what-if in Chromium: history shown after navigation ms (median of 5) / per toggle ms median, worst of 20 (goal ≤ 16) | $(result "$tmp/what-if.txt" what_if_history_ms) / $(result "$tmp/what-if.txt" what_if_toggle_ms), $(result "$tmp/what-if.txt" what_if_toggle_worst_ms) | | |
 | delivery, one worker replica, providers answering at once: messages/s SQLite / PostgreSQL (goal ≥ 1,000) | $(result "$tmp/throughput.txt" send_rate_sqlite_0ms) / $(result "$tmp/throughput.txt" send_rate_postgresql_0ms) | | |
 | delivery, providers answering after 200 ms: messages/s SQLite / PostgreSQL (goal ≥ 150) | $(result "$tmp/throughput.txt" send_rate_sqlite_200ms) / $(result "$tmp/throughput.txt" send_rate_postgresql_200ms) | | |
 | delivery worker RSS at the end, at once / 200 ms: MiB SQLite; PostgreSQL | $(result "$tmp/throughput.txt" send_rss_sqlite_0ms) / $(result "$tmp/throughput.txt" send_rss_sqlite_200ms); $(result "$tmp/throughput.txt" send_rss_postgresql_0ms) / $(result "$tmp/throughput.txt" send_rss_postgresql_200ms) | | |

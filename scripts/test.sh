@@ -45,6 +45,16 @@ fi
 step "cargo leptos build (server + WASM frontend, for the browser tests)"
 cargo leptos build
 
+step "the page's WASM links none of the server-side libraries (a phone-number database, regular expressions)"
+# A crate's code carries its source paths (panic locations) into the .wasm:
+# its name there means the page links it. The phone-number library once
+# came in through a deserialiser and doubled the page's download.
+wasm="$(ls -S target/site/pkg/*.wasm | head -1)"
+if linked="$(grep -a -o -E '/(phonenumber|regex|regex-automata|regex-syntax|sqlx-core|tokio)-[0-9]+\.[0-9]+\.[0-9]+' "$wasm" | sort -u)" && [ -n "$linked" ]; then
+  echo "$wasm links: $linked" >&2
+  exit 1
+fi
+
 step "core compiled to wasm32: the same golden cases under wasm-bindgen-test (Node)"
 cargo test -p notify-core --target wasm32-unknown-unknown --test golden
 

@@ -25,6 +25,8 @@ test('the golden cases include full, minimal and long data', () => {
   expect(names).toContain('order.ready');
   expect(names).toContain('order.ready.minimal');
   expect(names).toContain('long.order.ready');
+  // The dark-mode link check below has links to check.
+  expect(cases.filter((c) => c.html.includes('class="cn-link"')).length).toBeGreaterThan(0);
 });
 
 fs.mkdirSync(path.resolve(__dirname, '../artifacts/emails'), { recursive: true });
@@ -51,6 +53,11 @@ for (const { name, html } of cases) {
       );
       if (colorScheme === 'dark') expect(card).not.toBe('rgb(255, 255, 255)');
       else expect(card).toBe('rgb(255, 255, 255)');
+      // Links stay readable on either background: the light blue on dark.
+      const linkColours = await page.$$eval('a.cn-link', (links) => links.map((a) => getComputedStyle(a).color));
+      for (const colour of linkColours) {
+        expect(colour).toBe(colorScheme === 'dark' ? 'rgb(138, 180, 255)' : 'rgb(31, 95, 191)');
+      }
       // Every link goes to a web page.
       const hrefs = await page.$$eval('a', (links) => links.map((a) => a.getAttribute('href') ?? ''));
       for (const href of hrefs) expect(href).toMatch(/^https?:\/\//);

@@ -48,6 +48,10 @@ test('the message preview can show the latest real order for an event', async ({
   await expect(frame.locator('body')).toContainText('Tea caddy');
   await expect(frame.locator('body')).toContainText('Hi Grace,');
   await expect(frame.locator('a', { hasText: 'Track your parcel' })).toHaveAttribute('href', 'https://www.ups.com/track?tracknum=1Z7301');
+  // What happens names the real customer's address and number: the phone
+  // read in the browser (from the server's E.164) is the one texted.
+  await expect(inspector.getByTestId('decision:email')).toContainText('Sent to grace@example.com');
+  await expect(inspector.getByTestId('decision:sms')).toContainText('Sent to +14155550134');
   // The sample customer's switches do not apply to a real order.
   await expect(inspector.getByTestId('sample-email')).toBeDisabled();
   await expect(inspector.getByTestId('sample-opted-out')).toBeDisabled();

@@ -3,7 +3,11 @@
 //! timed: loading the grouped history (the page's one request) and
 //! counting it for a set of rules (what the browser does on each toggle).
 //!
-//!   what-if [events, default 50000] [sqlite (default) | postgres URL]
+//!   what-if [events, default 50000] [database URL, default a throwaway SQLite file]
+//!
+//! The merchant (owner@bench.example, password "correct horse battery")
+//! stays in a database named by URL: `scripts/bench.sh` then times the same
+//! what-if in Chromium (`end2end/bench/what-if.mjs`).
 
 use std::time::Instant;
 
@@ -116,5 +120,6 @@ async fn main() -> anyhow::Result<()> {
         "what-if over {n} events: {} groups; history load {load_ms:.0} ms (server, one request per page); count per toggle {count_us:.0} µs (native); {total:?}",
         history.len()
     );
+    println!("RESULT what_if_load_ms={load_ms:.0} what_if_count_us={count_us:.0}");
     Ok(())
 }

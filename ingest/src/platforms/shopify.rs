@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::normalize::contact::{Contact, customer};
 use crate::normalize::details::{
-    Amount, Lenient, currency, line_item, link, money, refunded, shipment, sum, times, totals,
+    Amount, Lenient, contents, currency, line_item, link, money, refunded, shipment, sum, times,
+    totals,
 };
 use crate::normalize::{NormalizeError, Normalized, external_id, parse_json, timestamp};
 use crate::platform::{Accepted, Platform, PlatformSpec, Received, Refused, Request};
@@ -78,13 +79,10 @@ struct Order {
     customer: Option<Person>,
     billing_address: Option<Address>,
     shipping_address: Option<Address>,
-    #[serde(flatten)]
-    snapshot: OrderSnapshot,
-    #[serde(flatten)]
-    contents: Contents,
 }
 
-/// The parts of an order its messages show, read leniently.
+/// The parts of an order its messages show, read leniently, in a pass of
+/// their own ([`contents`]): never on receipt.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Contents {
@@ -254,13 +252,18 @@ pub fn normalize(
     }
 }
 
+/// An order payload, read in typed passes that skip what they do not name
+/// (no `#[serde(flatten)]`, which would first copy the whole order, every
+/// line item included, into a buffer): its identity and contacts, the
+/// snapshot its status is derived from, and (not on receipt) its contents.
 fn order(body: &[u8]) -> Result<Normalized, NormalizeError> {
     let o: Order = parse_json(body)?;
-    let Some(status) = order_status(&o.snapshot) else {
+    let snapshot: OrderSnapshot = parse_json(body)?;
+    let Some(status) = order_status(&snapshot) else {
         let described = format!(
             "financial_status={}, fulfillment_status={}",
-            o.snapshot.financial_status.as_deref().unwrap_or("null"),
-            o.snapshot.fulfillment_status.as_deref().unwrap_or("null")
+            snapshot.financial_status.as_deref().unwrap_or("null"),
+            snapshot.fulfillment_status.as_deref().unwrap_or("null")
         );
         return Ok(Normalized::NoNotification { status: described });
     };
@@ -299,7 +302,7 @@ fn order(body: &[u8]) -> Result<Normalized, NormalizeError> {
         },
         customer,
         occurred_at: timestamp("updated_at", &o.updated_at)?,
-        details: o.contents.details(&o.snapshot),
+        details: contents::<Contents>(body).details(&snapshot),
     }))
 }
 

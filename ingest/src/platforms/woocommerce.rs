@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::normalize::contact::Billing;
 use crate::normalize::details::{
-    Amount, Lenient, currency, line_item, money, refunded, shipment, sum, totals,
+    Amount, Lenient, contents, currency, line_item, money, refunded, shipment, sum, totals,
 };
 use crate::normalize::{NormalizeError, Normalized, external_id, parse_json, timestamp};
 use crate::platform::{Accepted, Platform, PlatformSpec, Received, Refused, Request};
@@ -56,11 +56,10 @@ struct Order {
     date_modified_gmt: String,
     #[serde(default)]
     billing: Billing,
-    #[serde(flatten)]
-    contents: Contents,
 }
 
-/// The parts of an order its messages show, read leniently.
+/// The parts of an order its messages show, read leniently, in a pass of
+/// their own ([`contents`]): never on receipt.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Contents {
@@ -177,36 +176,54 @@ impl Contents {
 /// The body's own identity for de-duplication: WooCommerce gives every
 /// delivery a new id, so the key is order id + status + modification time.
 pub fn dedupe_key(body: &[u8]) -> Result<String, NormalizeError> {
-    let o: Order = parse_json(body)?;
-    Ok(format!("{}:{}:{}", o.id, o.status, o.date_modified_gmt))
+    Ok(parse_json::<Order>(body)?.dedupe_key())
 }
 
 pub fn normalize(topic: &str, body: &[u8]) -> Result<Normalized, NormalizeError> {
+    supported(topic)?;
+    parse_json::<Order>(body)?.normalized(topic, body)
+}
+
+fn supported(topic: &str) -> Result<(), NormalizeError> {
     if !TOPICS.contains(&topic) {
         return Err(NormalizeError(format!("unsupported topic {topic:?}")));
     }
-    let o: Order = parse_json(body)?;
-    if topic == "order.deleted" {
-        return Ok(Normalized::NoNotification {
-            status: "deleted".to_owned(),
-        });
+    Ok(())
+}
+
+impl Order {
+    fn dedupe_key(&self) -> String {
+        format!("{}:{}:{}", self.id, self.status, self.date_modified_gmt)
     }
-    let Some(status) = order_status(&o.status) else {
-        return Ok(Normalized::NoNotification { status: o.status });
-    };
-    let b = &o.billing;
-    Ok(Normalized::Event(TransactionEvent {
-        document: Document::Order {
-            source: OrderSource::WooCommerce,
-            status,
-            id: external_id("id", &o.id.to_string())?,
-            number: DocumentNumber::parse(o.number.as_deref().unwrap_or(&o.id.to_string()))
+
+    /// What the order means; `body` is read again for its contents.
+    fn normalized(self, topic: &str, body: &[u8]) -> Result<Normalized, NormalizeError> {
+        if topic == "order.deleted" {
+            return Ok(Normalized::NoNotification {
+                status: "deleted".to_owned(),
+            });
+        }
+        let Some(status) = order_status(&self.status) else {
+            return Ok(Normalized::NoNotification {
+                status: self.status,
+            });
+        };
+        let b = &self.billing;
+        Ok(Normalized::Event(TransactionEvent {
+            document: Document::Order {
+                source: OrderSource::WooCommerce,
+                status,
+                id: external_id("id", &self.id.to_string())?,
+                number: DocumentNumber::parse(
+                    self.number.as_deref().unwrap_or(&self.id.to_string()),
+                )
                 .map_err(|e| NormalizeError::field("number", e))?,
-        },
-        customer: b.customer(),
-        occurred_at: timestamp("date_modified_gmt", &o.date_modified_gmt)?,
-        details: o.contents.details(&o.status),
-    }))
+            },
+            customer: b.customer(),
+            occurred_at: timestamp("date_modified_gmt", &self.date_modified_gmt)?,
+            details: contents::<Contents>(body).details(&self.status),
+        }))
+    }
 }
 
 fn receive(req: &Request<'_>) -> Result<Received, Refused> {
@@ -217,9 +234,13 @@ fn receive(req: &Request<'_>) -> Result<Received, Refused> {
     let secrets = req.secrets(&[WEBHOOK_SECRET]);
     verify_base64_body_hmac(req.body, signature, "X-WC-Webhook-Signature", &secrets)?;
     let topic = req.required("x-wc-webhook-topic")?.to_owned();
-    crate::normalize::check_shape(|| normalize(&topic, req.body))?;
+    supported(&topic)?;
+    // One parse of the order's identity, for the shape and the key.
+    let order: Order = parse_json(req.body)?;
+    let dedupe_key = order.dedupe_key();
+    crate::normalize::check_shape(|| order.normalized(&topic, req.body))?;
     Ok(Received::Accepted(Accepted {
-        dedupe_key: dedupe_key(req.body)?,
+        dedupe_key,
         delivery_id: req.header("x-wc-webhook-delivery-id").map(str::to_owned),
         topic,
         triggered_at: None,

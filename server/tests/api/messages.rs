@@ -186,7 +186,9 @@ async fn bc_answers(
 /// 251's items answer 500: it is sent without them, with its tracking, and
 /// the event log says what it lacks. Order 252 is Awaiting Fulfillment: no
 /// shipments are asked for; its items' answer is not JSON, so it goes
-/// without them.
+/// without them. Order 253 is shipped, but its customer left no email or
+/// phone: nothing is sent, so neither part is asked for (each costs an API
+/// call against the merchant's BigCommerce quota).
 async fn bigcommerce_messages_carry_the_fetched_items_and_tracking(db: &TestDb) {
     let api = MockServer::start().await;
     let ok = |body: Value| ResponseTemplate::new(200).set_body_json(body);
@@ -202,6 +204,11 @@ async fn bigcommerce_messages_carry_the_fetched_items_and_tracking(db: &TestDb) 
     let not_json = ResponseTemplate::new(200).set_body_string("<html>Maintenance</html>");
     bc_answers(&api, 252, "/products", not_json, Some(1)).await;
     bc_answers(&api, 252, "/shipments", ok(bc_shipments(252)), Some(0)).await;
+    let mut unreachable = bc_order(253, 2);
+    unreachable["billing_address"] = json!({"first_name": "Jane", "country_iso2": "US"});
+    bc_answers(&api, 253, "", ok(unreachable), None).await;
+    bc_answers(&api, 253, "/products", ok(bc_products(253)), Some(0)).await;
+    bc_answers(&api, 253, "/shipments", ok(bc_shipments(253)), Some(0)).await;
 
     let base = url::Url::parse(&format!("{}/", api.uri())).unwrap();
     let app = spawn_with(db, move |c| c.bigcommerce_api_base = base).await;
@@ -211,7 +218,7 @@ async fn bigcommerce_messages_carry_the_fetched_items_and_tracking(db: &TestDb) 
         json!({"store_hash": "abc123", "api_token": BC_TOKEN, "hook_secret": "hook-secret-123"}),
     )
     .await;
-    for (id, status) in [(250, 2), (251, 2), (252, 11)] {
+    for (id, status) in [(250, 2), (251, 2), (252, 11), (253, 2)] {
         let hook = json!({"scope": "store/order/statusUpdated", "store_id": "1", "hash": format!("h{id}"),
             "data": {"type": "order", "id": id, "status": {"previous_status_id": 11, "new_status_id": status}}});
         let request = reqwest::Client::new()
@@ -232,6 +239,10 @@ async fn bigcommerce_messages_carry_the_fetched_items_and_tracking(db: &TestDb) 
         .collect();
     details.sort();
     let queued = |detail: &str| ("jobs_created".to_owned(), detail.to_owned());
+    let (silent, details): (Vec<_>, Vec<_>) = details
+        .into_iter()
+        .partition(|(outcome, _)| outcome != "jobs_created");
+    assert_eq!(silent.len(), 1, "order 253 sends nothing: {silent:?}");
     assert_eq!(
         details,
         vec![
@@ -286,7 +297,7 @@ async fn bigcommerce_messages_carry_the_fetched_items_and_tracking(db: &TestDb) 
         texts.contains(&"Maple: Hi Jane, your order #250 is on its way. Track it: https://www.ups.com/track?tracknum=1Z999AA10123456784 Reply STOP to opt out.".to_owned()),
         "{texts:?}"
     );
-    // Each part asked as expected (no shipments for order 252).
+    // Each part asked as expected (no shipments for order 252, nothing for 253).
     api.verify().await;
 }
 
