@@ -3,7 +3,7 @@ use leptos_router::hooks::use_params_map;
 use notify_core::Trigger;
 use notify_core::order_timeline::{AttemptEntry, MessageEntry, TimelineEntry, WebhookEntry};
 
-use super::server_fns::{ResendMessage, load_order_timeline};
+use super::server_fns::{ResendMessage, ResendResult, load_order_timeline};
 use crate::components::format::{StateBadge, utc_time};
 use crate::components::{AppLayout, LoadError, not_found_status};
 use crate::routes::{DELIVERIES, ORDERS};
@@ -33,10 +33,13 @@ pub fn OrderTimelinePage() -> impl IntoView {
     );
     let outcome = move || {
         match resend.value().get() {
-        Some(Ok(r)) => Some(view! {
+        Some(Ok(ResendResult::Queued(r))) => Some(view! {
             <p class="callout success" role="status" data-testid="resend-result">
                 {format!("Queued again as a new {} message; it goes now.", r.delivery.channel.display_name().to_lowercase())}
             </p>
+        }.into_any()),
+        Some(Ok(ResendResult::Refused { message })) => Some(view! {
+            <p class="callout warning" role="alert" data-testid="resend-result">{message}</p>
         }.into_any()),
         Some(Err(e)) => Some(view! {
             <p class="callout warning" role="alert" data-testid="resend-result">{crate::errors::describe(&e)}</p>
