@@ -39,7 +39,7 @@ pub async fn load_order_timeline(
 /// or an unknown message). A refusal is an answer, not a server error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ResendResult {
-    Queued(Resent),
+    Queued(Box<Resent>),
     Refused { message: String },
 }
 
@@ -51,7 +51,7 @@ pub async fn resend_message(id: String) -> Result<ResendResult, ServerFnError> {
     let (store, who) = crate::server_context::store_and_caller().await?;
     let job = notify_store::ids::JobId::from_string(id);
     match notify_service::orders::resend(&store, &who, &job, chrono::Utc::now()).await {
-        Ok(resent) => Ok(ResendResult::Queued(resent)),
+        Ok(resent) => Ok(ResendResult::Queued(Box::new(resent))),
         Err(ServiceError::Store(e)) => Err(crate::server_context::internal(e)),
         Err(ServiceError::NotFound) => Ok(ResendResult::Refused {
             message: "There is no such message.".to_owned(),
