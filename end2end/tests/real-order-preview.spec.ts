@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { PAGE, originHeaders, signUpByApi, standardWebhookHeaders } from './helpers';
+import { PAGE, order, originHeaders, putRules, signUpByApi, standardWebhookHeaders } from './helpers';
 
 // "Use my latest real order": the message preview renders the merchant's
 // most recent processed order for the chosen event, with its real data
@@ -35,6 +35,8 @@ test('the message preview can show the latest real order for an event', async ({
     expect(events.events[0].state).toBe('processed');
   }).toPass({ timeout: 15_000 });
 
+  // A rule by email and text, for "What happens" to name the recipients.
+  await putRules(page.request, baseURL, [order('cto', 'ready', true, true)]);
   await page.goto(PAGE);
   await expect(page.locator('[data-hydrated="true"]')).toBeVisible();
   const inspector = page.getByTestId('inspector');
