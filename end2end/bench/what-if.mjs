@@ -3,7 +3,7 @@
 // orders, signed in on the release server.
 //   - history: navigation → what-if counted (`data-loaded="true"` and a
 //     total shown), median of 5 cold loads (cache disabled);
-//   - toggle: a click on a rule's SMS switch → the total's `data-texts`
+//   - toggle: a click on a rule's Email switch → the total's `data-emails`
 //     attribute changed, timed in the page (performance.now, a
 //     MutationObserver), median and worst of 20 toggles. This is the work
 //     the browser does per toggle: `volume` in WASM and the DOM update.
@@ -58,11 +58,11 @@ try {
   for (let i = 0; i < 20; i++) {
     const ms = await page.evaluate(() => new Promise((resolve, reject) => {
       const total = document.querySelector('[data-testid="what-if-total"]');
-      const toggle = document.querySelector('[data-testid="order.cto.ready:sms"]');
-      const before = total.getAttribute('data-texts');
-      const timeout = setTimeout(() => reject(new Error(`data-texts stayed ${before}`)), 5_000);
+      const toggle = document.querySelector('[data-testid="order.cto.ready:email"]');
+      const before = total.getAttribute('data-emails');
+      const timeout = setTimeout(() => reject(new Error(`data-emails stayed ${before}`)), 5_000);
       const observer = new MutationObserver(() => {
-        if (total.getAttribute('data-texts') !== before) {
+        if (total.getAttribute('data-emails') !== before) {
           const elapsed = performance.now() - t0;
           observer.disconnect();
           clearTimeout(timeout);
