@@ -70,21 +70,29 @@ pub fn internal(e: impl std::fmt::Display) -> ServerFnError {
 }
 
 /// A use case's refusal as a server function's error: what the caller can
-/// act on in words, a failure on our side logged and hidden.
+/// act on in words, with the status the JSON API answers for the same
+/// refusal (never a 500 for the caller's input); a failure on our side
+/// logged and hidden.
 pub fn refused(e: notify_service::ServiceError) -> ServerFnError {
+    use axum::http::StatusCode;
     use notify_service::ServiceError;
-    match e {
-        ServiceError::Store(e) => internal(e),
-        ServiceError::Invalid(fields) => ServerFnError::new(
+    let (status, message) = match e {
+        ServiceError::Store(e) => return internal(e),
+        ServiceError::Invalid(fields) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
             fields
                 .iter()
                 .map(|f| format!("{}: {}", f.field, f.message))
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
-        ServiceError::BadRequest(message)
-        | ServiceError::TooManyRequests(message)
-        | ServiceError::Refused(_, message) => ServerFnError::new(message),
-        ServiceError::NotFound => ServerFnError::new("not found"),
+        ServiceError::BadRequest(message) => (StatusCode::BAD_REQUEST, message),
+        ServiceError::TooManyRequests(message) => (StatusCode::TOO_MANY_REQUESTS, message),
+        ServiceError::Refused(_, message) => (StatusCode::CONFLICT, message),
+        ServiceError::NotFound => (StatusCode::NOT_FOUND, "not found".to_owned()),
+    };
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
     }
+    ServerFnError::new(message)
 }

@@ -223,6 +223,45 @@ async fn the_server_renders_the_saved_rules_without_the_wasm(db: &TestDb) {
     }
 }
 
+/// The page's server functions refuse bad input as the JSON API does: the
+/// same 4xx status (never a 500) and the reason in words, for a request
+/// from the page and for the server-rendered page itself.
+async fn the_pages_refuse_bad_input_with_the_apis_status(db: &TestDb) {
+    let app = spawn(db).await;
+    app.sign_up("Maple & Co", "owner@maple.example").await;
+    let too_long = "x".repeat(129);
+    // A cursor from elsewhere (400), and a search over the length limit (422).
+    let cases = [
+        (
+            "/api/v1/deliveries?before=garbage".to_owned(),
+            "/api/deliveries/list",
+            json!({"query": {"before": "garbage"}}),
+            "/deliveries?before=garbage".to_owned(),
+        ),
+        (
+            format!("/api/v1/orders?query={too_long}"),
+            "/api/orders/search",
+            json!({"query": too_long}),
+            format!("/orders?query={too_long}"),
+        ),
+    ];
+    for (api, server_fn, body, page) in cases {
+        let (api_status, _) = app.get_json(&api).await;
+        assert!((400..500).contains(&api_status), "{api}: {api_status}");
+        let response = app
+            .call(Method::POST, server_fn)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), api_status, "{server_fn}");
+        let reason = response.text().await.unwrap();
+        assert!(!reason.contains("went wrong"), "{server_fn}: {reason}");
+        let page_status = app.call(Method::GET, &page).send().await.unwrap().status();
+        assert_eq!(page_status.as_u16(), api_status, "{page}");
+    }
+}
+
 tests_on_both_backends!(
     signed_out_visitors_are_sent_to_the_login_page,
     the_sign_up_form_starts_a_session_and_opens_the_settings,
@@ -230,4 +269,5 @@ tests_on_both_backends!(
     logging_in_never_leads_off_the_site,
     signing_out_ends_the_session,
     the_server_renders_the_saved_rules_without_the_wasm,
+    the_pages_refuse_bad_input_with_the_apis_status,
 );
