@@ -12,6 +12,10 @@
 #     `Accept-Encoding: br, gzip`), beside its raw and gzip sizes, checked
 #     against a budget (WASM_BUDGET_KIB, default 200: the run exits 1 after
 #     the table when it is over, or when the files lack compression or caching);
+#   - the settings page's time from navigation to hydrated (its editor's
+#     island running) in Chromium, median of 10 cold loads with the cache
+#     disabled, on loopback and throttled to 1.6 Mbit/s with a 150 ms round
+#     trip (end2end/bench/hydration.mjs);
 #   - the settings page's what-if over 50,000 processed orders: the
 #     history's load and a toggle's count natively, and in Chromium the time
 #     until the history is shown and per toggle (end2end/bench/what-if.mjs);
@@ -98,6 +102,8 @@ first_visit_ok=1
 if [ -z "$ONLY" ]; then
   step "first visit: the page's CSS, JS and WASM as a browser downloads them"
   target/release/first-visit http://127.0.0.1:3500 "${WASM_BUDGET_KIB:-200}" | tee "$tmp/first-visit.txt" || first_visit_ok=
+  step "settings page: navigation → hydrated in Chromium (10 cold loads, loopback and 1.6 Mbit/s)"
+  node end2end/bench/hydration.mjs http://127.0.0.1:3500 | tee "$tmp/hydration.txt"
 
   step "what-if over 50,000 processed orders: natively, then in Chromium"
   target/release/what-if 50000 "sqlite://$tmp/what-if.db" | tee "$tmp/what-if.txt"
@@ -195,6 +201,7 @@ $(ingest_rows)
 | store B's event → provider while A has 5,000 queued: p50 / p99 ms SQLite; PostgreSQL (goal p99 ≤ 2,000) | $(result "$tmp/fairness.txt" fairness_sqlite_p50_ms) / $(result "$tmp/fairness.txt" fairness_sqlite_p99_ms); $(result "$tmp/fairness.txt" fairness_postgresql_p50_ms) / $(result "$tmp/fairness.txt" fairness_postgresql_p99_ms) | | |
 | release WASM ($(basename "$wasm")) as served: raw / gzip / brotli KiB | $(kib "$(result "$tmp/first-visit.txt" wasm_raw_bytes)") / $(kib "$(result "$tmp/first-visit.txt" wasm_gzip_bytes)") / $(kib "$(result "$tmp/first-visit.txt" first_visit_wasm_bytes)") | | |
 | first visit (Accept-Encoding: br, gzip): WASM bytes (budget ${WASM_BUDGET_KIB:-200} KiB) / all CSS, JS and WASM bytes | $(result "$tmp/first-visit.txt" first_visit_wasm_bytes) ($([ -n "$first_visit_ok" ] && echo within || echo "OVER, or checks failed: see above")) / $(result "$tmp/first-visit.txt" first_visit_bytes) | | |
+| settings page, navigation → hydrated in Chromium, median of 10 cold loads: ms loopback / 1.6 Mbit/s, 150 ms | $(result "$tmp/hydration.txt" hydrated_ms) / $(result "$tmp/hydration.txt" hydrated_slow_ms) | | |
 | server RSS (SQLite): idle / end of load / peak under load MiB | ${rss_idle} / ${rss_load} / ${rss_peak} | | |
 EOF
 if [ -z "$first_visit_ok" ]; then
