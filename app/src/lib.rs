@@ -1,6 +1,9 @@
 #![recursion_limit = "256"]
-//! The merchant-facing pages, rendered on the server (SSR) and hydrated in
-//! the browser, where the live preview runs `notify_core` compiled to WASM.
+//! The merchant-facing pages, rendered on the server (SSR). Only the
+//! interactive parts are islands (`#[island]`), hydrated in the browser,
+//! where the live preview runs `notify_core` compiled to WASM; the rest of
+//! each page is plain HTML with plain links and forms, and none of its code
+//! is in the WASM.
 
 pub mod components;
 pub mod errors;
@@ -36,7 +39,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The CSS, JS and WASM by their content-hashed names when
                 // `cargo leptos build` hashed them (LEPTOS_HASH_FILES).
                 <HashedStylesheet id="leptos" options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>

@@ -7,6 +7,8 @@ test('a signed webhook for a configured trigger shows up in the delivery log as 
 
   // Connect the merchant's own systems from the Integrations page.
   await page.goto('/integrations');
+  // The cards are an island: they save in place once it has hydrated.
+  await expect(page.locator('[data-hydrated="true"]')).toBeVisible();
   const card = page.getByTestId('integration:events');
   await expect(card).toContainText('Not connected');
   await card.getByRole('button', { name: 'Create endpoint and signing secret' }).click();

@@ -9,6 +9,8 @@ test('a new merchant signs up, creates rules, previews them live, saves, and fin
   await expect(page).toHaveURL(/\/login\?next=/);
   await page.getByRole('link', { name: 'Create an account' }).click();
   await expect(page.getByRole('heading', { name: 'Create your account' })).toBeVisible();
+  // The form is an island: its errors show in place once it has hydrated.
+  await expect(page.locator('form[data-hydrated="true"]')).toBeVisible();
   await page.getByLabel('Store name').fill('Maple & Co');
   await page.getByLabel('Work email').fill(uniqueEmail('signup'));
   await page.getByLabel('Password').fill('short');

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::FormOutcome;
 use super::server_fns::SignUp;
-use crate::components::{AuthLayout, TextField};
+use crate::components::{AuthLayout, TextField, hydrated_marker};
 use crate::routes::LOG_IN;
 
 /// Time zones offered at sign-up (quiet hours and dates use it).
@@ -27,15 +27,27 @@ const TIME_ZONES: [&str; 16] = [
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {
-    let action = ServerAction::<SignUp>::new();
-    let outcome = FormOutcome::of(move || action.value().get());
-    let error = move |name: &'static str| outcome.field(name);
     view! {
         <AuthLayout
             title="Create your account"
             lede="Set up automatic order and invoice messages for your customers."
         >
-            <ActionForm action attr:class="form" attr:novalidate=true>
+            <SignUpForm />
+            <p class="auth-switch">"Already have an account? " <a href=LOG_IN>"Sign in"</a></p>
+        </AuthLayout>
+    }
+}
+
+/// An island: the errors show at their fields without reloading the page
+/// (without WASM the form still posts, and a success still signs in).
+#[island]
+fn SignUpForm() -> impl IntoView {
+    let action = ServerAction::<SignUp>::new();
+    let outcome = FormOutcome::of(move || action.value().get());
+    let error = move |name: &'static str| outcome.field(name);
+    let hydrated = hydrated_marker();
+    view! {
+            <ActionForm action attr:class="form" attr:novalidate=true attr:data-hydrated=hydrated>
                 <TextField label="Store name" name="store_name" autocomplete="organization" error=error("store_name") />
                 <TextField label="Work email" name="email" kind="email" autocomplete="email" error=error("email") />
                 <TextField
@@ -63,7 +75,5 @@ pub fn SignUpPage() -> impl IntoView {
                     "Create account"
                 </button>
             </ActionForm>
-            <p class="auth-switch">"Already have an account? " <a href=LOG_IN>"Sign in"</a></p>
-        </AuthLayout>
     }
 }

@@ -8,17 +8,12 @@ use notify_ingest::Platform;
 
 use crate::components::field::error_for;
 use crate::components::format::{StateBadge, short_time};
-use crate::components::{AppLayout, LoadError, TextField};
+use crate::components::{AppLayout, LoadError, TextField, hydrated_marker};
 use server_fns::{IntegrationView, SaveIntegration, SaveIntegrationResult, list_integrations};
 
 #[component]
 pub fn IntegrationsPage() -> impl IntoView {
-    // Saving any card reloads the list (new URL, masked secrets).
-    let saves = RwSignal::new(0_u32);
-    let list = Resource::new(move || saves.get(), |_| list_integrations());
-    // The generic endpoint's new signing secret, shown once: kept here so
-    // it survives the cards being redrawn with the reloaded list.
-    let revealed = RwSignal::new(None::<String>);
+    let list = Resource::new(|| (), |_| list_integrations());
     view! {
         <AppLayout title="Integrations">
             <header class="page-header">
@@ -28,25 +23,48 @@ pub fn IntegrationsPage() -> impl IntoView {
                     <p class="lede">"Connect the places your orders come from. Each gets its own webhook address; we check every webhook's signature before acting on it."</p>
                 </div>
             </header>
-            <Transition fallback=|| view! { <p class="loading">"Loading integrations…"</p> }>
+            <Suspense fallback=|| view! { <p class="loading">"Loading integrations…"</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(error) => view! { <LoadError error /> }.into_any(),
-                        Ok(views) => view! {
-                            <div class="integration-grid">
-                                {notify_ingest::platform::ALL
-                                    .iter()
-                                    .map(|&platform| {
-                                        let view = views.iter().find(|v| v.platform == platform).cloned();
-                                        view! { <IntegrationCard platform view saves revealed /> }
-                                    })
-                                    .collect_view()}
-                            </div>
-                        }.into_any(),
+                        Ok(views) => view! { <IntegrationCards views /> }.into_any(),
                     }
                 })}
-            </Transition>
+            </Suspense>
         </AppLayout>
+    }
+}
+
+/// An island: each card saves in place, then the list is read again (new
+/// URL, masked secrets). The list comes with the page as its props.
+#[island]
+fn IntegrationCards(views: Vec<IntegrationView>) -> impl IntoView {
+    let views = RwSignal::new(views);
+    let reload = Callback::new(move |()| {
+        leptos::task::spawn_local(async move {
+            if let Ok(again) = list_integrations().await {
+                views.set(again);
+            }
+        });
+    });
+    // The generic endpoint's new signing secret, shown once: kept here so
+    // it survives the cards being redrawn with the reloaded list.
+    let revealed = RwSignal::new(None::<String>);
+    let hydrated = hydrated_marker();
+    view! {
+        <div class="integration-grid" data-hydrated=hydrated>
+            {move || {
+                views.with(|views| {
+                    notify_ingest::platform::ALL
+                        .iter()
+                        .map(|&platform| {
+                            let view = views.iter().find(|v| v.platform == platform).cloned();
+                            view! { <IntegrationCard platform view reload revealed /> }
+                        })
+                        .collect_view()
+                })
+            }}
+        </div>
     }
 }
 
@@ -54,7 +72,7 @@ pub fn IntegrationsPage() -> impl IntoView {
 fn IntegrationCard(
     platform: Platform,
     view: Option<IntegrationView>,
-    saves: RwSignal<u32>,
+    reload: Callback<()>,
     revealed: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let action = ServerAction::<SaveIntegration>::new();
@@ -68,7 +86,7 @@ fn IntegrationCard(
             if signing_secret.is_some() {
                 revealed.set(signing_secret);
             }
-            saves.update(|n| *n += 1);
+            reload.run(());
         }
     });
     let errors = move || match result() {

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use notify_core::MerchantName;
 
+use crate::components::hydrated_marker;
+
 use super::draft::Draft;
 use super::inspector::Inspector;
 use super::preview_matrix::PreviewMatrixView;
@@ -12,7 +14,9 @@ use super::save_bar::{Baseline, SaveBar};
 use super::server_fns::StoredSettings;
 use super::what_if::WhatIf;
 
-#[component]
+/// An island: this and what it uses are the page's WASM; the saved rules
+/// come with the page as its props.
+#[island]
 pub fn Editor(stored: StoredSettings) -> impl IntoView {
     let StoredSettings {
         version,
@@ -31,14 +35,11 @@ pub fn Editor(stored: StoredSettings) -> impl IntoView {
 
     // Effects run only in the browser: this marks the page as interactive,
     // and from then on leaving with unsaved changes asks first.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| {
-        hydrated.set(true);
-        warn_before_leaving(dirty);
-    });
+    let hydrated = hydrated_marker();
+    Effect::new(move |_| warn_before_leaving(dirty));
 
     view! {
-        <div class="editor" data-hydrated=move || hydrated.get().to_string()>
+        <div class="editor" data-hydrated=hydrated>
             <header class="page-header">
                 <div>
                     <p class="breadcrumb">"Settings"</p>

@@ -40,7 +40,7 @@ pub fn OrdersPage() -> impl IntoView {
                             type="search"
                             maxlength="128"
                             placeholder="#1001, shopify, ada@example.com, +14155550134"
-                            prop:value=move || text().unwrap_or_default()
+                            value=text().unwrap_or_default()
                         />
                     </div>
                     <button type="submit" class="button">"Search"</button>

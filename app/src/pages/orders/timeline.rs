@@ -1,11 +1,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use notify_core::Trigger;
-use notify_core::order_timeline::{AttemptEntry, MessageEntry, TimelineEntry, WebhookEntry};
+use notify_core::order_timeline::{
+    AttemptEntry, MessageEntry, OrderTimeline, TimelineEntry, WebhookEntry,
+};
 
 use super::server_fns::{ResendMessage, ResendResult, load_order_timeline};
 use crate::components::format::{StateBadge, utc_time};
-use crate::components::{AppLayout, LoadError, not_found_status};
+use crate::components::{AppLayout, LoadError, hydrated_marker, not_found_status};
 use crate::routes::{DELIVERIES, ORDERS};
 
 /// One order's (or invoice's) timeline: every webhook with each channel's
@@ -13,24 +15,67 @@ use crate::routes::{DELIVERIES, ORDERS};
 /// on each message that was sent or failed.
 #[component]
 pub fn OrderTimelinePage() -> impl IntoView {
-    let params = use_params_map();
+    let (source, id) = use_params_map().with_untracked(|p| {
+        (
+            p.get("source").unwrap_or_default(),
+            p.get("id").unwrap_or_default(),
+        )
+    });
+    let timeline = {
+        let (source, id) = (source.clone(), id.clone());
+        Resource::new(
+            || (),
+            move |_| load_order_timeline(source.clone(), id.clone()),
+        )
+    };
+    view! {
+        <AppLayout title="Order">
+            <p class="breadcrumb"><a href=ORDERS>"← Orders"</a></p>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || {
+                    let (source, id) = (source.clone(), id.clone());
+                    Suspend::new(async move {
+                        match timeline.await {
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                            Ok(None) => {
+                                not_found_status();
+                                view! { <p class="empty">"There is no such order or invoice."</p> }.into_any()
+                            }
+                            Ok(Some(timeline)) => view! { <TimelineCard source id timeline /> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </AppLayout>
+    }
+}
+
+/// An island: **Resend** answers in place, and the timeline is read again
+/// after it so the new message shows at once. The timeline comes with the
+/// page as its props.
+#[island]
+fn TimelineCard(source: String, id: String, timeline: OrderTimeline) -> impl IntoView {
     let resend = ServerAction::<ResendMessage>::new();
-    // Set once the WASM runs (the browser tests wait for it).
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    // Read again after each resend: the new message shows at once.
-    let timeline = Resource::new(
-        move || {
-            let (source, id) = params.with(|p| {
-                (
-                    p.get("source").unwrap_or_default(),
-                    p.get("id").unwrap_or_default(),
-                )
+    let hydrated = hydrated_marker();
+    let title = match &timeline.number {
+        Some(n) => format!("{} #{n}", timeline.source.display_name()),
+        None => format!(
+            "{} {}",
+            timeline.source.display_name(),
+            timeline.document_id
+        ),
+    };
+    let entries = RwSignal::new(timeline.entries);
+    Effect::new(move |_| {
+        if resend.version().get() > 0 {
+            let (source, id) = (source.clone(), id.clone());
+            leptos::task::spawn_local(async move {
+                if let Ok(Some(again)) = load_order_timeline(source, id).await {
+                    entries.set(again.entries);
+                }
             });
-            (source, id, resend.version().get())
-        },
-        |(source, id, _)| load_order_timeline(source, id),
-    );
+        }
+    });
     let outcome = move || {
         match resend.value().get() {
         Some(Ok(ResendResult::Queued(r))) => Some(view! {
@@ -48,41 +93,22 @@ pub fn OrderTimelinePage() -> impl IntoView {
     }
     };
     view! {
-        <AppLayout title="Order">
-            <p class="breadcrumb"><a href=ORDERS>"← Orders"</a></p>
-            {outcome}
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match timeline.await {
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                        Ok(None) => {
-                            not_found_status();
-                            view! { <p class="empty">"There is no such order or invoice."</p> }.into_any()
-                        }
-                        Ok(Some(t)) => view! {
-                            <header class="page-header">
-                                <div>
-                                    <h1>{match &t.number {
-                                        Some(n) => format!("{} #{n}", t.source.display_name()),
-                                        None => format!("{} {}", t.source.display_name(), t.document_id),
-                                    }}</h1>
-                                    <p class="lede">"Every webhook received for it, what was decided on each channel and why, every message and every attempt, oldest first."</p>
-                                </div>
-                            </header>
-                            <section class="card" data-hydrated=move || hydrated.get().to_string()>
-                                <ol class="timeline" data-testid="order-timeline">
-                                    {t.entries.into_iter().map(|entry| match entry {
-                                        TimelineEntry::Webhook(w) => view! { <WebhookLine w /> }.into_any(),
-                                        TimelineEntry::Message(m) => view! { <MessageLine m resend /> }.into_any(),
-                                        TimelineEntry::Attempt(a) => view! { <AttemptLine a /> }.into_any(),
-                                    }).collect_view()}
-                                </ol>
-                            </section>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </AppLayout>
+        {outcome}
+        <header class="page-header">
+            <div>
+                <h1>{title}</h1>
+                <p class="lede">"Every webhook received for it, what was decided on each channel and why, every message and every attempt, oldest first."</p>
+            </div>
+        </header>
+        <section class="card" data-hydrated=hydrated>
+            <ol class="timeline" data-testid="order-timeline">
+                {move || entries.get().into_iter().map(|entry| match entry {
+                    TimelineEntry::Webhook(w) => view! { <WebhookLine w /> }.into_any(),
+                    TimelineEntry::Message(m) => view! { <MessageLine m resend /> }.into_any(),
+                    TimelineEntry::Attempt(a) => view! { <AttemptLine a /> }.into_any(),
+                }).collect_view()}
+            </ol>
+        </section>
     }
 }
 
