@@ -55,6 +55,18 @@ if linked="$(grep -a -o -E '/(phonenumber|regex|regex-automata|regex-syntax|sqlx
   exit 1
 fi
 
+step "the page's WASM is its islands only: the rule editor in it, the pages rendered only on the server not"
+# The debug build keeps function names: each component is a
+# `__component_<name>` function there.
+if ! grep -a -q '__component_editor' "$wasm"; then
+  echo "$wasm: the rule editor's island is missing (is the WASM built with names?)" >&2
+  exit 1
+fi
+if hydrated="$(grep -a -o -E '__component_(app_layout|deliveries_page|delivery_page|orders_page|order_timeline_page|activity_page|integrations_page|notifications_page)' "$wasm" | sort -u)" && [ -n "$hydrated" ]; then
+  echo "$wasm carries server-only components (not islands): $hydrated" >&2
+  exit 1
+fi
+
 step "core compiled to wasm32: the same golden cases under wasm-bindgen-test (Node)"
 cargo test -p notify-core --target wasm32-unknown-unknown --test golden
 
