@@ -10,23 +10,17 @@
 // Ends with a RESULT line (key=value), like the other benchmarks.
 //
 //   node end2end/bench/what-if.mjs <base URL> <email> <password>
-import { chromium } from '@playwright/test';
+import { SETTINGS_PAGE as PAGE, launchChromium, median } from './browser.mjs';
 
 const [base, email, password] = process.argv.slice(2);
 if (!base || !email || !password) {
   console.error('usage: what-if.mjs <base URL> <email> <password>');
   process.exit(2);
 }
-const PAGE = '/settings/customer-notifications';
 const SOURCES = ['cto', 'fanvista', 'shopify', 'bigcommerce', 'woocommerce', 'retailcloud_online'];
 const STATUSES = ['initiated', 'sent_for_processing', 'processing', 'ready', 'delivered', 'cancelled', 'returned'];
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 try {
   const context = await browser.newContext({ baseURL: base });
   const origin = { Origin: new URL(base).origin };
