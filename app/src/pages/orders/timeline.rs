@@ -21,30 +21,24 @@ pub fn OrderTimelinePage() -> impl IntoView {
             p.get("id").unwrap_or_default(),
         )
     });
-    let timeline = {
-        let (source, id) = (source.clone(), id.clone());
-        Resource::new(
-            || (),
-            move |_| load_order_timeline(source.clone(), id.clone()),
-        )
-    };
+    let timeline = Resource::new(
+        || (),
+        move |_| load_order_timeline(source.clone(), id.clone()),
+    );
     view! {
         <AppLayout title="Order">
             <p class="breadcrumb"><a href=ORDERS>"← Orders"</a></p>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || {
-                    let (source, id) = (source.clone(), id.clone());
-                    Suspend::new(async move {
-                        match timeline.await {
-                            Err(error) => view! { <LoadError error /> }.into_any(),
-                            Ok(None) => {
-                                not_found_status();
-                                view! { <p class="empty">"There is no such order or invoice."</p> }.into_any()
-                            }
-                            Ok(Some(timeline)) => view! { <TimelineCard source id timeline /> }.into_any(),
+                {move || Suspend::new(async move {
+                    match timeline.await {
+                        Err(error) => view! { <LoadError error /> }.into_any(),
+                        Ok(None) => {
+                            not_found_status();
+                            view! { <p class="empty">"There is no such order or invoice."</p> }.into_any()
                         }
-                    })
-                }}
+                        Ok(Some(timeline)) => view! { <TimelineCard timeline /> }.into_any(),
+                    }
+                })}
             </Suspense>
         </AppLayout>
     }
@@ -54,7 +48,7 @@ pub fn OrderTimelinePage() -> impl IntoView {
 /// after it so the new message shows at once. The timeline comes with the
 /// page as its props.
 #[island]
-fn TimelineCard(source: String, id: String, timeline: OrderTimeline) -> impl IntoView {
+fn TimelineCard(timeline: OrderTimeline) -> impl IntoView {
     let resend = ServerAction::<ResendMessage>::new();
     let hydrated = hydrated_marker();
     let title = match &timeline.number {
@@ -65,10 +59,12 @@ fn TimelineCard(source: String, id: String, timeline: OrderTimeline) -> impl Int
             timeline.document_id
         ),
     };
+    // The order it is, to read it again after a resend.
+    let (source, id) = (timeline.source, timeline.document_id);
     let entries = RwSignal::new(timeline.entries);
     Effect::new(move |_| {
         if resend.version().get() > 0 {
-            let (source, id) = (source.clone(), id.clone());
+            let (source, id) = (source.slug().to_owned(), id.clone());
             leptos::task::spawn_local(async move {
                 if let Ok(Some(again)) = load_order_timeline(source, id).await {
                     entries.set(again.entries);
