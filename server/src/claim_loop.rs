@@ -1,11 +1,13 @@
 //! The loop the processor and each delivery lane run: claim work and
-//! handle it while there is some; when there is none, sleep until woken,
-//! the backstop poll, or shutdown.
+//! handle it while there is some, giving way to a burst of webhooks before
+//! each claim; when there is none, sleep until woken, the backstop poll, or
+//! shutdown.
 
 use std::time::Duration;
 
 use tokio::sync::Notify;
 
+use crate::ingest_load::IngestLoad;
 use crate::shutdown::Shutdown;
 
 /// What one claim found.
@@ -28,9 +30,11 @@ pub(crate) async fn run(
     claimer: &mut impl Claimer,
     wake: &Notify,
     backstop: Duration,
+    ingest: &IngestLoad,
     shutdown: &Shutdown,
 ) {
     loop {
+        ingest.give_way(shutdown).await;
         match claimer.claim(shutdown).await {
             Claimed::Work => continue,
             Claimed::Stop => return,
@@ -76,7 +80,7 @@ mod tests {
         let looping = {
             let (wake, shutdown) = (wake.clone(), shutdown.clone());
             async move {
-                run(&mut claimer, &wake, backstop, &shutdown).await;
+                run(&mut claimer, &wake, backstop, &IngestLoad::default(), &shutdown).await;
                 claimer.claims
             }
         };
@@ -88,5 +92,40 @@ mod tests {
         tokio::time::sleep(backstop).await; // a sixth
         trigger.stop();
         assert_eq!(handle.await.unwrap(), 6);
+    }
+
+    /// Counts its claims where the test can read them; never finds work.
+    struct Shared(std::sync::Arc<std::sync::atomic::AtomicU32>);
+
+    impl Claimer for Shared {
+        async fn claim(&mut self, _: &Shutdown) -> Claimed {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Claimed::Nothing
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn no_claim_while_a_burst_of_webhooks_is_received() {
+        use crate::ingest_load::BUSY;
+        use std::sync::atomic::Ordering::SeqCst;
+        let (trigger, shutdown) = crate::shutdown::channel();
+        let load = std::sync::Arc::new(IngestLoad::default());
+        let wake = std::sync::Arc::new(Notify::new());
+        let claims = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let burst: Vec<_> = (0..BUSY).map(|_| load.receiving()).collect();
+        let handle = tokio::spawn({
+            let (load, wake, shutdown) = (load.clone(), wake.clone(), shutdown.clone());
+            let mut claimer = Shared(claims.clone());
+            async move {
+                run(&mut claimer, &wake, Duration::from_secs(60), &load, &shutdown).await;
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(claims.load(SeqCst), 0, "the burst goes first");
+        drop(burst);
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        assert_eq!(claims.load(SeqCst), 1, "claims once the burst is answered");
+        trigger.stop();
+        handle.await.unwrap();
     }
 }

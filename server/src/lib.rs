@@ -9,6 +9,7 @@ mod claim_loop;
 pub mod config;
 pub mod delivery;
 pub mod http;
+pub mod ingest_load;
 pub mod maintenance;
 pub mod metrics;
 pub mod processing;

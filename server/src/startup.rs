@@ -41,7 +41,7 @@ impl Application {
         let store = open_store(&config).await?;
         let metrics = crate::metrics::Metrics::new();
         let worker = delivery_worker(&config, &store, metrics.clone())?;
-        let processor = webhook_processor(&config, &store, worker.wake.clone());
+        let processor = webhook_processor(&config, &store, &worker);
         let (roles, retention) = (config.roles, config.retention);
         let state = app_state(config, &store, &processor, &worker, metrics);
         let metrics = metrics_listener(&state).await?;
@@ -225,11 +225,12 @@ fn delivery_worker(
         },
         backstop: std::time::Duration::from_secs(2),
         metrics,
+        ingest_load: Default::default(),
     })
 }
 
 /// Turns stored webhooks into messages, then wakes the worker.
-fn webhook_processor(config: &Config, store: &Store, delivery_wake: Arc<Notify>) -> Processor {
+fn webhook_processor(config: &Config, store: &Store, worker: &Worker) -> Processor {
     Processor {
         store: store.clone(),
         order_api: OrderApiClient::new(vec![(
@@ -241,7 +242,8 @@ fn webhook_processor(config: &Config, store: &Store, delivery_wake: Arc<Notify>)
         lease: config.processing_lease,
         backstop: std::time::Duration::from_secs(2),
         batch: 32,
-        delivery_wake,
+        delivery_wake: worker.wake.clone(),
+        ingest_load: worker.ingest_load.clone(),
     }
 }
 
@@ -263,6 +265,7 @@ fn app_state(
         config: Arc::new(config),
         auth_policy,
         processor_wake: processor.wake.clone(),
+        ingest_load: processor.ingest_load.clone(),
         ingest: crate::webhooks::IngestWriter::spawn(store.clone(), 256),
         email: worker.email.clone(),
         sms: worker.sms.clone(),

@@ -16,6 +16,8 @@ pub struct AppState {
     pub auth_policy: AuthPolicy,
     /// Wakes the processor when a webhook has been stored.
     pub processor_wake: Arc<tokio::sync::Notify>,
+    /// Webhooks being received now (the background work gives way to a burst).
+    pub ingest_load: Arc<crate::ingest_load::IngestLoad>,
     /// Stores verified webhooks, many per transaction under load.
     pub ingest: crate::webhooks::IngestWriter,
     /// The channels, for test sends (the worker has the same ones).

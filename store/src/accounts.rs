@@ -10,7 +10,7 @@ pub use notify_core::password::{Password, PasswordError};
 use notify_core::{EmailAddress, MerchantName};
 use thiserror::Error;
 
-use crate::db::{Store, with_pool};
+use crate::db::{Store, with_pool, with_writer};
 use crate::error::{StoreError, StoreResult, is_unique_violation};
 use crate::ids::{MerchantId, UserId};
 use crate::quiet_hours::QuietHours;
@@ -193,7 +193,7 @@ impl Store {
         let user_id = UserId::generate();
         // An inner async block, so `?` stops here and the unique violation
         // can be told apart below.
-        let result: Result<(), sqlx::Error> = with_pool!(self, pool => async {
+        let result: Result<(), sqlx::Error> = with_writer!(self, pool => async {
             let mut tx = pool.begin().await?;
             sqlx::query(
                 "INSERT INTO merchants (id, store_name, time_zone, sender_name, sender_email, settings_version, created_at)
@@ -257,7 +257,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<User> {
         let id = UserId::generate();
-        let result: Result<_, sqlx::Error> = with_pool!(self, pool => {
+        let result: Result<_, sqlx::Error> = with_writer!(self, pool => {
             sqlx::query(
                 "INSERT INTO users (id, merchant_id, email, email_key, password_hash, role, created_at)
                  SELECT $1, id, $3, $4, $5, $6, $7 FROM merchants WHERE id = $2",

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::db::{Store, with_pool};
+use crate::db::{Store, with_pool, with_writer};
 use crate::error::StoreResult;
 use crate::ids::{ApiKeyId, MerchantId};
 use crate::principal::{AuthMethod, Principal};
@@ -37,7 +37,7 @@ impl Store {
         let id = ApiKeyId::generate();
         let key = format!("{KEY_PREFIX}{}", random_token(32));
         let hint = format!("…{}", &key[key.len() - 4..]);
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             sqlx::query(
                 "INSERT INTO api_keys (id, merchant_id, name, key_hash, key_hint, created_by, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -92,7 +92,7 @@ impl Store {
         id: &ApiKeyId,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let n = with_pool!(self, pool => {
+        let n = with_writer!(self, pool => {
             sqlx::query("UPDATE api_keys SET revoked_at = $3 WHERE id = $1 AND merchant_id = $2 AND revoked_at IS NULL")
                 .bind(id.as_str())
                 .bind(merchant_id.as_str())

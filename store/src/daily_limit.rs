@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use notify_core::Channel;
 
-use crate::db::{Store, with_pool};
+use crate::db::{Store, with_pool, with_writer};
 use crate::error::StoreResult;
 use crate::ids::MerchantId;
 use crate::time::to_millis;
@@ -64,7 +64,7 @@ impl Store {
     /// limit takes effect at once (each is checked again when it is
     /// claimed, and held again if its merchant is still over the limit).
     pub async fn resume_held_by_daily_limit(&self, now: DateTime<Utc>) -> StoreResult<u64> {
-        Ok(with_pool!(self, pool => {
+        Ok(with_writer!(self, pool => {
             sqlx::query(
                 "UPDATE outbox_jobs SET next_attempt_at = $1
                  WHERE state = $3 AND next_attempt_at > $1 AND last_error LIKE $2",

@@ -35,6 +35,24 @@ macro_rules! with_pool {
 }
 pub(crate) use with_pool;
 
+/// `with_pool!` for a statement or transaction that writes: on SQLite it
+/// runs in its turn (`write_gate`), a receipt of webhooks before the rest.
+macro_rules! with_writer {
+    ($store:expr, $pool:ident => $body:expr) => {
+        $crate::db::with_writer!($store, $crate::write_gate::Writer::Other, $pool => $body)
+    };
+    ($store:expr, $writer:expr, $pool:ident => $body:expr) => {
+        match &$store.db {
+            $crate::db::Db::Sqlite($pool) => {
+                let _turn = $store.sqlite_writes.turn($writer).await;
+                $body
+            }
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_writer;
+
 #[derive(Clone)]
 pub struct Store {
     pub(crate) db: Db,
@@ -42,6 +60,8 @@ pub struct Store {
     pub(crate) keys: Option<crate::sealed::SecretsKeys>,
     /// Integrations read for webhooks, shared by this store's clones.
     pub(crate) integration_cache: std::sync::Arc<crate::integration_cache::IntegrationCache>,
+    /// SQLite's writers take turns here (unused on PostgreSQL).
+    pub(crate) sqlite_writes: std::sync::Arc<crate::write_gate::WriteGate>,
 }
 
 impl std::fmt::Debug for Store {
@@ -73,6 +93,7 @@ impl Store {
                 db: Db::Postgres(pool),
                 keys: None,
                 integration_cache: Default::default(),
+                sqlite_writes: Default::default(),
             }
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
@@ -99,6 +120,7 @@ impl Store {
                 db: Db::Sqlite(pool),
                 keys: None,
                 integration_cache: Default::default(),
+                sqlite_writes: Default::default(),
             }
         } else {
             return Err(StoreError::Url(
@@ -106,16 +128,6 @@ impl Store {
             ));
         };
         Ok(store)
-    }
-
-    /// Adapts a claim query written with a `SKIP_LOCKED` marker after its
-    /// inner `LIMIT`: PostgreSQL locks the chosen rows and skips rows other
-    /// claimers hold; SQLite has one writer at a time and needs nothing.
-    pub(crate) fn claim_sql(&self, sql: &str) -> sqlx::AssertSqlSafe<String> {
-        sqlx::AssertSqlSafe(match self.backend() {
-            Backend::Sqlite => sql.replace(" SKIP_LOCKED", ""),
-            Backend::Postgres => sql.replace(" SKIP_LOCKED", " FOR UPDATE SKIP LOCKED"),
-        })
     }
 
     /// Integration settings are sealed with `keys` from now on (and opened

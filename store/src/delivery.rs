@@ -8,7 +8,7 @@ pub use notify_core::delivery_log::{Attempt, DeliveryLogEntry};
 use notify_core::{AttemptOutcome, Channel, JobState, Trigger};
 
 use crate::cursor::Cursor;
-use crate::db::{Store, with_pool};
+use crate::db::{Store, with_pool, with_writer};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{JobId, MerchantId};
 use crate::time::{from_millis, to_millis};
@@ -200,7 +200,7 @@ impl Store {
         since: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             // Take the write lock first (SQLite) so two requests cannot both pass.
             sqlx::query("UPDATE merchants SET settings_version = settings_version WHERE id = $1")

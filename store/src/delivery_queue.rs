@@ -21,11 +21,12 @@ use notify_core::{
     AttemptOutcome, Channel, EmailAddress, JobState, PhoneNumber, Recipient, TransactionEvent,
 };
 
-use crate::db::{Store, with_pool};
+use crate::db::{Db, Store, with_writer};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{InboundEventId, JobId, MerchantId};
 use crate::time::to_millis;
 use crate::tokens::random_token;
+use crate::write_gate::Writer;
 
 /// Names the holder of a set of leases (one per worker lane and process).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -149,30 +150,61 @@ pub struct FinishedAttempt {
 
 /// Due, unleased jobs on one channel that are first in line for their
 /// recipient (`place` 1 among the recipient's open jobs, in queue order),
-/// ranked within their merchant (`turn`) and claimed by rank. Two window
+/// ranked within their merchant (`turn`), the first `$3` by rank. Two window
 /// sorts over the channel's open jobs: no correlated subquery, so the cost
 /// does not hang on the planner's row estimates (PostgreSQL planned the
 /// earlier `NOT EXISTS` form as a nested loop on fresh tables: ~20 claims a
-/// second at 2,000 open jobs). `SKIP_LOCKED` becomes `FOR UPDATE SKIP
-/// LOCKED` on PostgreSQL, where the lease condition is checked again on the
-/// locked row.
-const CLAIM: &str = concat!("UPDATE outbox_jobs SET lease_until = $1, lease_token = $4, attempts = attempts + 1
+/// second at 2,000 open jobs).
+macro_rules! ranked_jobs {
+    () => {
+        concat!("SELECT id FROM (
+       SELECT id, due, seq, ROW_NUMBER() OVER (PARTITION BY merchant_id ORDER BY due, seq, id) AS turn
+       FROM (
+         SELECT id, merchant_id, next_attempt_at AS due, queue_seq AS seq, lease_until,
+                ROW_NUMBER() OVER (PARTITION BY merchant_id, recipient ORDER BY queue_seq, id) AS place
+         FROM outbox_jobs
+         WHERE channel = $5 AND state IN (", open_states!(), ")
+       ) AS open_jobs
+       WHERE place = 1 AND due <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+     ) AS ranked
+     ORDER BY turn, due, seq LIMIT $3")
+    };
+}
+
+/// What a claim returns of each job.
+macro_rules! claimed_columns {
+    () => {
+        "id, merchant_id, inbound_event_id, recipient, event, attempts, queue_seq"
+    };
+}
+
+/// Leases the jobs `$6` names that are still open and unleased.
+const LEASE_CHOSEN: &str = concat!(
+    "UPDATE outbox_jobs SET lease_until = $1, lease_token = $4, attempts = attempts + 1
+     WHERE id IN (SELECT value FROM json_each($6))
+       AND state IN (",
+    open_states!(),
+    ") AND (lease_until IS NULL OR lease_until <= $2)
+     RETURNING ",
+    claimed_columns!()
+);
+
+/// The ranked jobs leased in one statement on PostgreSQL, which locks the
+/// chosen rows, skips rows other claimers hold and checks the lease again
+/// on the locked row.
+const CLAIM_POSTGRES: &str = concat!(
+    "UPDATE outbox_jobs SET lease_until = $1, lease_token = $4, attempts = attempts + 1
      WHERE id IN (
        SELECT id FROM outbox_jobs
-       WHERE id IN (
-         SELECT id FROM (
-           SELECT id, due, seq, ROW_NUMBER() OVER (PARTITION BY merchant_id ORDER BY due, seq, id) AS turn
-           FROM (
-             SELECT id, merchant_id, next_attempt_at AS due, queue_seq AS seq, lease_until,
-                    ROW_NUMBER() OVER (PARTITION BY merchant_id, recipient ORDER BY queue_seq, id) AS place
-             FROM outbox_jobs
-             WHERE channel = $5 AND state IN (", open_states!(), ")
-           ) AS open_jobs
-           WHERE place = 1 AND due <= $2 AND (lease_until IS NULL OR lease_until <= $2)
-         ) AS ranked
-         ORDER BY turn, due, seq LIMIT $3)
-       AND state IN (", open_states!(), ") AND (lease_until IS NULL OR lease_until <= $2) SKIP_LOCKED)
-     RETURNING id, merchant_id, inbound_event_id, recipient, event, attempts, queue_seq");
+       WHERE id IN (",
+    ranked_jobs!(),
+    ")
+       AND state IN (",
+    open_states!(),
+    ") AND (lease_until IS NULL OR lease_until <= $2) FOR UPDATE SKIP LOCKED)
+     RETURNING ",
+    claimed_columns!()
+);
 
 type ClaimRow = (String, String, String, String, String, i64, i64);
 
@@ -211,17 +243,46 @@ impl Store {
         lease: Duration,
         limit: i64,
     ) -> StoreResult<Vec<ClaimedJob>> {
-        let sql = self.claim_sql(CLAIM);
-        let mut rows: Vec<ClaimRow> = with_pool!(self, pool => {
-            sqlx::query_as(sql)
-                .bind(to_millis(now + lease))
-                .bind(to_millis(now))
-                .bind(limit)
-                .bind(holder.as_str())
-                .bind(channel.slug())
-                .fetch_all(pool)
-                .await?
-        });
+        let mut rows: Vec<ClaimRow> = match &self.db {
+            // The ranking (two sorts of the channel's open jobs) is a read
+            // beside the writer; only the lease of the chosen jobs waits
+            // for the write turn. A job another claimer leased in between
+            // fails the lease's own check and is left out.
+            Db::Sqlite(pool) => {
+                let chosen: Vec<String> = sqlx::query_scalar(ranked_jobs!())
+                    .bind(to_millis(now + lease))
+                    .bind(to_millis(now))
+                    .bind(limit)
+                    .bind(holder.as_str())
+                    .bind(channel.slug())
+                    .fetch_all(pool)
+                    .await?;
+                if chosen.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let chosen = serde_json::to_string(&chosen).expect("strings serialise");
+                let _turn = self.sqlite_writes.turn(Writer::Other).await;
+                sqlx::query_as(LEASE_CHOSEN)
+                    .bind(to_millis(now + lease))
+                    .bind(to_millis(now))
+                    .bind(limit)
+                    .bind(holder.as_str())
+                    .bind(channel.slug())
+                    .bind(chosen)
+                    .fetch_all(pool)
+                    .await?
+            }
+            Db::Postgres(pool) => {
+                sqlx::query_as(CLAIM_POSTGRES)
+                    .bind(to_millis(now + lease))
+                    .bind(to_millis(now))
+                    .bind(limit)
+                    .bind(holder.as_str())
+                    .bind(channel.slug())
+                    .fetch_all(pool)
+                    .await?
+            }
+        };
         rows.sort_by_key(|r| r.6);
         rows.into_iter()
             .map(
@@ -252,7 +313,7 @@ impl Store {
         holder: &LeaseHolder,
         until: DateTime<Utc>,
     ) -> StoreResult<u64> {
-        Ok(with_pool!(self, pool => {
+        Ok(with_writer!(self, pool => {
             sqlx::query(
                 concat!("UPDATE outbox_jobs SET lease_until = $1 WHERE lease_token = $2 AND state IN (", open_states!(), ")"),
             )
@@ -300,7 +361,7 @@ impl Store {
                 &[(2, "BIGINT"), (3, "TEXT"), (4, "TEXT"), (5, "BIGINT"), (6, "BIGINT")]
             )
         );
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             let mut query = sqlx::query(sqlx::AssertSqlSafe(insert.as_str()));
             for a in group {
@@ -347,7 +408,7 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             sqlx::query(
                 "UPDATE outbox_jobs SET lease_until = NULL, lease_token = NULL, attempts = attempts - 1, next_attempt_at = $2,
                    last_error = $3, updated_at = $4
@@ -366,7 +427,7 @@ impl Store {
 
     /// Puts a claimed job back in the queue unsent, as if never claimed.
     pub async fn release_job(&self, job: &ClaimedJob) -> StoreResult<()> {
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             sqlx::query(
                 concat!("UPDATE outbox_jobs SET lease_until = NULL, lease_token = NULL, attempts = attempts - 1
                  WHERE id = $1 AND lease_token = $2 AND state IN (", open_states!(), ")"),

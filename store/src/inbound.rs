@@ -9,11 +9,12 @@ use notify_core::EventState;
 use notify_core::order_timeline::DocumentSource;
 
 use crate::cursor::Cursor;
-use crate::db::{Store, with_pool};
+use crate::db::{Backend, Db, Store, with_pool, with_writer};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{InboundEventId, MerchantId};
 use crate::integrations::Platform;
 use crate::time::{from_millis, to_millis};
+use crate::write_gate::Writer;
 
 #[derive(Debug, Clone)]
 pub struct NewInboundEvent {
@@ -75,21 +76,64 @@ pub struct EventLogEntry {
 
 /// Due, unleased events ranked within their merchant (`turn`) and claimed
 /// by rank, so merchants take turns: one merchant's flood does not hold up
-/// another merchant's webhook. `SKIP_LOCKED` becomes `FOR UPDATE SKIP
-/// LOCKED` on PostgreSQL, where the lease is checked again on the locked row.
-const CLAIM: &str = concat!("UPDATE inbound_events SET lease_until = $1, attempts = attempts + 1
-     WHERE id IN (
-       SELECT id FROM inbound_events
-       WHERE id IN (
-         SELECT id FROM (
-           SELECT id, next_attempt_at AS due, received_at AS received,
-                  ROW_NUMBER() OVER (PARTITION BY merchant_id ORDER BY next_attempt_at, received_at, id) AS turn
-           FROM inbound_events
-           WHERE state IN (", open_states!(), ") AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
-         ) AS ranked
-         ORDER BY turn, due, received LIMIT $3)
-       AND state IN (", open_states!(), ") AND (lease_until IS NULL OR lease_until <= $2) SKIP_LOCKED)
-     RETURNING id, merchant_id, platform, topic, body, triggered_at, attempts, received_at");
+/// another merchant's webhook. Only each merchant's `limit` oldest due
+/// events are ranked (index `inbound_events_open`), so a claim costs the
+/// same with 20 or 20,000 waiting. PostgreSQL reads them with a `LATERAL`
+/// join, locks the chosen rows and skips rows other claimers hold, checking
+/// the lease again on the locked row; SQLite, with one writer at a time,
+/// needs neither (and has no `LATERAL`: a correlated `IN` does the same).
+fn claim_events_sql(backend: Backend) -> sqlx::AssertSqlSafe<String> {
+    const DUE: &str = concat!(
+        "i.merchant_id = m.id AND i.state IN (",
+        open_states!(),
+        ") AND i.next_attempt_at <= $2 AND (i.lease_until IS NULL OR i.lease_until <= $2)
+         ORDER BY i.next_attempt_at, i.received_at, i.id LIMIT $3"
+    );
+    let (oldest, recheck) = match backend {
+        Backend::Sqlite => (
+            format!(
+                "SELECT e.id, e.merchant_id, e.next_attempt_at AS due, e.received_at AS received
+                 FROM merchants m JOIN inbound_events e ON e.id IN (SELECT i.id FROM inbound_events i WHERE {DUE})"
+            ),
+            "",
+        ),
+        Backend::Postgres => (
+            format!(
+                "SELECT e.id, e.merchant_id, e.due, e.received FROM merchants m CROSS JOIN LATERAL (
+                   SELECT i.id, i.merchant_id, i.next_attempt_at AS due, i.received_at AS received
+                   FROM inbound_events i WHERE {DUE}) AS e"
+            ),
+            concat!(
+                " AND state IN (",
+                open_states!(),
+                ") AND (lease_until IS NULL OR lease_until <= $2) FOR UPDATE SKIP LOCKED"
+            ),
+        ),
+    };
+    sqlx::AssertSqlSafe(format!(
+        "UPDATE inbound_events SET lease_until = $1, attempts = attempts + 1
+         WHERE id IN (
+           SELECT id FROM inbound_events
+           WHERE id IN (
+             SELECT id FROM (
+               SELECT id, due, received,
+                      ROW_NUMBER() OVER (PARTITION BY merchant_id ORDER BY due, received, id) AS turn
+               FROM ({oldest}) AS oldest
+             ) AS ranked
+             ORDER BY turn, due, received LIMIT $3){recheck})
+         RETURNING id, merchant_id, platform, topic, body, triggered_at, attempts, received_at"
+    ))
+}
+
+/// A batch of webhooks in one statement, inserted in the order given (key
+/// order, see `in_key_order`); returns the ids of the rows it stored.
+const INSERT_MANY_POSTGRES: &str = "INSERT INTO inbound_events (id, merchant_id, platform, dedupe_key, topic, delivery_id, body, triggered_at, received_at, state, next_attempt_at)
+     SELECT id, merchant_id, platform, dedupe_key, topic, delivery_id, body, triggered_at, $9, $10, $9
+     FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int8[])
+       WITH ORDINALITY AS e(id, merchant_id, platform, dedupe_key, topic, delivery_id, body, triggered_at, n)
+     ORDER BY n
+     ON CONFLICT (merchant_id, platform, dedupe_key) DO NOTHING
+     RETURNING id";
 
 type ClaimRow = (
     String,
@@ -141,36 +185,80 @@ impl Store {
         events: &[NewInboundEvent],
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Inserted>> {
-        with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let mut results = vec![Inserted::Duplicate; events.len()];
-            for (index, e) in in_key_order(events) {
-                let id = InboundEventId::generate();
-                let inserted = sqlx::query(
-                    "INSERT INTO inbound_events (id, merchant_id, platform, dedupe_key, topic, delivery_id, body, received_at, triggered_at, state, next_attempt_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $8)
-                     ON CONFLICT (merchant_id, platform, dedupe_key) DO NOTHING",
-                )
-                .bind(id.as_str())
-                .bind(e.merchant_id.as_str())
-                .bind(e.platform.slug())
-                .bind(&e.dedupe_key)
-                .bind(&e.topic)
-                .bind(e.delivery_id.as_deref())
-                .bind(&e.body)
-                .bind(to_millis(now))
-                .bind(e.triggered_at.map(to_millis))
-                .bind(EventState::Pending.as_str())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if inserted == 1 {
-                    results[index] = Inserted::Stored(id);
+        let ordered = in_key_order(events);
+        let ids: Vec<InboundEventId> = ordered.iter().map(|_| InboundEventId::generate()).collect();
+        let stored: Vec<bool> = match &self.db {
+            Db::Sqlite(pool) => {
+                let _turn = self.sqlite_writes.turn(Writer::Receipt).await;
+                let mut tx = pool.begin().await?;
+                let mut stored = Vec::with_capacity(ids.len());
+                for ((_, e), id) in ordered.iter().zip(&ids) {
+                    let inserted = sqlx::query(
+                        "INSERT INTO inbound_events (id, merchant_id, platform, dedupe_key, topic, delivery_id, body, received_at, triggered_at, state, next_attempt_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $8)
+                         ON CONFLICT (merchant_id, platform, dedupe_key) DO NOTHING",
+                    )
+                    .bind(id.as_str())
+                    .bind(e.merchant_id.as_str())
+                    .bind(e.platform.slug())
+                    .bind(&e.dedupe_key)
+                    .bind(&e.topic)
+                    .bind(e.delivery_id.as_deref())
+                    .bind(&e.body)
+                    .bind(to_millis(now))
+                    .bind(e.triggered_at.map(to_millis))
+                    .bind(EventState::Pending.as_str())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    stored.push(inserted == 1);
                 }
+                tx.commit().await?;
+                stored
             }
-            tx.commit().await?;
-            Ok(results)
-        })
+            // One statement for the whole batch: one round trip and one
+            // commit, where a row at a time cost a round trip each.
+            Db::Postgres(pool) => {
+                let column = |f: fn(&NewInboundEvent) -> &str| -> Vec<&str> {
+                    ordered.iter().map(|(_, e)| f(e)).collect()
+                };
+                let returned: Vec<String> = sqlx::query_scalar(INSERT_MANY_POSTGRES)
+                    .bind(ids.iter().map(InboundEventId::as_str).collect::<Vec<_>>())
+                    .bind(column(|e| e.merchant_id.as_str()))
+                    .bind(column(|e| e.platform.slug()))
+                    .bind(column(|e| &e.dedupe_key))
+                    .bind(column(|e| &e.topic))
+                    .bind(
+                        ordered
+                            .iter()
+                            .map(|(_, e)| e.delivery_id.as_deref())
+                            .collect::<Vec<_>>(),
+                    )
+                    .bind(column(|e| &e.body))
+                    .bind(
+                        ordered
+                            .iter()
+                            .map(|(_, e)| e.triggered_at.map(to_millis))
+                            .collect::<Vec<_>>(),
+                    )
+                    .bind(to_millis(now))
+                    .bind(EventState::Pending.as_str())
+                    .fetch_all(pool)
+                    .await?;
+                let returned: std::collections::HashSet<&str> =
+                    returned.iter().map(String::as_str).collect();
+                ids.iter()
+                    .map(|id| returned.contains(id.as_str()))
+                    .collect()
+            }
+        };
+        let mut results = vec![Inserted::Duplicate; events.len()];
+        for (((index, _), id), stored) in ordered.iter().zip(ids).zip(stored) {
+            if stored {
+                results[*index] = Inserted::Stored(id);
+            }
+        }
+        Ok(results)
     }
 
     /// Takes up to `limit` of the oldest due events for `lease`; another
@@ -183,8 +271,8 @@ impl Store {
         lease: Duration,
         limit: i64,
     ) -> StoreResult<Vec<ClaimedEvent>> {
-        let sql = self.claim_sql(CLAIM);
-        let mut rows: Vec<ClaimRow> = with_pool!(self, pool => {
+        let sql = claim_events_sql(self.backend());
+        let mut rows: Vec<ClaimRow> = with_writer!(self, pool => {
             sqlx::query_as(sql).bind(to_millis(now + lease)).bind(to_millis(now)).bind(limit).fetch_all(pool).await?
         });
         rows.sort_by_key(|r| r.7);
@@ -219,7 +307,7 @@ impl Store {
             Some(at) => (EventState::Retrying, to_millis(at)),
             None => (EventState::Failed, to_millis(now)),
         };
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             sqlx::query(
                 "UPDATE inbound_events SET state = $2, outcome = 'failed', detail = $3, next_attempt_at = $4, lease_until = NULL,
                  processed_at = CASE WHEN $6 THEN $5 ELSE processed_at END WHERE id = $1",
@@ -244,7 +332,7 @@ impl Store {
         detail: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             sqlx::query(
                 "UPDATE inbound_events SET state = $5, outcome = $2, detail = $3, processed_at = $4, lease_until = NULL WHERE id = $1",
             )
@@ -363,5 +451,48 @@ impl Store {
                 .await?
         });
         crate::sql_states::state_counts(rows, EventState::parse)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The claim reads a few of each merchant's oldest open events through
+    /// `inbound_events_open`; it does not rank every open event (the
+    /// `inbound_events_due` range the earlier claim sorted: 45 ms per claim
+    /// with 23,000 waiting, under the write lock).
+    #[tokio::test]
+    async fn a_claim_reads_each_merchants_oldest_not_every_open_event() {
+        let path = std::env::temp_dir().join(format!("claim-plan-{}.db", std::process::id()));
+        let store = Store::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        let Db::Sqlite(pool) = &store.db else {
+            unreachable!("a SQLite URL")
+        };
+        let sql = format!("EXPLAIN QUERY PLAN {}", claim_events_sql(Backend::Sqlite).0);
+        let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(0_i64)
+            .bind(0_i64)
+            .bind(32_i64)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+        store.close().await;
+        let _ = std::fs::remove_file(&path);
+        let details: Vec<&str> = plan.iter().map(|(_, _, _, d)| d.as_str()).collect();
+        assert!(
+            details
+                .iter()
+                .any(|d| d.contains("USING INDEX inbound_events_open")),
+            "{details:#?}"
+        );
+        assert!(
+            !details
+                .iter()
+                .any(|d| d.contains("inbound_events_due") || d.starts_with("SCAN inbound_events")),
+            "{details:#?}"
+        );
     }
 }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 pub use notify_ingest::Platform;
 pub use notify_ingest::settings::IntegrationConfig;
 
-use crate::db::{Store, with_pool};
+use crate::db::{Store, with_pool, with_writer};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{EndpointId, MerchantId};
 use crate::sealed::{self, Opened};
@@ -72,7 +72,7 @@ impl Store {
                 continue;
             }
             let settings = self.seal(opened.plain, &MerchantId::from_string(merchant_id));
-            with_pool!(self, pool => {
+            with_writer!(self, pool => {
                 sqlx::query("UPDATE integrations SET settings = $2 WHERE endpoint_id = $1")
                     .bind(&endpoint_id)
                     .bind(&settings)
@@ -111,7 +111,7 @@ impl Store {
     ) -> StoreResult<Integration> {
         let platform = config.platform().slug();
         let settings = self.seal(config.stored().to_string(), merchant_id);
-        let row: IntegrationRow = with_pool!(self, pool => {
+        let row: IntegrationRow = with_writer!(self, pool => {
             sqlx::query_as(
                 "INSERT INTO integrations (endpoint_id, merchant_id, platform, settings, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $5)

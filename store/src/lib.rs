@@ -35,6 +35,7 @@ pub mod settings;
 pub mod testing;
 mod time;
 pub mod tokens;
+mod write_gate;
 
 pub use db::{Backend, Store};
 pub use error::StoreError;

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::db::{Backend, Store, with_pool};
+use crate::db::{Backend, Store, with_pool, with_writer};
 use crate::error::StoreResult;
 use crate::time::to_millis;
 use crate::tokens::random_token;
@@ -43,7 +43,7 @@ impl Store {
             Backend::Postgres => ("BEGIN", Some(PG_LOCK_KEY)),
         };
         let attempt = CountedAttempt(random_token(12));
-        Ok(with_pool!(self, pool => {
+        Ok(with_writer!(self, pool => {
             let mut tx = pool.begin_with(begin).await?;
             if let Some(lock) = lock {
                 // In key order, so two attempts never wait on each other.
@@ -81,7 +81,7 @@ impl Store {
 
     /// Takes back an attempt that turned out not to count, under every key.
     pub async fn uncount_attempt(&self, attempt: &CountedAttempt) -> StoreResult<()> {
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             sqlx::query("DELETE FROM login_failures WHERE attempt = $1")
                 .bind(&attempt.0)
                 .execute(pool)
@@ -107,7 +107,7 @@ impl Store {
         key: &str,
         older_than: DateTime<Utc>,
     ) -> StoreResult<()> {
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1 OR at <= $2")
                 .bind(key)
                 .bind(to_millis(older_than))

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::db::{Store, with_pool};
+use crate::db::{Store, with_pool, with_writer};
 use crate::error::StoreResult;
 use crate::ids::MerchantId;
 use crate::time::to_millis;
@@ -16,7 +16,7 @@ impl Store {
         source: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             sqlx::query(
                 "INSERT INTO sms_opt_outs (merchant_id, phone, source, opted_out_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (merchant_id, phone) DO NOTHING",
@@ -36,7 +36,7 @@ impl Store {
         merchant_id: &MerchantId,
         phone: &str,
     ) -> StoreResult<()> {
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             sqlx::query("DELETE FROM sms_opt_outs WHERE merchant_id = $1 AND phone = $2")
                 .bind(merchant_id.as_str())
                 .bind(phone)
@@ -97,7 +97,7 @@ impl Store {
         status: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let n = with_pool!(self, pool => {
+        let n = with_writer!(self, pool => {
             sqlx::query("UPDATE outbox_jobs SET delivery_status = $2, updated_at = $3 WHERE provider_id = $1")
                 .bind(provider_id)
                 .bind(status)

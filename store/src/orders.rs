@@ -11,7 +11,7 @@ use notify_core::order_timeline::{
 };
 use notify_core::{Channel, EventOutcome, JobState, Trigger};
 
-use crate::db::{Store, with_pool};
+use crate::db::{Store, with_pool, with_writer};
 use crate::delivery::{AttemptRow, JOB_COLUMNS, JobRow, attempt_from_row};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{JobId, MerchantId};
@@ -208,7 +208,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<ResendQueued> {
         let id = JobId::generate();
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             // Take the write lock first (SQLite) so two requests cannot both pass.
             sqlx::query("UPDATE merchants SET settings_version = settings_version WHERE id = $1")

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use notify_core::order_timeline::ChannelDecision;
 use notify_core::{Delivery, Document, EventState, JobState, TransactionEvent};
 
-use crate::db::{Store, with_pool};
+use crate::db::{Store, with_pool, with_writer};
 use crate::delivery_queue::recipient_text;
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{InboundEventId, JobId, MerchantId};
@@ -93,7 +93,7 @@ impl Store {
         items: &[Decided<'_>],
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Applied>> {
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             let mut results = vec![Applied::NothingToSend; items.len()];
             // In key order: concurrent batches (other replicas) lock the same

@@ -2,7 +2,7 @@
 
 pub use notify_core::quiet_hours::{QuietHours, QuietHoursError, format_hhmm, parse_hhmm};
 
-use crate::db::{Store, with_pool};
+use crate::db::{Store, with_writer};
 use crate::error::StoreResult;
 use crate::ids::MerchantId;
 
@@ -12,7 +12,7 @@ impl Store {
         merchant_id: &MerchantId,
         q: QuietHours,
     ) -> StoreResult<()> {
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             sqlx::query("UPDATE merchants SET quiet_hours_enabled = $2, quiet_start_minute = $3, quiet_end_minute = $4 WHERE id = $1")
                 .bind(merchant_id.as_str())
                 .bind(q.enabled)

@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::db::{Store, with_pool};
+use crate::db::{Store, with_writer};
 use crate::error::StoreResult;
 use crate::time::to_millis;
 
@@ -41,7 +41,7 @@ impl Store {
         ];
         let mut purged = [0; PURGES.len()];
         for (&sql, rows) in PURGES.iter().zip(&mut purged) {
-            *rows = with_pool!(self, pool => {
+            *rows = with_writer!(self, pool => {
                 sqlx::query(sql)
                     .bind(to_millis(before))
                     .execute(pool)

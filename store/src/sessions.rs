@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::accounts::User;
-use crate::db::{Store, with_pool};
+use crate::db::{Store, with_pool, with_writer};
 use crate::error::StoreResult;
 use crate::ids::{MerchantId, UserId};
 use crate::principal::{AuthMethod, Principal};
@@ -41,7 +41,7 @@ impl Store {
         ttl: Duration,
     ) -> StoreResult<SessionToken> {
         let token = SessionToken(random_token(32));
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             sqlx::query(
                 "INSERT INTO sessions (token_hash, user_id, merchant_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
             )
@@ -81,7 +81,7 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token: &SessionToken) -> StoreResult<()> {
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(token_hash(token.expose()))
                 .execute(pool)
@@ -96,7 +96,7 @@ impl Store {
     /// Run periodically: an expired session already grants nothing, this
     /// only keeps the table small.
     pub async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> StoreResult<u64> {
-        Ok(with_pool!(self, pool => {
+        Ok(with_writer!(self, pool => {
             sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
                 .bind(to_millis(now))
                 .execute(pool)

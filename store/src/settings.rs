@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use notify_core::{Rule, RuleChange, Settings, SettingsVersion, Toggles, Trigger};
 
 use crate::audit::{AuditEntry, AuditRow, audit_from_row};
-use crate::db::{Store, with_pool};
+use crate::db::{Store, with_pool, with_writer};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{AuditId, MerchantId};
 use crate::time::to_millis;
@@ -76,7 +76,7 @@ impl Store {
         next: &Settings,
         now: DateTime<Utc>,
     ) -> StoreResult<SaveOutcome> {
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             // Take the write lock first (SQLite) / lock the row (PostgreSQL):
             // the version moves only if nobody saved since base_version.

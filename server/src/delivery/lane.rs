@@ -101,7 +101,14 @@ pub async fn run(worker: Worker, channel: Channel, wake: Arc<Notify>, shutdown: 
         sends: JoinSet::new(),
         lane: lane.clone(),
     };
-    claim_loop::run(&mut claims, &lane.wake, lane.worker.backstop, &shutdown).await;
+    claim_loop::run(
+        &mut claims,
+        &lane.wake,
+        lane.worker.backstop,
+        &lane.worker.ingest_load,
+        &shutdown,
+    )
+    .await;
     while claims.sends.join_next().await.is_some() {}
     drop((lane, claims)); // the recorder stops once every send task has let go of it
     let _ = recorder.await;

@@ -117,6 +117,8 @@ pub struct Worker {
     /// The slow poll that backs up the wake-ups (and picks up retries).
     pub backstop: StdDuration,
     pub metrics: crate::metrics::Metrics,
+    /// Webhooks being received: a burst goes first.
+    pub ingest_load: Arc<crate::ingest_load::IngestLoad>,
 }
 
 impl Worker {

@@ -41,6 +41,8 @@ pub struct Processor {
     pub batch: i64,
     /// Wakes the delivery worker when jobs were queued.
     pub delivery_wake: Arc<Notify>,
+    /// Webhooks being received: a burst goes first.
+    pub ingest_load: Arc<crate::ingest_load::IngestLoad>,
 }
 
 /// Why processing an event failed this time.
@@ -116,7 +118,8 @@ impl Processor {
     /// Runs until `shutdown` resolves; finishes the batch in hand first.
     pub async fn run(self, shutdown: Shutdown) {
         let (wake, backstop) = (self.wake.clone(), self.backstop);
-        claim_loop::run(&mut &self, &wake, backstop, &shutdown).await;
+        let ingest = self.ingest_load.clone();
+        claim_loop::run(&mut &self, &wake, backstop, &ingest, &shutdown).await;
     }
 
     /// Normalises and decides each event, then applies all the decisions in

@@ -126,6 +126,9 @@ async fn admit(
             Rejection::Malformed(e.body_text())
         }
     })?;
+    // From here to the answer, the background work gives way to a burst
+    // (not while a body arrives: a slow sender must not hold it back).
+    let _receiving = state.ingest_load.receiving();
     let unavailable = |e: notify_store::StoreError| {
         tracing::error!(endpoint_id, platform = platform.slug(), error = %e, "integration lookup failed");
         Rejection::Unavailable

@@ -179,6 +179,7 @@ fn worker(store: &Store, sink: &std::path::Path, lease: chrono::Duration) -> Wor
         daily_limit: 1_000_000,
         backstop: Duration::from_millis(100),
         metrics: Default::default(),
+        ingest_load: Default::default(),
     }
 }
 
