@@ -80,7 +80,14 @@ mod tests {
         let looping = {
             let (wake, shutdown) = (wake.clone(), shutdown.clone());
             async move {
-                run(&mut claimer, &wake, backstop, &IngestLoad::default(), &shutdown).await;
+                run(
+                    &mut claimer,
+                    &wake,
+                    backstop,
+                    &IngestLoad::default(),
+                    &shutdown,
+                )
+                .await;
                 claimer.claims
             }
         };
@@ -117,7 +124,14 @@ mod tests {
             let (load, wake, shutdown) = (load.clone(), wake.clone(), shutdown.clone());
             let mut claimer = Shared(claims.clone());
             async move {
-                run(&mut claimer, &wake, Duration::from_secs(60), &load, &shutdown).await;
+                run(
+                    &mut claimer,
+                    &wake,
+                    Duration::from_secs(60),
+                    &load,
+                    &shutdown,
+                )
+                .await;
             }
         });
         tokio::time::sleep(Duration::from_millis(500)).await;
