@@ -178,6 +178,31 @@ macro_rules! claimed_columns {
     };
 }
 
+/// SQLite's ranking of the same jobs (same order, same `$n`), reading only
+/// a few of each merchant's oldest due jobs (index `outbox_jobs_open_due`,
+/// migration 0013)
+/// and asking of each whether an earlier open job of its recipient waits
+/// (`outbox_jobs_open_line`). With 23,000 open jobs it took 0.1 to 17 ms
+/// where the two window sorts took 80 to 230 ms. PostgreSQL keeps the
+/// window form (see [`ranked_jobs`]).
+const FIRST_IN_LINE_SQLITE: &str = concat!("SELECT id FROM (
+       SELECT id, due, seq, ROW_NUMBER() OVER (PARTITION BY merchant_id ORDER BY due, seq, id) AS turn
+       FROM (
+         SELECT j.id, j.merchant_id, j.next_attempt_at AS due, j.queue_seq AS seq
+         FROM merchants m JOIN outbox_jobs j ON j.id IN (
+           SELECT c.id FROM outbox_jobs c
+           WHERE c.merchant_id = m.id AND c.channel = $5 AND c.state IN (", open_states!(), ")
+             AND c.next_attempt_at <= $2 AND (c.lease_until IS NULL OR c.lease_until <= $2)
+             AND NOT EXISTS (
+               SELECT 1 FROM outbox_jobs o
+               WHERE o.merchant_id = c.merchant_id AND o.channel = c.channel AND o.recipient = c.recipient
+                 AND o.state IN (", open_states!(), ")
+                 AND o.queue_seq <= c.queue_seq AND (o.queue_seq < c.queue_seq OR o.id < c.id))
+           ORDER BY c.next_attempt_at, c.queue_seq, c.id LIMIT $3)
+       ) AS first_in_line
+     ) AS ranked
+     ORDER BY turn, due, seq LIMIT $3");
+
 /// Leases the jobs `$6` names that are still open and unleased.
 const LEASE_CHOSEN: &str = concat!(
     "UPDATE outbox_jobs SET lease_until = $1, lease_token = $4, attempts = attempts + 1
@@ -244,12 +269,11 @@ impl Store {
         limit: i64,
     ) -> StoreResult<Vec<ClaimedJob>> {
         let mut rows: Vec<ClaimRow> = match &self.db {
-            // The ranking (two sorts of the channel's open jobs) is a read
-            // beside the writer; only the lease of the chosen jobs waits
-            // for the write turn. A job another claimer leased in between
+            // The ranking is a read beside the writer; only the lease of
+            // the chosen jobs waits for the write turn. A job another claimer leased in between
             // fails the lease's own check and is left out.
             Db::Sqlite(pool) => {
-                let chosen: Vec<String> = sqlx::query_scalar(ranked_jobs!())
+                let chosen: Vec<String> = sqlx::query_scalar(FIRST_IN_LINE_SQLITE)
                     .bind(to_millis(now + lease))
                     .bind(to_millis(now))
                     .bind(limit)
@@ -438,5 +462,52 @@ impl Store {
             .await?;
         });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod plan_tests {
+    use super::*;
+
+    /// SQLite's ranking reads a few of each merchant's oldest due jobs and
+    /// each one's line through the partial indexes; it does not sort every
+    /// open job of the channel (the `outbox_jobs_lane` range the window
+    /// form reads: 80 to 230 ms with 23,000 open jobs).
+    #[tokio::test]
+    async fn sqlites_ranking_reads_each_merchants_oldest_not_every_open_job() {
+        let path = std::env::temp_dir().join(format!("jobs-plan-{}.db", std::process::id()));
+        let store = Store::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        let Db::Sqlite(pool) = &store.db else {
+            unreachable!("a SQLite URL")
+        };
+        let sql = format!("EXPLAIN QUERY PLAN {FIRST_IN_LINE_SQLITE}");
+        let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(0_i64)
+            .bind(0_i64)
+            .bind(32_i64)
+            .bind("holder")
+            .bind("email")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+        store.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        let details: Vec<&str> = plan.iter().map(|(_, _, _, d)| d.as_str()).collect();
+        for index in ["outbox_jobs_open_due", "outbox_jobs_open_line"] {
+            assert!(
+                details.iter().any(|d| d.contains(index)),
+                "{index}: {details:#?}"
+            );
+        }
+        assert!(
+            !details
+                .iter()
+                .any(|d| d.contains("outbox_jobs_lane") || d.starts_with("SCAN outbox_jobs")),
+            "{details:#?}"
+        );
     }
 }

@@ -480,7 +480,9 @@ mod tests {
             .await
             .unwrap();
         store.close().await;
-        let _ = std::fs::remove_file(&path);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
         let details: Vec<&str> = plan.iter().map(|(_, _, _, d)| d.as_str()).collect();
         assert!(
             details
