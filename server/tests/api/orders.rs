@@ -338,6 +338,44 @@ async fn a_resend_never_texts_a_customer_who_replied_stop(db: &TestDb) {
         let message = answer["Refused"]["message"].as_str().unwrap_or_default();
         assert!(message.contains(says), "{answer}");
     }
+    // The timeline's form (a browser's post, no WebAssembly) comes back to
+    // the timeline, which says what happened; an address elsewhere is not
+    // followed.
+    for (back, to) in [
+        ("/orders/cto/701", "/orders/cto/701?resend=opted-out"),
+        (
+            "/orders/cto/701?resend=queued-sms",
+            "/orders/cto/701?resend=opted-out",
+        ),
+        (
+            "//evil.example/x",
+            "/settings/customer-notifications?resend=opted-out",
+        ),
+    ] {
+        let r = app
+            .call(Method::POST, "/api/orders/resend")
+            .header("Accept", "text/html,application/xhtml+xml")
+            .form(&[("id", text.as_str()), ("back", back)])
+            .send()
+            .await
+            .unwrap();
+        // Followed, as a browser does: the timeline, saying what happened.
+        let landed = format!("{}?{}", r.url().path(), r.url().query().unwrap_or(""));
+        assert_eq!(landed, to, "{back}");
+        let html = r.text().await.unwrap();
+        if to.starts_with("/orders/") {
+            assert!(
+                html.contains("The customer replied STOP to your texts"),
+                "{html}"
+            );
+        }
+    }
+    let page = |path: &'static str| {
+        let call = app.call(Method::GET, path);
+        async move { call.send().await.unwrap().text().await.unwrap() }
+    };
+    let made_up = page("/orders/cto/701?resend=anything-else").await;
+    assert!(!made_up.contains("resend-result"), "{made_up}");
     // The email may go again.
     let (status, _) = resend(&app, &email).await;
     assert_eq!(status, 201);

@@ -1,20 +1,25 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use notify_core::Trigger;
 use notify_core::order_timeline::{
     AttemptEntry, MessageEntry, OrderTimeline, TimelineEntry, WebhookEntry,
 };
 
-use super::server_fns::{ResendMessage, ResendResult, load_order_timeline};
+use super::server_fns::{ResendMessage, ResendOutcome, load_order_timeline};
 use crate::components::format::{StateBadge, utc_time};
-use crate::components::{AppLayout, LoadError, hydrated_marker, not_found_status};
-use crate::routes::{DELIVERIES, ORDERS};
+use crate::components::{AppLayout, LoadError, not_found_status};
+use crate::routes::{DELIVERIES, ORDERS, order_timeline};
 
 /// One order's (or invoice's) timeline: every webhook with each channel's
 /// decision, every message with its attempts, and **Resend** (confirmed)
-/// on each message that was sent or failed.
+/// on each message that was sent or failed. Server-rendered only: Resend is
+/// a plain form post that comes back here with its outcome (no WebAssembly).
 #[component]
 pub fn OrderTimelinePage() -> impl IntoView {
+    let resent = use_query_map()
+        .with_untracked(|q| q.get("resend"))
+        .and_then(|slug| ResendOutcome::from_slug(&slug));
     let (source, id) = use_params_map().with_untracked(|p| {
         (
             p.get("source").unwrap_or_default(),
@@ -36,7 +41,7 @@ pub fn OrderTimelinePage() -> impl IntoView {
                             not_found_status();
                             view! { <p class="empty">"There is no such order or invoice."</p> }.into_any()
                         }
-                        Ok(Some(timeline)) => view! { <TimelineCard timeline /> }.into_any(),
+                        Ok(Some(timeline)) => view! { <TimelineCard timeline resent /> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -44,13 +49,10 @@ pub fn OrderTimelinePage() -> impl IntoView {
     }
 }
 
-/// An island: **Resend** answers in place, and the timeline is read again
-/// after it so the new message shows at once. The timeline comes with the
-/// page as its props.
-#[island]
-fn TimelineCard(timeline: OrderTimeline) -> impl IntoView {
-    let resend = ServerAction::<ResendMessage>::new();
-    let hydrated = hydrated_marker();
+/// The timeline, with what the last **Resend** did when the page is its
+/// answer.
+#[component]
+fn TimelineCard(timeline: OrderTimeline, resent: Option<ResendOutcome>) -> impl IntoView {
     let title = match &timeline.number {
         Some(n) => format!("{} #{n}", timeline.source.display_name()),
         None => format!(
@@ -59,35 +61,15 @@ fn TimelineCard(timeline: OrderTimeline) -> impl IntoView {
             timeline.document_id
         ),
     };
-    // The order it is, to read it again after a resend.
-    let (source, id) = (timeline.source, timeline.document_id);
-    let entries = RwSignal::new(timeline.entries);
-    Effect::new(move |_| {
-        if resend.version().get() > 0 {
-            let (source, id) = (source.slug().to_owned(), id.clone());
-            leptos::task::spawn_local(async move {
-                if let Ok(Some(again)) = load_order_timeline(source, id).await {
-                    entries.set(again.entries);
-                }
-            });
-        }
+    let back = order_timeline(timeline.source.slug(), &timeline.document_id);
+    let outcome = resent.map(|o| {
+        let (class, role) = if o.is_queued() {
+            ("callout success", "status")
+        } else {
+            ("callout warning", "alert")
+        };
+        view! { <p class=class role=role data-testid="resend-result">{o.message()}</p> }
     });
-    let outcome = move || {
-        match resend.value().get() {
-        Some(Ok(ResendResult::Queued(r))) => Some(view! {
-            <p class="callout success" role="status" data-testid="resend-result">
-                {format!("Queued again as a new {} message; it goes now.", r.delivery.channel.display_name().to_lowercase())}
-            </p>
-        }.into_any()),
-        Some(Ok(ResendResult::Refused { message })) => Some(view! {
-            <p class="callout warning" role="alert" data-testid="resend-result">{message}</p>
-        }.into_any()),
-        Some(Err(e)) => Some(view! {
-            <p class="callout warning" role="alert" data-testid="resend-result">{crate::errors::describe(&e)}</p>
-        }.into_any()),
-        None => None,
-    }
-    };
     view! {
         {outcome}
         <header class="page-header">
@@ -96,11 +78,11 @@ fn TimelineCard(timeline: OrderTimeline) -> impl IntoView {
                 <p class="lede">"Every webhook received for it, what was decided on each channel and why, every message and every attempt, oldest first."</p>
             </div>
         </header>
-        <section class="card" data-hydrated=hydrated>
+        <section class="card">
             <ol class="timeline" data-testid="order-timeline">
-                {move || entries.get().into_iter().map(|entry| match entry {
+                {timeline.entries.into_iter().map(|entry| match entry {
                     TimelineEntry::Webhook(w) => view! { <WebhookLine w /> }.into_any(),
-                    TimelineEntry::Message(m) => view! { <MessageLine m resend /> }.into_any(),
+                    TimelineEntry::Message(m) => view! { <MessageLine m back=back.clone() /> }.into_any(),
                     TimelineEntry::Attempt(a) => view! { <AttemptLine a /> }.into_any(),
                 }).collect_view()}
             </ol>
@@ -140,7 +122,7 @@ fn WebhookLine(w: WebhookEntry) -> impl IntoView {
 }
 
 #[component]
-fn MessageLine(m: MessageEntry, resend: ServerAction<ResendMessage>) -> impl IntoView {
+fn MessageLine(m: MessageEntry, back: String) -> impl IntoView {
     let d = m.delivery;
     let title = match &d.resend_of {
         Some(_) => format!("{} message resent", d.channel.display_name()),
@@ -162,11 +144,12 @@ fn MessageLine(m: MessageEntry, resend: ServerAction<ResendMessage>) -> impl Int
                 // The confirmation step: nothing is sent until the second button.
                 <details class="confirm" data-testid="resend">
                     <summary class="button ghost small">"Resend…"</summary>
-                    <ActionForm action=resend attr:class="confirm-form">
+                    <form method="post" action=ResendMessage::PATH class="confirm-form">
                         <input type="hidden" name="id" value=id />
+                        <input type="hidden" name="back" value=back />
                         <p>"Send this message to the customer again, now? A customer who replied STOP is not texted."</p>
-                        <button type="submit" class="button primary small" disabled=move || resend.pending().get()>"Yes, resend now"</button>
-                    </ActionForm>
+                        <button type="submit" class="button primary small">"Yes, resend now"</button>
+                    </form>
                 </details>
             })}
         </li>
