@@ -178,3 +178,33 @@ impl Store {
         with_pool!(self, pool => pool.close().await)
     }
 }
+
+/// How SQLite would run `sql` (its parameters unbound), on a new database
+/// with every migration: the `detail` of each line of `EXPLAIN QUERY PLAN`.
+#[cfg(test)]
+pub(crate) async fn sqlite_query_plan(sql: &str) -> Vec<String> {
+    use sqlx::Row;
+    let path = std::env::temp_dir().join(format!(
+        "plan-{}-{}.db",
+        std::process::id(),
+        crate::tokens::random_token(6)
+    ));
+    let store = Store::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("a new SQLite database");
+    let Db::Sqlite(pool) = &store.db else {
+        unreachable!("a SQLite URL")
+    };
+    let plan = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+        .fetch_all(pool)
+        .await
+        .expect("a plan")
+        .iter()
+        .map(|row| row.get::<String, _>(3))
+        .collect();
+    store.close().await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    plan
+}

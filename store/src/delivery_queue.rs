@@ -475,28 +475,7 @@ mod plan_tests {
     /// form reads: 80 to 230 ms with 23,000 open jobs).
     #[tokio::test]
     async fn sqlites_ranking_reads_each_merchants_oldest_not_every_open_job() {
-        let path = std::env::temp_dir().join(format!("jobs-plan-{}.db", std::process::id()));
-        let store = Store::connect(&format!("sqlite://{}", path.display()))
-            .await
-            .unwrap();
-        let Db::Sqlite(pool) = &store.db else {
-            unreachable!("a SQLite URL")
-        };
-        let sql = format!("EXPLAIN QUERY PLAN {FIRST_IN_LINE_SQLITE}");
-        let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(0_i64)
-            .bind(0_i64)
-            .bind(32_i64)
-            .bind("holder")
-            .bind("email")
-            .fetch_all(pool)
-            .await
-            .unwrap();
-        store.close().await;
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
-        let details: Vec<&str> = plan.iter().map(|(_, _, _, d)| d.as_str()).collect();
+        let details = crate::db::sqlite_query_plan(FIRST_IN_LINE_SQLITE).await;
         for index in ["outbox_jobs_open_due", "outbox_jobs_open_line"] {
             assert!(
                 details.iter().any(|d| d.contains(index)),

@@ -464,26 +464,7 @@ mod tests {
     /// with 23,000 waiting, under the write lock).
     #[tokio::test]
     async fn a_claim_reads_each_merchants_oldest_not_every_open_event() {
-        let path = std::env::temp_dir().join(format!("claim-plan-{}.db", std::process::id()));
-        let store = Store::connect(&format!("sqlite://{}", path.display()))
-            .await
-            .unwrap();
-        let Db::Sqlite(pool) = &store.db else {
-            unreachable!("a SQLite URL")
-        };
-        let sql = format!("EXPLAIN QUERY PLAN {}", claim_events_sql(Backend::Sqlite).0);
-        let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(0_i64)
-            .bind(0_i64)
-            .bind(32_i64)
-            .fetch_all(pool)
-            .await
-            .unwrap();
-        store.close().await;
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
-        let details: Vec<&str> = plan.iter().map(|(_, _, _, d)| d.as_str()).collect();
+        let details = crate::db::sqlite_query_plan(&claim_events_sql(Backend::Sqlite).0).await;
         assert!(
             details
                 .iter()
