@@ -203,10 +203,11 @@ const FIRST_IN_LINE_SQLITE: &str = concat!("SELECT id FROM (
      ) AS ranked
      ORDER BY turn, due, seq LIMIT $3");
 
-/// Leases the jobs `$6` names that are still open and unleased.
+/// Leases the jobs `$4` names (a JSON array of ids) that are still open
+/// and unleased: `$1` the lease's end, `$2` now, `$3` the holder.
 const LEASE_CHOSEN: &str = concat!(
-    "UPDATE outbox_jobs SET lease_until = $1, lease_token = $4, attempts = attempts + 1
-     WHERE id IN (SELECT value FROM json_each($6))
+    "UPDATE outbox_jobs SET lease_until = $1, lease_token = $3, attempts = attempts + 1
+     WHERE id IN (SELECT value FROM json_each($4))
        AND state IN (",
     open_states!(),
     ") AND (lease_until IS NULL OR lease_until <= $2)
@@ -289,9 +290,7 @@ impl Store {
                 sqlx::query_as(LEASE_CHOSEN)
                     .bind(to_millis(now + lease))
                     .bind(to_millis(now))
-                    .bind(limit)
                     .bind(holder.as_str())
-                    .bind(channel.slug())
                     .bind(chosen)
                     .fetch_all(pool)
                     .await?
