@@ -66,6 +66,37 @@ impl TestDb {
         })
     }
 
+    /// Holds back every new webhook's insert until [`HeldWrites::release`],
+    /// from a connection of its own, as a long transaction elsewhere
+    /// would: SQLite's write lock (`BEGIN IMMEDIATE`; the product waits in
+    /// its busy handler), or on PostgreSQL a `SHARE` lock on
+    /// `inbound_events` (reads go on).
+    pub async fn hold_webhook_inserts(&self) -> HeldWrites {
+        use sqlx::Connection;
+        match self.backend {
+            Backend::Sqlite => {
+                let mut conn = sqlx::SqliteConnection::connect(&self.url)
+                    .await
+                    .expect("a second SQLite connection");
+                sqlx::raw_sql("BEGIN IMMEDIATE")
+                    .execute(&mut conn)
+                    .await
+                    .expect("SQLite's write lock");
+                HeldWrites::Sqlite(conn)
+            }
+            Backend::Postgres => {
+                let mut conn = sqlx::PgConnection::connect(&self.url)
+                    .await
+                    .expect("a second PostgreSQL connection");
+                sqlx::raw_sql("BEGIN; LOCK TABLE inbound_events IN SHARE MODE")
+                    .execute(&mut conn)
+                    .await
+                    .expect("a SHARE lock on inbound_events");
+                HeldWrites::Postgres(conn)
+            }
+        }
+    }
+
     pub async fn store(&self) -> Store {
         Store::connect(&self.url)
             .await
@@ -97,4 +128,24 @@ macro_rules! tests_on_both_backends {
             )*
         }
     };
+}
+
+/// A transaction holding back writes; see [`TestDb::hold_webhook_inserts`].
+pub enum HeldWrites {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+impl HeldWrites {
+    pub async fn release(self) {
+        let rolled_back = match self {
+            HeldWrites::Sqlite(mut conn) => {
+                sqlx::raw_sql("ROLLBACK").execute(&mut conn).await.map(drop)
+            }
+            HeldWrites::Postgres(mut conn) => {
+                sqlx::raw_sql("ROLLBACK").execute(&mut conn).await.map(drop)
+            }
+        };
+        rolled_back.expect("ROLLBACK");
+    }
 }

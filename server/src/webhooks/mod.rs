@@ -96,11 +96,17 @@ async fn receive(
     headers: HeaderMap,
     request: Request,
 ) -> Result<StatusCode, Rejection> {
-    let label = Platform::from_slug(&platform).map_or("unknown", |p| p.slug());
+    let started = std::time::Instant::now();
+    let known = Platform::from_slug(&platform);
     let result = admit(&state, &platform, &endpoint_id, &headers, request).await;
-    match &result {
-        Ok(_) => state.metrics.webhook_received(label),
-        Err(rejection) => state.metrics.webhook_rejected(label, rejection.reason()),
+    match (&result, known) {
+        (Ok(_), Some(known)) => state
+            .metrics
+            .webhook_received(known, started.elapsed().as_secs_f64()),
+        (Ok(_), None) => {}
+        (Err(rejection), _) => state
+            .metrics
+            .webhook_rejected(known.map_or("unknown", |p| p.slug()), rejection.reason()),
     }
     result
 }

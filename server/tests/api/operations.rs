@@ -12,7 +12,7 @@ use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::delivery::{sms_config, until};
-use crate::harness::{TestApp, spawn_with};
+use crate::harness::{TestApp, spawn, spawn_with};
 use crate::webhooks::{merchant_named, merchant_with, post_to_new_events_endpoint, settled};
 
 fn order(id: &str, status: &str) -> Vec<u8> {
@@ -77,6 +77,9 @@ async fn metrics_move_with_webhooks_and_deliveries(db: &TestDb) {
     let text = scrape(&app).await;
     let expect = [
         (r#"notify_webhooks_received_total{platform="events"}"#, 1.0),
+        // The accepted one is timed; the refused one is not.
+        (r#"notify_webhook_seconds_count{platform="events"}"#, 1.0),
+        (r#"notify_webhook_seconds_count{platform="shopify"}"#, 0.0),
         (
             r#"notify_webhooks_rejected_total{platform="events",reason="unauthorized"}"#,
             1.0,
@@ -389,7 +392,39 @@ async fn metrics_are_served_on_their_own_listener_only(db: &TestDb) {
     }
 }
 
+/// While webhooks are being stored, the replica counts them (the
+/// processor and the delivery lanes give way at 4): the gauge follows a
+/// burst held back by the database, and falls back once it is answered.
+async fn webhooks_being_stored_are_counted_until_answered(db: &TestDb) {
+    let app = spawn(db).await;
+    let (url, integration) = merchant_with(&app, "events", json!({})).await;
+    let secret = integration["signing_secret"].as_str().unwrap().to_owned();
+    assert_eq!(
+        value(&scrape(&app).await, "notify_webhooks_in_flight"),
+        Some(0.0)
+    );
+    let held = db.hold_webhook_inserts().await;
+    let answers = tokio::spawn(async move { burst(&url, &secret, "held", 4).await });
+    let mut seen = false;
+    for _ in 0..160 {
+        if value(&scrape(&app).await, "notify_webhooks_in_flight") == Some(4.0) {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    held.release().await;
+    assert!(seen, "4 webhooks waiting on the database were not counted");
+    let answers = answers.await.unwrap();
+    assert!(answers.iter().all(|(s, _)| *s == 200), "{answers:?}");
+    assert_eq!(
+        value(&scrape(&app).await, "notify_webhooks_in_flight"),
+        Some(0.0)
+    );
+}
+
 tests_on_both_backends!(
+    webhooks_being_stored_are_counted_until_answered,
     malformed_endpoint_ids_are_refused_before_the_limiter,
     a_refused_webhook_is_answered_before_its_body_and_logs_nothing,
     metrics_are_served_on_their_own_listener_only,
