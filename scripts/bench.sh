@@ -83,9 +83,12 @@ peak_mib() { sort -n "$1" | tail -1 | awk '{ printf "%.1f", $1 / 1024 }'; }
 # One key=value from the RESULT lines of a log.
 result() { { grep -h '^RESULT' "$1" || true; } | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }' | tail -1; }
 
+# The metrics listener of the server on 127.0.0.1:<port> is on <port + 100>.
+metrics_of() { printf 'http://127.0.0.1:%s' "$(( ${1##*:} + 100 ))"; }
+
 start_server() { # addr database-url log
   LEPTOS_SITE_ADDR="$1" PUBLIC_URL="http://$1" DATABASE_URL="$2" \
-    OUTBOX_SINK_DIR="$tmp/outbox-${1##*:}" RUST_LOG=warn METRICS_ADDR=127.0.0.1:0 \
+    OUTBOX_SINK_DIR="$tmp/outbox-${1##*:}" RUST_LOG=warn METRICS_ADDR="$(metrics_of "$1" | sed 's|http://||')" \
     WEBHOOK_RATE_PER_SECOND=1000000 WEBHOOK_BURST=1000000 \
     target/release/server >"$3" 2>&1 &
 }
@@ -120,7 +123,7 @@ fi
 
 step "webhook ingest on SQLite: product vs bare baseline"
 sample_rss "$server_pid" "$tmp/rss.txt" & sampler=$!
-target/release/webhook-load http://127.0.0.1:3500 http://127.0.0.1:3400 "$SECONDS_PER_PHASE" "$CONNECTIONS" | tee "$tmp/sqlite.txt"
+target/release/webhook-load http://127.0.0.1:3500 http://127.0.0.1:3400 "$SECONDS_PER_PHASE" "$CONNECTIONS" "$(metrics_of 127.0.0.1:3500)" | tee "$tmp/sqlite.txt"
 rss_load="$(rss_mib "$server_pid")"
 kill "$sampler" 2>/dev/null || true
 rss_peak="$(peak_mib "$tmp/rss.txt")"
@@ -134,7 +137,7 @@ target/release/bare-ingest 127.0.0.1:3401 "$(pg_url "${pg_db}_bare")" >"$tmp/bar
 start_server 127.0.0.1:3501 "$(pg_url "${pg_db}_product")" "$tmp/server-pg.log"; pids+=($!)
 wait_for 127.0.0.1:3401
 wait_for 127.0.0.1:3501
-target/release/webhook-load http://127.0.0.1:3501 http://127.0.0.1:3401 "$SECONDS_PER_PHASE" "$CONNECTIONS" | tee "$tmp/pg.txt"
+target/release/webhook-load http://127.0.0.1:3501 http://127.0.0.1:3401 "$SECONDS_PER_PHASE" "$CONNECTIONS" "$(metrics_of 127.0.0.1:3501)" | tee "$tmp/pg.txt"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 s_p_rps="$(result "$tmp/sqlite.txt" product_rps)"; s_b_rps="$(result "$tmp/sqlite.txt" bare_rps)"
@@ -146,9 +149,11 @@ ingest_rows() {
 | webhook ingest, SQLite: req/s (${CONNECTIONS} connections) | ${s_p_rps} | ${s_b_rps} | $(ratio "$s_p_rps" "$s_b_rps") |
 | webhook ingest, SQLite: p50 / p99 ms | $(result "$tmp/sqlite.txt" product_p50_ms) / $(result "$tmp/sqlite.txt" product_p99_ms) | $(result "$tmp/sqlite.txt" bare_p50_ms) / $(result "$tmp/sqlite.txt" bare_p99_ms) | |
 | webhook ingest, SQLite, at half the max rate: p50 / p99 ms (goal p99 ≤ 10) | $(result "$tmp/sqlite.txt" product_half_p50_ms) / $(result "$tmp/sqlite.txt" product_half_p99_ms) | $(result "$tmp/sqlite.txt" bare_half_p50_ms) / $(result "$tmp/sqlite.txt" bare_half_p99_ms) | |
+| … of which in the product's handler (its own histogram, bucket bounds): p50 / p99 ms | ≤ $(result "$tmp/sqlite.txt" product_half_handler_p50_ms) / ≤ $(result "$tmp/sqlite.txt" product_half_handler_p99_ms) | | |
 | webhook ingest, PostgreSQL: req/s (${CONNECTIONS} connections) | ${p_p_rps} | ${p_b_rps} | $(ratio "$p_p_rps" "$p_b_rps") |
 | webhook ingest, PostgreSQL: p50 / p99 ms | $(result "$tmp/pg.txt" product_p50_ms) / $(result "$tmp/pg.txt" product_p99_ms) | $(result "$tmp/pg.txt" bare_p50_ms) / $(result "$tmp/pg.txt" bare_p99_ms) | |
 | webhook ingest, PostgreSQL, at half the max rate: p50 / p99 ms (goal p99 ≤ 10) | $(result "$tmp/pg.txt" product_half_p50_ms) / $(result "$tmp/pg.txt" product_half_p99_ms) | $(result "$tmp/pg.txt" bare_half_p50_ms) / $(result "$tmp/pg.txt" bare_half_p99_ms) | |
+| … of which in the product's handler (its own histogram, bucket bounds): p50 / p99 ms | ≤ $(result "$tmp/pg.txt" product_half_handler_p50_ms) / ≤ $(result "$tmp/pg.txt" product_half_handler_p99_ms) | | |
 EOF
 }
 if [ "$ONLY" = ingest ]; then

@@ -1,16 +1,22 @@
 //! Signed-webhook ingest load, side by side with the bare baseline.
 //!
-//! `webhook-load <product base URL> <bare base URL> [seconds] [concurrency]`
+//! `webhook-load <product base URL> <bare base URL> [seconds] [concurrency] [product metrics URL]`
 //!
 //! Against the product: signs up a merchant, creates its generic signed
 //! endpoint, and posts Standard-Webhooks-signed events, each with a new
 //! `webhook-id` (so each is stored). Against the baseline: the same body to
 //! its one-insert handler. For each: the closed-loop maximum rate with its
 //! latencies, then an open loop at half that rate. Prints one table.
+//!
+//! With the product's metrics URL, also the product's own answer times at
+//! half rate (`notify_webhook_seconds`, read before and after the phase):
+//! what the handler took, without the load generator's share of the 2
+//! cores or the kernel's.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use notify_bench::histogram;
 use notify_bench::load::{Report, Send, closed_loop, open_loop};
 use notify_testkit::accounts::sign_up_body;
 use notify_testkit::webhooks::{decode_secret, standard_signed};
@@ -89,7 +95,30 @@ fn row(name: &str, max: &Report, half: &Report) -> String {
     )
 }
 
-async fn measure(send: Send, seconds: u64, concurrency: usize) -> (Report, Report) {
+/// The product's answer-time buckets for its generic endpoint.
+async fn handler_buckets(metrics: Option<&str>) -> Option<Vec<(f64, f64)>> {
+    let text = reqwest::get(format!("{}/metrics", metrics?))
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    Some(histogram::buckets(
+        &text,
+        "notify_webhook_seconds",
+        r#"platform="events""#,
+    ))
+}
+
+/// The handler's p50 and p99 (upper bounds of their buckets, ms).
+type HandlerTimes = Option<(f64, f64)>;
+
+async fn measure(
+    send: Send,
+    seconds: u64,
+    concurrency: usize,
+    metrics: Option<&str>,
+) -> (Report, Report, HandlerTimes) {
     // Warm up connections and caches.
     let _ = closed_loop(send.clone(), concurrency, Duration::from_secs(1), 0).await;
     let max = closed_loop(
@@ -99,6 +128,7 @@ async fn measure(send: Send, seconds: u64, concurrency: usize) -> (Report, Repor
         1_000_000,
     )
     .await;
+    let before = handler_buckets(metrics).await;
     let half = open_loop(
         send,
         max.throughput() / 2.0,
@@ -106,7 +136,12 @@ async fn measure(send: Send, seconds: u64, concurrency: usize) -> (Report, Repor
         10_000_000,
     )
     .await;
-    (max, half)
+    let after = handler_buckets(metrics).await;
+    let handler = before.zip(after).and_then(|(before, after)| {
+        let ms = |q| histogram::quantile_between(&before, &after, q).map(|s| s * 1000.0);
+        ms(0.5).zip(ms(0.99))
+    });
+    (max, half, handler)
 }
 
 #[tokio::main]
@@ -121,6 +156,7 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|| "http://127.0.0.1:3400".to_owned());
     let seconds: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(10);
     let concurrency: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(16);
+    let metrics = args.next();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(concurrency)
         .build()?;
@@ -131,11 +167,12 @@ async fn main() -> anyhow::Result<()> {
         b"unused".to_vec(),
         "bare",
     );
-    let (bare_max, bare_half) = measure(bare_send, seconds, concurrency).await;
+    let (bare_max, bare_half, _) = measure(bare_send, seconds, concurrency, None).await;
 
     let (url, key) = product_endpoint(&product).await?;
     let product_send = signed_sender(client, url, key, "product");
-    let (product_max, product_half) = measure(product_send, seconds, concurrency).await;
+    let (product_max, product_half, handler) =
+        measure(product_send, seconds, concurrency, metrics.as_deref()).await;
 
     println!(
         "\nSigned webhook ingest, {seconds} s per phase, {concurrency} connections (closed loop), then an open loop at half the max rate\n"
@@ -170,6 +207,14 @@ async fn main() -> anyhow::Result<()> {
             r.p50_ms,
             r.p99_ms,
             r.errors
+        );
+    }
+    if let Some((p50, p99)) = handler {
+        println!(
+            "\nthe product's handler at half rate (notify_webhook_seconds, bucket upper bounds): p50 <= {p50:.2} ms, p99 <= {p99:.2} ms"
+        );
+        println!(
+            "RESULT product_half_handler_p50_ms={p50:.2} product_half_handler_p99_ms={p99:.2}"
         );
     }
     Ok(())
