@@ -62,7 +62,7 @@ if ! grep -a -q '__component_editor' "$wasm"; then
   echo "$wasm: the rule editor's island is missing (is the WASM built with names?)" >&2
   exit 1
 fi
-if hydrated="$(grep -a -o -E '__component_(app_layout|deliveries_page|delivery_page|orders_page|order_timeline_page|timeline_card|message_line|activity_page|integrations_page|notifications_page)' "$wasm" | sort -u)" && [ -n "$hydrated" ]; then
+if hydrated="$(grep -a -o -E '__component_(app_layout|deliveries_page|delivery_page|orders_page|order_timeline_page|timeline_card|message_line|activity_page|integrations_page|notifications_page|log_in_page|sign_up_page|log_in_form|sign_up_form|integration_cards|integration_card)' "$wasm" | sort -u)" && [ -n "$hydrated" ]; then
   echo "$wasm carries server-only components (not islands): $hydrated" >&2
   exit 1
 fi

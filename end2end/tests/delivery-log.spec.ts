@@ -7,11 +7,12 @@ test('a signed webhook for a configured trigger shows up in the delivery log as 
 
   // Connect the merchant's own systems from the Integrations page.
   await page.goto('/integrations');
-  // The cards are an island: they save in place once it has hydrated.
-  await expect(page.locator('[data-hydrated="true"]')).toBeVisible();
+  // Plain forms: each save comes back as the page, its answer on the card.
   const card = page.getByTestId('integration:events');
   await expect(card).toContainText('Not connected');
   await card.getByRole('button', { name: 'Create endpoint and signing secret' }).click();
+  await expect(page).toHaveURL(/\/integrations#integration-events$/);
+  await expect(card.getByTestId('saved')).toHaveText('Saved.');
   const secret = await card.getByTestId('signing-secret').inputValue();
   expect(secret).toMatch(/^whsec_/);
   const webhookUrl = await card.getByTestId('webhook-url').inputValue();
@@ -24,6 +25,10 @@ test('a signed webhook for a configured trigger shows up in the delivery log as 
   await woo.getByRole('button', { name: 'Connect' }).click();
   await expect(woo.locator('.field.has-error')).toContainText('Must be 8 to 512 characters');
   await expect(woo).toContainText('Not connected');
+  // The secret typed is not sent back into the page; the other card's
+  // answer was shown once, and is gone.
+  await expect(woo.getByLabel('Webhook secret')).toHaveValue('');
+  await expect(card.getByTestId('signing-secret')).toHaveCount(0);
   await woo.getByLabel('Webhook secret').fill('woo_secret_value_9876');
   await woo.getByRole('button', { name: 'Connect' }).click();
   await expect(woo).toContainText('Connected');

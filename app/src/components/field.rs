@@ -27,6 +27,9 @@ pub fn TextField(
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional, into)] hint: Option<String>,
+    /// What the field shows filled in (a refused form's typed value).
+    #[prop(default = None)]
+    value: Option<String>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
@@ -39,6 +42,7 @@ pub fn TextField(
                 name=name
                 type=kind
                 autocomplete=autocomplete
+                value=value
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=message_id.clone()
             />

@@ -1,6 +1,7 @@
 //! Small building blocks shared by the pages.
 
 pub mod field;
+pub mod form_answer;
 pub mod format;
 mod hydrated;
 pub mod layout;

@@ -148,6 +148,146 @@ async fn the_login_form_refuses_wrong_passwords_and_returns_to_the_page_asked_fo
     assert!(sets_session(&back));
 }
 
+/// A refused form comes back as its page: the errors at their fields and
+/// what was typed (never the password), once; nothing in the address says
+/// what the page shows.
+async fn a_refused_form_comes_back_with_its_errors_and_what_was_typed(db: &TestDb) {
+    let app = spawn(db).await;
+    app.sign_up("Maple", "owner@maple.example").await;
+    let visitor = app.new_browser_without_redirects();
+
+    let wrong = post_form(
+        &visitor,
+        "/api/account/log-in",
+        &[
+            ("email", "owner@maple.example"),
+            ("password", "not the password"),
+            ("next", "/deliveries?state=sent"),
+        ],
+    )
+    .await;
+    assert_eq!(wrong.status(), StatusCode::FOUND);
+    assert_eq!(location(&wrong), "/login?next=%2Fdeliveries%3Fstate%3Dsent");
+    assert!(!sets_session(&wrong));
+    let page = visitor
+        .call(Method::GET, location(&wrong))
+        .send()
+        .await
+        .unwrap();
+    assert!(page.headers().get_all(SET_COOKIE).iter().any(|v| {
+        v.to_str()
+            .unwrap_or_default()
+            .starts_with("cn_form=; HttpOnly")
+    }));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Wrong email or password"), "{html}");
+    assert!(html.contains(r#"value="owner@maple.example""#), "{html}");
+    assert!(!html.contains("not the password"), "{html}");
+    assert!(html.contains(r#"value="/deliveries?state=sent""#), "{html}");
+    // Shown once: a reload is a fresh form.
+    let again = visitor.call(Method::GET, "/login").send().await.unwrap();
+    assert!(
+        !again
+            .text()
+            .await
+            .unwrap()
+            .contains("Wrong email or password")
+    );
+
+    let invalid = post_form(
+        &visitor,
+        "/api/account/sign-up",
+        &[
+            ("store_name", "Birch & <Co>"),
+            ("email", "buyer@birch.example"),
+            ("password", "tiny-pw"),
+            ("time_zone", "Europe/Berlin"),
+        ],
+    )
+    .await;
+    assert_eq!(location(&invalid), "/signup");
+    assert!(!sets_session(&invalid));
+    let html = visitor
+        .call(Method::GET, "/signup")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("at least 10"), "{html}");
+    assert!(html.contains(r#"value="Birch &amp; &lt;Co&gt;""#), "{html}");
+    assert!(html.contains(r#"value="buyer@birch.example""#), "{html}");
+    assert!(
+        html.contains(r#"<option value="Europe/Berlin" selected"#),
+        "{html}"
+    );
+    assert!(!html.contains("tiny-pw"), "{html}");
+    // A cookie this server did not write shows nothing (and breaks nothing).
+    let forged = visitor
+        .call(Method::GET, "/signup")
+        .header("Cookie", "cn_form=bm90IG91cnM")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 200);
+}
+
+/// An integration card's save is a plain post answered by a redirect back
+/// to the card: the new signing secret is shown on that card once; a
+/// refusal shows its errors and the typed values, but no secret typed.
+async fn an_integration_cards_save_comes_back_to_the_card_once(db: &TestDb) {
+    let browser = spawn(db).await.new_browser_without_redirects();
+    browser.sign_up("Maple", "owner@maple.example").await;
+    let created = post_form(
+        &browser,
+        "/api/integrations/save",
+        &[("platform", "events")],
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::FOUND);
+    assert_eq!(location(&created), "/integrations#integration-events");
+    let page = |path: &'static str| {
+        let browser = browser.clone();
+        async move {
+            let r = browser.call(Method::GET, path).send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            r.text().await.unwrap()
+        }
+    };
+    let html = page("/integrations").await;
+    let secret = html
+        .split(r#"value=""#)
+        .find(|rest| rest.starts_with("whsec_"))
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no signing secret shown: {html}"))
+        .to_owned();
+    assert!(html.contains("Saved."), "{html}");
+    // Shown once: the page again does not show it.
+    let again = page("/integrations").await;
+    assert!(!again.contains(&secret), "the secret was shown twice");
+    assert!(!again.contains("Saved."), "{again}");
+
+    let refused = post_form(
+        &browser,
+        "/api/integrations/save",
+        &[
+            ("platform", "bigcommerce"),
+            ("fields[store_hash]", "not a hash!"),
+            ("fields[api_token]", "tok-typed-9f2"),
+            ("fields[hook_secret]", "hook-typed-3c1"),
+        ],
+    )
+    .await;
+    assert_eq!(location(&refused), "/integrations#integration-bigcommerce");
+    let html = page("/integrations").await;
+    assert!(html.contains("Must be the store hash"), "{html}");
+    assert!(html.contains(r#"value="not a hash!""#), "{html}");
+    assert!(!html.contains("tok-typed-9f2"), "a typed secret came back");
+    assert!(!html.contains("hook-typed-3c1"), "a typed secret came back");
+    assert!(!html.contains("Saved."), "{html}");
+}
+
 /// Crafted `?next=` values that browsers would follow to another site, or
 /// that cannot be a header: every one signs in and lands on the settings.
 async fn logging_in_never_leads_off_the_site(db: &TestDb) {
@@ -266,6 +406,8 @@ tests_on_both_backends!(
     signed_out_visitors_are_sent_to_the_login_page,
     the_sign_up_form_starts_a_session_and_opens_the_settings,
     the_login_form_refuses_wrong_passwords_and_returns_to_the_page_asked_for,
+    a_refused_form_comes_back_with_its_errors_and_what_was_typed,
+    an_integration_cards_save_comes_back_to_the_card_once,
     logging_in_never_leads_off_the_site,
     signing_out_ends_the_session,
     the_server_renders_the_saved_rules_without_the_wasm,

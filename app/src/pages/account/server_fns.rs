@@ -6,6 +6,11 @@ use leptos::prelude::*;
 use notify_core::FieldError;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use crate::components::form_answer::FormAnswer;
+#[cfg(feature = "ssr")]
+use crate::routes::{LOG_IN, SIGN_UP};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AccountResult {
     /// Signed in; the browser is on its way to the next page.
@@ -24,6 +29,7 @@ mod session {
     use leptos_axum::ResponseOptions;
     use notify_store::sessions::SessionToken;
 
+    use crate::components::form_answer::{self, FormAnswer};
     use crate::server_context::ServerContext;
     use crate::session_cookie;
 
@@ -61,6 +67,13 @@ mod session {
         leptos_axum::redirect(path);
     }
 
+    /// Sends the browser back to the form's `page` (at `to`, with its
+    /// query), which then shows `answer`.
+    pub fn refuse(context: &ServerContext, page: &'static str, to: &str, answer: &FormAnswer) {
+        form_answer::keep(page, answer, context.secure_cookies());
+        redirect(to);
+    }
+
     /// The session this browser had before, if any.
     pub async fn current() -> Option<SessionToken> {
         let headers = leptos_axum::extract::<axum::http::HeaderMap>().await.ok()?;
@@ -85,6 +98,14 @@ pub async fn sign_up(
         sender_name: None,
         sender_email: None,
     };
+    // A refusal returns to the form with what was typed, but the password.
+    let back = |answer: FormAnswer| {
+        let answer = answer
+            .typed("store_name", &form.store_name)
+            .typed("email", &form.email)
+            .typed("time_zone", &form.time_zone);
+        session::refuse(&context, SIGN_UP, SIGN_UP, &answer);
+    };
     match notify_service::accounts::sign_up(
         &context.store,
         &form,
@@ -100,10 +121,16 @@ pub async fn sign_up(
             leptos_axum::redirect(crate::routes::HOME);
             Ok(AccountResult::SignedIn)
         }
-        Err(SignUpError::Invalid(fields)) => Ok(AccountResult::Invalid { fields }),
-        Err(refused @ SignUpError::TooManyAttempts) => Ok(AccountResult::Refused {
-            message: refused.to_string(),
-        }),
+        Err(SignUpError::Invalid(fields)) => {
+            back(FormAnswer::invalid(fields.clone()));
+            Ok(AccountResult::Invalid { fields })
+        }
+        Err(refused @ SignUpError::TooManyAttempts) => {
+            back(FormAnswer::refused(&refused));
+            Ok(AccountResult::Refused {
+                message: refused.to_string(),
+            })
+        }
         Err(SignUpError::Store(e)) => Err(crate::server_context::internal(e)),
     }
 }
@@ -141,9 +168,21 @@ pub async fn log_in(
             Ok(AccountResult::SignedIn)
         }
         Err(LoginError::Store(e)) => Err(crate::server_context::internal(e)),
-        Err(refused) => Ok(AccountResult::Refused {
-            message: refused.to_string(),
-        }),
+        Err(refused) => {
+            // Back to the form, still on its way to `next`.
+            let to = match next.as_deref() {
+                Some(next) => format!(
+                    "{LOG_IN}?next={}",
+                    url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+                ),
+                None => LOG_IN.to_owned(),
+            };
+            let answer = FormAnswer::refused(&refused).typed("email", &email);
+            session::refuse(&context, LOG_IN, &to, &answer);
+            Ok(AccountResult::Refused {
+                message: refused.to_string(),
+            })
+        }
     }
 }
 

@@ -1,9 +1,11 @@
 use leptos::prelude::*;
 
-use super::FormOutcome;
+use leptos::server_fn::ServerFn;
+
 use super::server_fns::SignUp;
-use crate::components::{AuthLayout, TextField, hydrated_marker};
-use crate::routes::LOG_IN;
+use crate::components::form_answer;
+use crate::components::{AuthLayout, TextField};
+use crate::routes::{LOG_IN, SIGN_UP};
 
 /// Time zones offered at sign-up (quiet hours and dates use it).
 const TIME_ZONES: [&str; 16] = [
@@ -25,55 +27,62 @@ const TIME_ZONES: [&str; 16] = [
     "UTC",
 ];
 
+/// Server-rendered only: the form is a plain post, and a refusal comes
+/// back to this page with its answer (see `form_answer`).
 #[component]
 pub fn SignUpPage() -> impl IntoView {
+    let answer = form_answer::take(SIGN_UP);
+    let chosen_zone = answer.value("time_zone");
+    let zone_error = answer.error("time_zone");
+    let zone_invalid = zone_error.is_some();
     view! {
         <AuthLayout
             title="Create your account"
             lede="Set up automatic order and invoice messages for your customers."
         >
-            <SignUpForm />
-            <p class="auth-switch">"Already have an account? " <a href=LOG_IN>"Sign in"</a></p>
-        </AuthLayout>
-    }
-}
-
-/// An island: the errors show at their fields without reloading the page
-/// (without WASM the form still posts, and a success still signs in).
-#[island]
-fn SignUpForm() -> impl IntoView {
-    let action = ServerAction::<SignUp>::new();
-    let outcome = FormOutcome::of(move || action.value().get());
-    let error = move |name: &'static str| outcome.field(name);
-    let hydrated = hydrated_marker();
-    view! {
-            <ActionForm action attr:class="form" attr:novalidate=true attr:data-hydrated=hydrated>
-                <TextField label="Store name" name="store_name" autocomplete="organization" error=error("store_name") />
-                <TextField label="Work email" name="email" kind="email" autocomplete="email" error=error("email") />
+            <form method="post" action=SignUp::PATH class="form" novalidate>
+                <TextField
+                    label="Store name"
+                    name="store_name"
+                    autocomplete="organization"
+                    value=answer.value("store_name")
+                    error=answer.error("store_name")
+                />
+                <TextField
+                    label="Work email"
+                    name="email"
+                    kind="email"
+                    autocomplete="email"
+                    value=answer.value("email")
+                    error=answer.error("email")
+                />
                 <TextField
                     label="Password"
                     name="password"
                     kind="password"
                     autocomplete="new-password"
                     hint="At least 10 characters."
-                    error=error("password")
+                    error=answer.error("password")
                 />
-                <div class="field" class:has-error=move || error("time_zone").get().is_some()>
+                <div class="field" class:has-error=zone_invalid>
                     <label for="field-time_zone">"Time zone"</label>
                     <select id="field-time_zone" name="time_zone">
                         {TIME_ZONES
                             .into_iter()
-                            .map(|tz| view! { <option value=tz>{tz.replace('_', " ")}</option> })
+                            .map(|tz| {
+                                let selected = chosen_zone.as_deref() == Some(tz);
+                                view! { <option value=tz selected=selected>{tz.replace('_', " ")}</option> }
+                            })
                             .collect_view()}
                     </select>
                     <p class="field-message">
-                        {move || error("time_zone").get().unwrap_or_else(|| "Texts wait for your daytime in this zone.".to_owned())}
+                        {zone_error.unwrap_or_else(|| "Texts wait for your daytime in this zone.".to_owned())}
                     </p>
                 </div>
-                <p class="form-error" role="alert">{move || outcome.message()}</p>
-                <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
-                    "Create account"
-                </button>
-            </ActionForm>
+                <p class="form-error" role="alert">{answer.message()}</p>
+                <button type="submit" class="button primary wide">"Create account"</button>
+            </form>
+            <p class="auth-switch">"Already have an account? " <a href=LOG_IN>"Sign in"</a></p>
+        </AuthLayout>
     }
 }

@@ -4,16 +4,20 @@
 pub mod server_fns;
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use notify_ingest::Platform;
 
-use crate::components::field::error_for;
+use crate::components::form_answer::{self, FormAnswer};
 use crate::components::format::{StateBadge, short_time};
-use crate::components::{AppLayout, LoadError, TextField, hydrated_marker};
-use server_fns::{IntegrationView, SaveIntegration, SaveIntegrationResult, list_integrations};
+use crate::components::{AppLayout, LoadError, TextField};
+use crate::routes::INTEGRATIONS;
+use server_fns::{IntegrationView, SaveIntegration, list_integrations};
 
 #[component]
 pub fn IntegrationsPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| list_integrations());
+    // The answer of a card's save, read (and cleared) once.
+    let answer = form_answer::take(INTEGRATIONS);
     view! {
         <AppLayout title="Integrations">
             <header class="page-header">
@@ -24,46 +28,35 @@ pub fn IntegrationsPage() -> impl IntoView {
                 </div>
             </header>
             <Suspense fallback=|| view! { <p class="loading">"Loading integrations…"</p> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Err(error) => view! { <LoadError error /> }.into_any(),
-                        Ok(views) => view! { <IntegrationCards views /> }.into_any(),
-                    }
-                })}
+                {move || {
+                    let answer = answer.clone();
+                    Suspend::new(async move {
+                        match list.await {
+                            Err(error) => view! { <LoadError error /> }.into_any(),
+                            Ok(views) => view! { <IntegrationCards views answer /> }.into_any(),
+                        }
+                    })
+                }}
             </Suspense>
         </AppLayout>
     }
 }
 
-/// An island: each card saves in place, then the list is read again (new
-/// URL, masked secrets). The list comes with the page as its props.
-#[island]
-fn IntegrationCards(views: Vec<IntegrationView>) -> impl IntoView {
-    let views = RwSignal::new(views);
-    let reload = Callback::new(move |()| {
-        leptos::task::spawn_local(async move {
-            if let Ok(again) = list_integrations().await {
-                views.set(again);
-            }
-        });
-    });
-    // The generic endpoint's new signing secret, shown once: kept here so
-    // it survives the cards being redrawn with the reloaded list.
-    let revealed = RwSignal::new(None::<String>);
-    let hydrated = hydrated_marker();
+/// Server-rendered only: each card's form is a plain post answered by a
+/// redirect back here, and the card it came from shows the answer (errors
+/// at their fields, "Saved.", a new signing secret shown this once).
+#[component]
+fn IntegrationCards(views: Vec<IntegrationView>, answer: FormAnswer) -> impl IntoView {
     view! {
-        <div class="integration-grid" data-hydrated=hydrated>
-            {move || {
-                views.with(|views| {
-                    notify_ingest::platform::ALL
-                        .iter()
-                        .map(|&platform| {
-                            let view = views.iter().find(|v| v.platform == platform).cloned();
-                            view! { <IntegrationCard platform view reload revealed /> }
-                        })
-                        .collect_view()
+        <div class="integration-grid">
+            {notify_ingest::platform::ALL
+                .iter()
+                .map(|&platform| {
+                    let view = views.iter().find(|v| v.platform == platform).cloned();
+                    let answer = answer.for_form(platform.spec().slug).cloned().unwrap_or_default();
+                    view! { <IntegrationCard platform view answer /> }
                 })
-            }}
+                .collect_view()}
         </div>
     }
 }
@@ -72,30 +65,10 @@ fn IntegrationCards(views: Vec<IntegrationView>) -> impl IntoView {
 fn IntegrationCard(
     platform: Platform,
     view: Option<IntegrationView>,
-    reload: Callback<()>,
-    revealed: RwSignal<Option<String>>,
+    answer: FormAnswer,
 ) -> impl IntoView {
-    let action = ServerAction::<SaveIntegration>::new();
-    let result = move || action.value().get().and_then(Result::ok);
-    let failure = move || match action.value().get() {
-        Some(Err(e)) => Some(crate::errors::describe(&e)),
-        _ => None,
-    };
-    Effect::new(move |_| {
-        if let Some(Ok(SaveIntegrationResult::Saved { signing_secret })) = action.value().get() {
-            if signing_secret.is_some() {
-                revealed.set(signing_secret);
-            }
-            reload.run(());
-        }
-    });
-    let errors = move || match result() {
-        Some(SaveIntegrationResult::Invalid { fields }) => fields,
-        _ => Vec::new(),
-    };
     let spec = platform.spec();
     let generated = platform.generates_secret();
-    let shown_once = move || revealed.get().filter(|_| generated);
     let saved_value = {
         let view = view.clone();
         move |name: &str| {
@@ -128,7 +101,8 @@ fn IntegrationCard(
                     kind=if f.is_secret() { "password" } else { "text" }
                     autocomplete="off"
                     hint=hint
-                    error=Signal::derive(move || error_for(&errors(), name))
+                    value=answer.value(name)
+                    error=answer.error(name)
                 />
             }
         })
@@ -176,10 +150,10 @@ fn IntegrationCard(
                     None => view! { <span class="muted">"No webhook received yet."</span> }.into_any(),
                 }}
             </p>
-            <ActionForm action attr:class="form" attr:autocomplete="off">
+            <form method="post" action=SaveIntegration::PATH class="form" autocomplete="off">
                 <input type="hidden" name="platform" value=spec.slug />
                 {fields}
-                {move || shown_once().map(|secret| view! {
+                {answer.shown_once.clone().filter(|_| generated).map(|secret| view! {
                     <div class="callout warning" role="status">
                         <p class="callout-title">"Your signing secret: copy it now, it is shown only once."</p>
                         <div class="copy-row">
@@ -189,16 +163,17 @@ fn IntegrationCard(
                         <p>"The previous secret keeps working until your systems switch over."</p>
                     </div>
                 })}
-                <p class="form-error" role="alert">{failure}</p>
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>{save_label}</button>
-            </ActionForm>
+                <p class="form-notice" role="status" data-testid="saved">{answer.notice.clone()}</p>
+                <p class="form-error" role="alert">{answer.message()}</p>
+                <button type="submit" class="button primary">{save_label}</button>
+            </form>
         </section>
     }
 }
 
-/// Copies text to the clipboard (the field next to it can also be selected
-/// by hand).
-#[component]
+/// An island, the integrations page's only WASM: copies text to the
+/// clipboard (the field next to it can also be selected by hand).
+#[island]
 fn CopyButton(text: String) -> impl IntoView {
     let copied = RwSignal::new(false);
     let copy = move |_| {

@@ -82,6 +82,10 @@ pub async fn list_integrations() -> Result<Vec<IntegrationView>, ServerFnError> 
         .collect())
 }
 
+/// Saves one platform's settings (a plain form post from its card). The
+/// answer is a redirect back to the card on the integrations page, which
+/// then shows what happened (see `components::form_answer`); a caller that
+/// does not follow redirects reads the result.
 #[server(prefix = "/api", endpoint = "integrations/save")]
 /// `fields`: the platform's settings by name (form inputs `fields[name]`).
 pub async fn save_integration(
@@ -90,21 +94,48 @@ pub async fn save_integration(
 ) -> Result<SaveIntegrationResult, ServerFnError> {
     use notify_ingest::settings::IntegrationForm;
     use notify_service::ServiceError;
-    let (store, who) = crate::server_context::store_and_caller().await?;
+
+    use crate::components::form_answer::{self, FormAnswer};
+    use crate::routes::INTEGRATIONS;
+    let (context, who) = crate::server_context::caller().await?;
+    let store = &context.store;
+    // What was typed goes back to the card, but no secret.
+    let typed: Vec<(&'static str, String)> = platform
+        .typed_settings()
+        .filter(|f| !f.is_secret())
+        .filter_map(|f| fields.get(f.name).map(|v| (f.name, v.clone())))
+        .collect();
     let form = IntegrationForm::new(fields);
     let saved = notify_service::integrations::save(
-        &store,
+        store,
         &who.merchant_id,
         platform,
         &form,
         chrono::Utc::now(),
     )
     .await;
-    match saved {
-        Ok(saved) => Ok(SaveIntegrationResult::Saved {
-            signing_secret: saved.shown_once,
-        }),
-        Err(ServiceError::Invalid(fields)) => Ok(SaveIntegrationResult::Invalid { fields }),
-        Err(e) => Err(crate::server_context::refused(e)),
-    }
+    let (result, answer) = match saved {
+        Ok(saved) => (
+            SaveIntegrationResult::Saved {
+                signing_secret: saved.shown_once.clone(),
+            },
+            FormAnswer::saved("Saved.", saved.shown_once),
+        ),
+        Err(ServiceError::Invalid(fields)) => {
+            let answer = typed.iter().fold(
+                FormAnswer::invalid(fields.clone()),
+                |answer, (name, value)| answer.typed(name, value),
+            );
+            (SaveIntegrationResult::Invalid { fields }, answer)
+        }
+        Err(e) => return Err(crate::server_context::refused(e)),
+    };
+    let slug = platform.spec().slug;
+    form_answer::keep(
+        INTEGRATIONS,
+        &answer.of_form(slug),
+        context.secure_cookies(),
+    );
+    leptos_axum::redirect(&format!("{INTEGRATIONS}#integration-{slug}"));
+    Ok(result)
 }
