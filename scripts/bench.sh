@@ -62,6 +62,7 @@ cleanup() {
   wait 2>/dev/null || true
   psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS ${pg_db}_product WITH (FORCE)" >/dev/null 2>&1 || true
   psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS ${pg_db}_bare WITH (FORCE)" >/dev/null 2>&1 || true
+  psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS ${pg_db}_web WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -86,8 +87,8 @@ result() { { grep -h '^RESULT' "$1" || true; } | tr ' ' '\n' | awk -F= -v k="$2"
 # The metrics listener of the server on 127.0.0.1:<port> is on <port + 100>.
 metrics_of() { printf 'http://127.0.0.1:%s' "$(( ${1##*:} + 100 ))"; }
 
-start_server() { # addr database-url log
-  LEPTOS_SITE_ADDR="$1" PUBLIC_URL="http://$1" DATABASE_URL="$2" \
+start_server() { # addr database-url log [SERVER_ROLES]
+  SERVER_ROLES="${4:-web,processor,worker}" LEPTOS_SITE_ADDR="$1" PUBLIC_URL="http://$1" DATABASE_URL="$2" \
     OUTBOX_SINK_DIR="$tmp/outbox-${1##*:}" RUST_LOG=warn METRICS_ADDR="$(metrics_of "$1" | sed 's|http://||')" \
     WEBHOOK_RATE_PER_SECOND=1000000 WEBHOOK_BURST=1000000 \
     target/release/server >"$3" 2>&1 &
@@ -127,6 +128,18 @@ target/release/webhook-load http://127.0.0.1:3500 http://127.0.0.1:3400 "$SECOND
 rss_load="$(rss_mib "$server_pid")"
 kill "$sampler" 2>/dev/null || true
 rss_peak="$(peak_mib "$tmp/rss.txt")"
+# Stopped now: it would go on draining the backlog the load left, on the
+# cores the next measurements use.
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+stop "$server_pid"
+
+# The same on a replica that only receives (SERVER_ROLES=web, as README's
+# scale-out runs it): no processor or delivery on these 2 cores.
+step "webhook ingest on SQLite, an ingest-only replica (SERVER_ROLES=web): product vs bare baseline"
+start_server 127.0.0.1:3510 "sqlite://$tmp/product-web.db" "$tmp/server-web.log" web; web_pid=$!; pids+=($web_pid)
+wait_for 127.0.0.1:3510
+target/release/webhook-load http://127.0.0.1:3510 http://127.0.0.1:3400 "$SECONDS_PER_PHASE" "$CONNECTIONS" "$(metrics_of 127.0.0.1:3510)" | tee "$tmp/sqlite-web.txt"
+stop "$web_pid"
 
 # --- PostgreSQL ----------------------------------------------------------
 step "webhook ingest on PostgreSQL (fresh databases): product vs bare baseline"
@@ -134,14 +147,28 @@ psql "$TEST_POSTGRES_URL" -qc "CREATE DATABASE ${pg_db}_product" >/dev/null
 psql "$TEST_POSTGRES_URL" -qc "CREATE DATABASE ${pg_db}_bare" >/dev/null
 pg_url() { printf '%s/%s' "${TEST_POSTGRES_URL%/*}" "$1"; }
 target/release/bare-ingest 127.0.0.1:3401 "$(pg_url "${pg_db}_bare")" >"$tmp/bare-pg.log" 2>&1 & pids+=($!)
-start_server 127.0.0.1:3501 "$(pg_url "${pg_db}_product")" "$tmp/server-pg.log"; pids+=($!)
+start_server 127.0.0.1:3501 "$(pg_url "${pg_db}_product")" "$tmp/server-pg.log"; pg_pid=$!; pids+=($pg_pid)
 wait_for 127.0.0.1:3401
 wait_for 127.0.0.1:3501
 target/release/webhook-load http://127.0.0.1:3501 http://127.0.0.1:3401 "$SECONDS_PER_PHASE" "$CONNECTIONS" "$(metrics_of 127.0.0.1:3501)" | tee "$tmp/pg.txt"
+stop "$pg_pid"
+step "webhook ingest on PostgreSQL, an ingest-only replica (SERVER_ROLES=web): product vs bare baseline"
+psql "$TEST_POSTGRES_URL" -qc "CREATE DATABASE ${pg_db}_web" >/dev/null
+start_server 127.0.0.1:3511 "$(pg_url "${pg_db}_web")" "$tmp/server-pg-web.log" web; pg_web_pid=$!; pids+=($pg_web_pid)
+wait_for 127.0.0.1:3511
+target/release/webhook-load http://127.0.0.1:3511 http://127.0.0.1:3401 "$SECONDS_PER_PHASE" "$CONNECTIONS" "$(metrics_of 127.0.0.1:3511)" | tee "$tmp/pg-web.txt"
+stop "$pg_web_pid"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 s_p_rps="$(result "$tmp/sqlite.txt" product_rps)"; s_b_rps="$(result "$tmp/sqlite.txt" bare_rps)"
 p_p_rps="$(result "$tmp/pg.txt" product_rps)"; p_b_rps="$(result "$tmp/pg.txt" bare_rps)"
+# An ingest-only replica's rows, against the bare insert of the same run.
+web_rows() { # backend results
+  cat <<EOF
+| webhook ingest, $1, ingest-only replica (SERVER_ROLES=web): req/s | $(result "$2" product_rps) | $(result "$2" bare_rps) | $(ratio "$(result "$2" product_rps)" "$(result "$2" bare_rps)") |
+| webhook ingest, $1, ingest-only replica, at half the max rate: p50 / p99 ms (goal p99 ≤ 10); in its handler p99 | $(result "$2" product_half_p50_ms) / $(result "$2" product_half_p99_ms); ≤ $(result "$2" product_half_handler_p99_ms) | $(result "$2" bare_half_p50_ms) / $(result "$2" bare_half_p99_ms) | |
+EOF
+}
 # The ingest rows (goals: throughput ≥ 0.8× the bare insert, p99 at half
 # the maximum rate ≤ 10 ms).
 ingest_rows() {
@@ -154,6 +181,8 @@ ingest_rows() {
 | webhook ingest, PostgreSQL: p50 / p99 ms | $(result "$tmp/pg.txt" product_p50_ms) / $(result "$tmp/pg.txt" product_p99_ms) | $(result "$tmp/pg.txt" bare_p50_ms) / $(result "$tmp/pg.txt" bare_p99_ms) | |
 | webhook ingest, PostgreSQL, at half the max rate: p50 / p99 ms (goal p99 ≤ 10) | $(result "$tmp/pg.txt" product_half_p50_ms) / $(result "$tmp/pg.txt" product_half_p99_ms) | $(result "$tmp/pg.txt" bare_half_p50_ms) / $(result "$tmp/pg.txt" bare_half_p99_ms) | |
 | … of which in the product's handler (its own histogram, bucket bounds): p50 / p99 ms | ≤ $(result "$tmp/pg.txt" product_half_handler_p50_ms) / ≤ $(result "$tmp/pg.txt" product_half_handler_p99_ms) | | |
+$(web_rows SQLite "$tmp/sqlite-web.txt")
+$(web_rows PostgreSQL "$tmp/pg-web.txt")
 EOF
 }
 if [ "$ONLY" = ingest ]; then
