@@ -67,6 +67,13 @@ if hydrated="$(grep -a -o -E '__component_(app_layout|deliveries_page|delivery_p
   exit 1
 fi
 
+# The real-order preview gets its messages rendered by the server: the WASM
+# has no reader for a whole order (items, money, tracking: 24 KB of gzip).
+if grep -a -q 'Deserialize for notify_core::event::TransactionEvent' "$wasm"; then
+  echo "$wasm reads whole orders (TransactionEvent) from JSON: the real-order preview should get them rendered" >&2
+  exit 1
+fi
+
 step "core compiled to wasm32: the same golden cases under wasm-bindgen-test (Node)"
 cargo test -p notify-core --target wasm32-unknown-unknown --test golden
 

@@ -5,14 +5,14 @@
 //! segments. Read-only: these are the system's messages.
 
 use leptos::prelude::*;
-use notify_core::sample::{SampleContacts, sample_event};
+use notify_core::sample::{SampleContacts, sample_event, sample_event_for};
 use notify_core::{
     ChannelOutcome, InvoiceStatus, MerchantName, MessageContext, OrderSource, OrderStatus,
-    Recipient, TransactionEvent, Trigger, decide, render_email, render_sms,
+    Recipient, Trigger, decide, render_email, render_sms,
 };
 
 use super::draft::Draft;
-use super::server_fns::latest_real_event;
+use super::server_fns::{RealOrder, latest_real_order};
 
 /// What the preview is filled in with.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -37,14 +37,15 @@ pub fn Inspector(draft: Draft, merchant: StoredValue<MerchantName>) -> impl Into
     let contacts = RwSignal::new(SampleContacts::ALL);
     let use_real = RwSignal::new(false);
     // The latest real order, fetched in the browser when asked for (effects
-    // do not run on the server), for the trigger it was fetched for.
-    let real: RwSignal<Option<(Trigger, Option<TransactionEvent>)>> = RwSignal::new(None);
+    // do not run on the server), for the trigger it was fetched for. Its
+    // messages come rendered by the server.
+    let real: RwSignal<Option<(Trigger, Option<RealOrder>)>> = RwSignal::new(None);
     Effect::new(move |_| {
         let (on, trigger) = (use_real.get(), draft.selected.get());
         let cached = real.with_untracked(|r| r.as_ref().is_some_and(|(t, _)| *t == trigger));
         if on && !cached {
             leptos::task::spawn_local(async move {
-                let found = latest_real_event(trigger).await.ok().flatten();
+                let found = latest_real_order(trigger).await.ok().flatten();
                 real.set(Some((trigger, found)));
             });
         }
@@ -58,7 +59,7 @@ pub fn Inspector(draft: Draft, merchant: StoredValue<MerchantName>) -> impl Into
                 .map(|(_, found)| found.clone())
         })
     });
-    let real_event: Memo<Option<TransactionEvent>> = Memo::new(move |_| {
+    let real_order: Memo<Option<RealOrder>> = Memo::new(move |_| {
         if use_real.get() {
             loaded.get().flatten()
         } else {
@@ -75,21 +76,27 @@ pub fn Inspector(draft: Draft, merchant: StoredValue<MerchantName>) -> impl Into
             Some(Some(_)) => Source::Real,
         }
     });
+    // The sample order, or for a real one its customer: what `decide`
+    // reads (the trigger, the rules, the contacts).
     let event = Memo::new(move |_| {
-        real_event
-            .get()
-            .unwrap_or_else(|| sample_event(draft.selected.get(), contacts.get()))
+        let trigger = draft.selected.get();
+        match real_order.get() {
+            Some(real) => sample_event_for(trigger, real.customer),
+            None => sample_event(trigger, contacts.get()),
+        }
     });
     let decision = Memo::new(move |_| draft.rules.with(|s| event.with(|e| decide(s, e))));
-    let email = Memo::new(move |_| {
-        event.with(|event| {
+    let email = Memo::new(move |_| match real_order.get() {
+        Some(real) => real.email,
+        None => event.with(|event| {
             merchant.with_value(|merchant| render_email(MessageContext { merchant, event }))
-        })
+        }),
     });
-    let sms = Memo::new(move |_| {
-        event.with(|event| {
+    let sms = Memo::new(move |_| match real_order.get() {
+        Some(real) => real.sms,
+        None => event.with(|event| {
             merchant.with_value(|merchant| render_sms(MessageContext { merchant, event }))
-        })
+        }),
     });
     let tab = RwSignal::new(Tab::Email);
     let contact = move |label: &'static str,
@@ -172,12 +179,14 @@ pub fn Inspector(draft: Draft, merchant: StoredValue<MerchantName>) -> impl Into
                             .to_owned()
                     }
                     Source::Real => {
-                        event.with(|e| {
-                            format!(
-                                "Showing your {} #{} as its customer would get it.",
-                                if matches!(e.document, notify_core::Document::Invoice { .. }) { "invoice" } else { "order" },
-                                e.document.number(),
-                            )
+                        real_order.with(|real| {
+                            real.as_ref().map_or_else(String::new, |real| {
+                                format!(
+                                    "Showing your {} #{} as its customer would get it.",
+                                    if real.invoice { "invoice" } else { "order" },
+                                    real.number,
+                                )
+                            })
                         })
                     }
                 }}

@@ -4,7 +4,10 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use notify_core::{FieldError, MerchantName, Rule, Settings, SettingsVersion};
+use notify_core::{
+    Customer, EmailMessage, FieldError, MerchantName, Rule, Settings, SettingsVersion, SmsMessage,
+    Trigger,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,22 +92,53 @@ pub async fn save_settings(
     })
 }
 
+/// The merchant's latest real order or invoice for a trigger, as its
+/// customer would get it: the messages rendered by the server with the same
+/// `notify_core` the browser runs, so the page's WASM needs no reader for a
+/// whole order (items, money, tracking); and the customer's contacts, for
+/// "What happens" under the rules being edited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RealOrder {
+    pub invoice: bool,
+    pub number: String,
+    pub customer: Customer,
+    pub email: EmailMessage,
+    pub sms: SmsMessage,
+}
+
 /// The merchant's latest real order or invoice for `trigger` (last 30
 /// days), as its messages would show it; `None` when there is none. Only
 /// ever the signed-in merchant's own.
 #[server(prefix = "/api", endpoint = "preview/latest-real", input = Json)]
-pub async fn latest_real_event(
-    trigger: notify_core::Trigger,
-) -> Result<Option<notify_core::TransactionEvent>, ServerFnError> {
+pub async fn latest_real_order(trigger: Trigger) -> Result<Option<RealOrder>, ServerFnError> {
+    use notify_core::{Document, MessageContext, render_email, render_sms};
     let (store, who) = crate::server_context::store_and_caller().await?;
-    notify_service::previews::latest_real_event(
+    let Some(event) = notify_service::previews::latest_real_event(
         &store,
         &who.merchant_id,
         trigger,
         chrono::Utc::now(),
     )
     .await
-    .map_err(crate::server_context::refused)
+    .map_err(crate::server_context::refused)?
+    else {
+        return Ok(None);
+    };
+    let merchant = store
+        .merchant(&who.merchant_id)
+        .await
+        .map_err(crate::server_context::internal)?;
+    let context = MessageContext {
+        merchant: &merchant.store_name,
+        event: &event,
+    };
+    Ok(Some(RealOrder {
+        invoice: matches!(event.document, Document::Invoice { .. }),
+        number: event.document.number().as_str().to_owned(),
+        email: render_email(context),
+        sms: render_sms(context),
+        customer: event.customer,
+    }))
 }
 
 /// The merchant's last 30 days, grouped for the what-if (no customer data).
