@@ -52,6 +52,15 @@ pub fn access(path: &str) -> Access {
     }
 }
 
+/// The login page, to go on to `next` once signed in (`?next=`, encoded).
+#[cfg(feature = "ssr")]
+pub fn log_in_then(next: &str) -> String {
+    format!(
+        "{LOG_IN}?next={}",
+        url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+    )
+}
+
 /// Where to go after signing in: a path on this site from `?next=`, never
 /// another site. Anything else (or nothing) leads to the settings.
 pub fn safe_next(next: Option<&str>) -> &str {

@@ -25,6 +25,17 @@ impl ServerContext {
     }
 }
 
+/// Adds a `Set-Cookie` header to the answer being built (a value that
+/// cannot be a header is dropped).
+pub fn set_cookie(value: String) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::HeaderValue::from_str(&value),
+    ) {
+        response.append_header(axum::http::header::SET_COOKIE, value);
+    }
+}
+
 pub fn context() -> Result<ServerContext, ServerFnError> {
     use_context::<ServerContext>().ok_or_else(|| ServerFnError::new("server context unavailable"))
 }

@@ -1,19 +1,24 @@
-//! The session cookie.
+//! The session cookie, and the policy every cookie of the site follows.
 
 use axum::http::HeaderMap;
 use axum::http::header::COOKIE;
-use cookie::{Cookie, SameSite};
+use cookie::{Cookie, CookieBuilder, SameSite};
 use notify_store::sessions::SessionToken;
 
 pub const SESSION_COOKIE: &str = "cn_session";
 
-/// `Set-Cookie` value that stores the session: HttpOnly, SameSite=Lax, and
-/// Secure when the app is served over https.
-pub fn session_cookie(token: &SessionToken, max_age: chrono::Duration, secure: bool) -> String {
-    Cookie::build((SESSION_COOKIE, token.expose().to_owned()))
+/// A cookie of this site: HttpOnly, SameSite=Lax, and Secure when the app
+/// is served over https.
+pub fn site_cookie(name: &'static str, value: String, secure: bool) -> CookieBuilder<'static> {
+    Cookie::build((name, value))
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(secure)
+}
+
+/// `Set-Cookie` value that stores the session.
+pub fn session_cookie(token: &SessionToken, max_age: chrono::Duration, secure: bool) -> String {
+    site_cookie(SESSION_COOKIE, token.expose().to_owned(), secure)
         .path("/")
         .max_age(cookie::time::Duration::seconds(max_age.num_seconds()))
         .build()
@@ -22,10 +27,7 @@ pub fn session_cookie(token: &SessionToken, max_age: chrono::Duration, secure: b
 
 /// `Set-Cookie` value that removes the session cookie.
 pub fn clear_session_cookie(secure: bool) -> String {
-    Cookie::build((SESSION_COOKIE, ""))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(secure)
+    site_cookie(SESSION_COOKIE, String::new(), secure)
         .path("/")
         .max_age(cookie::time::Duration::ZERO)
         .build()

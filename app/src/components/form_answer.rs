@@ -122,11 +122,8 @@ mod cookie_value {
 /// redirect to it.
 #[cfg(feature = "ssr")]
 pub fn keep(page: &'static str, answer: &FormAnswer, secure: bool) {
-    set_cookie(
-        cookie::Cookie::build((COOKIE, cookie_value::encode(answer)))
-            .http_only(true)
-            .same_site(cookie::SameSite::Lax)
-            .secure(secure)
+    crate::server_context::set_cookie(
+        crate::session_cookie::site_cookie(COOKIE, cookie_value::encode(answer), secure)
             .path(page)
             .build()
             .to_string(),
@@ -155,11 +152,8 @@ pub fn take(page: &'static str) -> FormAnswer {
     };
     let secure =
         use_context::<crate::server_context::ServerContext>().is_some_and(|c| c.secure_cookies());
-    set_cookie(
-        cookie::Cookie::build((COOKIE, ""))
-            .http_only(true)
-            .same_site(cookie::SameSite::Lax)
-            .secure(secure)
+    crate::server_context::set_cookie(
+        crate::session_cookie::site_cookie(COOKIE, String::new(), secure)
             .path(page)
             .max_age(cookie::time::Duration::ZERO)
             .build()
@@ -172,18 +166,6 @@ pub fn take(page: &'static str) -> FormAnswer {
 #[cfg(not(feature = "ssr"))]
 pub fn take(_page: &'static str) -> FormAnswer {
     FormAnswer::default()
-}
-
-#[cfg(feature = "ssr")]
-fn set_cookie(value: String) {
-    use axum::http::HeaderValue;
-    use leptos::prelude::use_context;
-    if let (Some(response), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(&value),
-    ) {
-        response.append_header(axum::http::header::SET_COOKIE, value);
-    }
 }
 
 #[cfg(all(test, feature = "ssr"))]

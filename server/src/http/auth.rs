@@ -61,12 +61,7 @@ pub async fn pages_need_sign_in(request: Request, next: Next) -> Response {
                     .path_and_query()
                     .map(|p| p.as_str())
                     .unwrap_or("/");
-                let to = format!(
-                    "{}?next={}",
-                    app::routes::LOG_IN,
-                    url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()
-                );
-                return Redirect::to(&to).into_response();
+                return Redirect::to(&app::routes::log_in_then(back)).into_response();
             }
             (Access::SignedOut, true) => {
                 return Redirect::to(app::routes::HOME).into_response();

@@ -169,6 +169,22 @@ async fn a_refused_form_comes_back_with_its_errors_and_what_was_typed(db: &TestD
     assert_eq!(wrong.status(), StatusCode::FOUND);
     assert_eq!(location(&wrong), "/login?next=%2Fdeliveries%3Fstate%3Dsent");
     assert!(!sets_session(&wrong));
+    // The answer's cookie: for the login page only, HttpOnly, and a session
+    // cookie (no expiry: kept in the browser's memory, not on disk).
+    let kept: Vec<&str> = wrong
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter(|v| v.starts_with("cn_form="))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(kept[0].contains("HttpOnly"), "{kept:?}");
+    assert!(kept[0].contains("Path=/login"), "{kept:?}");
+    assert!(
+        !kept[0].contains("Max-Age") && !kept[0].contains("Expires"),
+        "{kept:?}"
+    );
     let page = visitor
         .call(Method::GET, location(&wrong))
         .send()

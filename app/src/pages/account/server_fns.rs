@@ -24,23 +24,11 @@ pub enum AccountResult {
 #[cfg(feature = "ssr")]
 mod session {
     use axum::http::HeaderValue;
-    use axum::http::header::SET_COOKIE;
-    use leptos::prelude::*;
-    use leptos_axum::ResponseOptions;
     use notify_store::sessions::SessionToken;
 
     use crate::components::form_answer::{self, FormAnswer};
-    use crate::server_context::ServerContext;
+    use crate::server_context::{ServerContext, set_cookie};
     use crate::session_cookie;
-
-    fn set_cookie(value: String) {
-        if let (Some(response), Ok(value)) = (
-            use_context::<ResponseOptions>(),
-            HeaderValue::from_str(&value),
-        ) {
-            response.append_header(SET_COOKIE, value);
-        }
-    }
 
     pub fn start(context: &ServerContext, token: &SessionToken) {
         set_cookie(session_cookie::session_cookie(
@@ -170,13 +158,9 @@ pub async fn log_in(
         Err(LoginError::Store(e)) => Err(crate::server_context::internal(e)),
         Err(refused) => {
             // Back to the form, still on its way to `next`.
-            let to = match next.as_deref() {
-                Some(next) => format!(
-                    "{LOG_IN}?next={}",
-                    url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
-                ),
-                None => LOG_IN.to_owned(),
-            };
+            let to = next
+                .as_deref()
+                .map_or_else(|| LOG_IN.to_owned(), crate::routes::log_in_then);
             let answer = FormAnswer::refused(&refused).typed("email", &email);
             session::refuse(&context, LOG_IN, &to, &answer);
             Ok(AccountResult::Refused {
