@@ -74,6 +74,14 @@ if grep -a -q 'Deserialize for notify_core::event::TransactionEvent' "$wasm"; th
   exit 1
 fi
 
+# The islands' server functions answer in JSON read from text, as their
+# props are (app::json_text): server_fn's own Json reads bytes, which
+# compiled a second serde_json reader into the WASM.
+if grep -a -q 'server_fn::codec::json::JsonEncoding as server_fn::Decodes' "$wasm"; then
+  echo "$wasm reads a server function's answer with server_fn's Json (from bytes): give it output = JsonText" >&2
+  exit 1
+fi
+
 step "core compiled to wasm32: the same golden cases under wasm-bindgen-test (Node)"
 cargo test -p notify-core --target wasm32-unknown-unknown --test golden
 

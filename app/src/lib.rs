@@ -7,6 +7,7 @@
 
 pub mod components;
 pub mod errors;
+pub mod json_text;
 pub mod pages;
 pub mod routes;
 #[cfg(feature = "ssr")]

@@ -3,12 +3,13 @@
 //! saves, validation by core, the audit trail.
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 use notify_core::{
     Customer, EmailMessage, FieldError, MerchantName, Rule, Settings, SettingsVersion, SmsMessage,
     Trigger,
 };
 use serde::{Deserialize, Serialize};
+
+use crate::json_text::JsonText;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredSettings {
@@ -33,7 +34,7 @@ pub enum SaveResult {
     },
 }
 
-#[server(prefix = "/api", endpoint = "settings/load", input = Json)]
+#[server(prefix = "/api", endpoint = "settings/load", input = JsonText, output = JsonText)]
 pub async fn load_settings() -> Result<StoredSettings, ServerFnError> {
     let (store, who) = crate::server_context::store_and_caller().await?;
     let stored = notify_service::settings::load(&store, &who.merchant_id)
@@ -50,7 +51,7 @@ pub async fn load_settings() -> Result<StoredSettings, ServerFnError> {
     })
 }
 
-#[server(prefix = "/api", endpoint = "settings/save", input = Json)]
+#[server(prefix = "/api", endpoint = "settings/save", input = JsonText, output = JsonText)]
 pub async fn save_settings(
     version: SettingsVersion,
     rules: Vec<Rule>,
@@ -109,7 +110,7 @@ pub struct RealOrder {
 /// The merchant's latest real order or invoice for `trigger` (last 30
 /// days), as its messages would show it; `None` when there is none. Only
 /// ever the signed-in merchant's own.
-#[server(prefix = "/api", endpoint = "preview/latest-real", input = Json)]
+#[server(prefix = "/api", endpoint = "preview/latest-real", input = JsonText, output = JsonText)]
 pub async fn latest_real_order(trigger: Trigger) -> Result<Option<RealOrder>, ServerFnError> {
     use notify_core::{Document, MessageContext, render_email, render_sms};
     let (store, who) = crate::server_context::store_and_caller().await?;
@@ -142,7 +143,7 @@ pub async fn latest_real_order(trigger: Trigger) -> Result<Option<RealOrder>, Se
 }
 
 /// The merchant's last 30 days, grouped for the what-if (no customer data).
-#[server(prefix = "/api", endpoint = "settings/what-if-history", input = Json)]
+#[server(prefix = "/api", endpoint = "settings/what-if-history", input = JsonText, output = JsonText)]
 pub async fn what_if_history() -> Result<Vec<notify_core::what_if::HistoryGroup>, ServerFnError> {
     let (store, who) = crate::server_context::store_and_caller().await?;
     notify_service::what_if::history(&store, &who.merchant_id, chrono::Utc::now())
