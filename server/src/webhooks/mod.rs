@@ -97,28 +97,32 @@ async fn receive(
     request: Request,
 ) -> Result<StatusCode, Rejection> {
     let started = std::time::Instant::now();
-    let known = Platform::from_slug(&platform);
-    let result = admit(&state, &platform, &endpoint_id, &headers, request).await;
-    match (&result, known) {
-        (Ok(_), Some(known)) => state
+    let Some(platform) = Platform::from_slug(&platform) else {
+        let rejection = Rejection::UnknownEndpoint;
+        state
             .metrics
-            .webhook_received(known, started.elapsed().as_secs_f64()),
-        (Ok(_), None) => {}
-        (Err(rejection), _) => state
+            .webhook_rejected("unknown", rejection.reason());
+        return Err(rejection);
+    };
+    let result = admit(&state, platform, &endpoint_id, &headers, request).await;
+    match &result {
+        Ok(_) => state
             .metrics
-            .webhook_rejected(known.map_or("unknown", |p| p.slug()), rejection.reason()),
+            .webhook_received(platform, started.elapsed().as_secs_f64()),
+        Err(rejection) => state
+            .metrics
+            .webhook_rejected(platform.slug(), rejection.reason()),
     }
     result
 }
 
 async fn admit(
     state: &AppState,
-    platform: &str,
+    platform: Platform,
     endpoint_id: &str,
     headers: &HeaderMap,
     request: Request,
 ) -> Result<StatusCode, Rejection> {
-    let platform = Platform::from_slug(platform).ok_or(Rejection::UnknownEndpoint)?;
     // `gate` (outside the other middleware) has answered 404 to a segment
     // that is not an endpoint id and 429 over the endpoint's rate.
     if !EndpointId::is_well_formed(endpoint_id) {

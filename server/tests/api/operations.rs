@@ -66,6 +66,14 @@ async fn metrics_move_with_webhooks_and_deliveries(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
+    // No such platform: counted apart from every platform's own.
+    let r = reqwest::Client::new()
+        .post(app.url("/webhooks/nonsense/ep_AAAAAAAAAAAAAAAAAAAAAA"))
+        .body(order("m3", "ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
     settled(&app).await;
     // The email goes to the sink; the SMS API fails twice (dead after one retry).
     until(&app, |d| {
@@ -82,6 +90,10 @@ async fn metrics_move_with_webhooks_and_deliveries(db: &TestDb) {
         (r#"notify_webhook_seconds_count{platform="shopify"}"#, 0.0),
         (
             r#"notify_webhooks_rejected_total{platform="events",reason="unauthorized"}"#,
+            1.0,
+        ),
+        (
+            r#"notify_webhooks_rejected_total{platform="unknown",reason="unknown_endpoint"}"#,
             1.0,
         ),
         (r#"notify_inbound_events{state="processed"}"#, 1.0),
