@@ -25,22 +25,32 @@ pub fn session_cookie(token: &SessionToken, max_age: chrono::Duration, secure: b
         .to_string()
 }
 
-/// `Set-Cookie` value that removes the session cookie.
-pub fn clear_session_cookie(secure: bool) -> String {
-    site_cookie(SESSION_COOKIE, String::new(), secure)
-        .path("/")
+/// `Set-Cookie` value that removes the site's cookie `name` set for `path`.
+pub fn removal(name: &'static str, path: &'static str, secure: bool) -> String {
+    site_cookie(name, String::new(), secure)
+        .path(path)
         .max_age(cookie::time::Duration::ZERO)
         .build()
         .to_string()
 }
 
-pub fn session_token(headers: &HeaderMap) -> Option<SessionToken> {
+/// `Set-Cookie` value that removes the session cookie.
+pub fn clear_session_cookie(secure: bool) -> String {
+    removal(SESSION_COOKIE, "/", secure)
+}
+
+/// The value of the request's cookie `name`, when it has a non-empty one.
+pub fn read(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == SESSION_COOKIE && !c.value().is_empty())
-        .map(|c| SessionToken::from_cookie(c.value()))
+        .find(|c| c.name() == name && !c.value().is_empty())
+        .map(|c| c.value().to_owned())
+}
+
+pub fn session_token(headers: &HeaderMap) -> Option<SessionToken> {
+    read(headers, SESSION_COOKIE).map(|value| SessionToken::from_cookie(&value))
 }

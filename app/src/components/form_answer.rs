@@ -138,27 +138,12 @@ pub fn take(page: &'static str) -> FormAnswer {
     let Some(parts) = use_context::<axum::http::request::Parts>() else {
         return FormAnswer::default();
     };
-    let kept = parts
-        .headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(cookie::Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == COOKIE && !c.value().is_empty())
-        .map(|c| c.value().to_owned());
-    let Some(kept) = kept else {
+    let Some(kept) = crate::session_cookie::read(&parts.headers, COOKIE) else {
         return FormAnswer::default();
     };
     let secure =
         use_context::<crate::server_context::ServerContext>().is_some_and(|c| c.secure_cookies());
-    crate::server_context::set_cookie(
-        crate::session_cookie::site_cookie(COOKIE, String::new(), secure)
-            .path(page)
-            .max_age(cookie::time::Duration::ZERO)
-            .build()
-            .to_string(),
-    );
+    crate::server_context::set_cookie(crate::session_cookie::removal(COOKIE, page, secure));
     cookie_value::decode(&kept).unwrap_or_default()
 }
 
