@@ -11,7 +11,11 @@
 //! With the product's metrics URL, also the product's own answer times at
 //! half rate (`notify_webhook_seconds`, read before and after the phase):
 //! what the handler took, without the load generator's share of the 2
-//! cores or the kernel's.
+//! cores or the kernel's. And the half rate is measured twice: right after
+//! the maximum, while the processor still works through the backlog that
+//! phase left (an overload's aftermath), and again once the backlog is
+//! processed (`notify_inbound_queue_depth` back to 0): the steady state of
+//! a server receiving half its maximum rate, which the goal is about.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -113,12 +117,81 @@ async fn handler_buckets(metrics: Option<&str>) -> Option<Vec<(f64, f64)>> {
 /// The handler's p50 and p99 (upper bounds of their buckets, ms).
 type HandlerTimes = Option<(f64, f64)>;
 
-async fn measure(
+/// One open-loop phase at a fixed rate, with the handler's own times.
+async fn at_rate(
     send: Send,
+    rate: f64,
     seconds: u64,
-    concurrency: usize,
+    first: u64,
     metrics: Option<&str>,
-) -> (Report, Report, HandlerTimes) {
+) -> (Report, HandlerTimes) {
+    let before = handler_buckets(metrics).await;
+    let report = open_loop(send, rate, Duration::from_secs(seconds), first).await;
+    let after = handler_buckets(metrics).await;
+    let handler = before.zip(after).and_then(|(before, after)| {
+        let ms = |q| histogram::quantile_between(&before, &after, q).map(|s| s * 1000.0);
+        ms(0.5).zip(ms(0.99))
+    });
+    (report, handler)
+}
+
+/// The stored webhooks waiting to be processed, as the product reports them.
+async fn queue_depth(metrics: &str) -> Option<f64> {
+    let text = reqwest::get(format!("{metrics}/metrics"))
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    text.lines()
+        .find_map(|line| line.strip_prefix("notify_inbound_queue_depth "))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// How many webhooks were waiting, and how long until none was: `None`
+/// when the count stopped falling (a replica that only receives, with no
+/// processor, never processes them).
+struct Drained {
+    waiting: f64,
+    after: Option<Duration>,
+}
+
+async fn drain(metrics: &str) -> Drained {
+    let started = std::time::Instant::now();
+    let waiting = queue_depth(metrics).await.unwrap_or(0.0);
+    let (mut lowest, mut fell_at) = (waiting, started);
+    loop {
+        match queue_depth(metrics).await {
+            Some(0.0) => {
+                return Drained {
+                    waiting,
+                    after: Some(started.elapsed()),
+                };
+            }
+            Some(depth) if depth < lowest => (lowest, fell_at) = (depth, std::time::Instant::now()),
+            _ if fell_at.elapsed() > Duration::from_secs(5) => {
+                return Drained {
+                    waiting,
+                    after: None,
+                };
+            }
+            _ => {}
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+struct Measured {
+    max: Report,
+    /// At half rate: for the product with metrics, once its backlog is
+    /// processed.
+    half: (Report, HandlerTimes),
+    /// The product only: at half rate right after the maximum, while its
+    /// backlog is processed; then how that backlog drained.
+    after_max: Option<((Report, HandlerTimes), Drained)>,
+}
+
+async fn measure(send: Send, seconds: u64, concurrency: usize, metrics: Option<&str>) -> Measured {
     // Warm up connections and caches.
     let _ = closed_loop(send.clone(), concurrency, Duration::from_secs(1), 0).await;
     let max = closed_loop(
@@ -128,20 +201,20 @@ async fn measure(
         1_000_000,
     )
     .await;
-    let before = handler_buckets(metrics).await;
-    let half = open_loop(
-        send,
-        max.throughput() / 2.0,
-        Duration::from_secs(seconds),
-        10_000_000,
-    )
-    .await;
-    let after = handler_buckets(metrics).await;
-    let handler = before.zip(after).and_then(|(before, after)| {
-        let ms = |q| histogram::quantile_between(&before, &after, q).map(|s| s * 1000.0);
-        ms(0.5).zip(ms(0.99))
-    });
-    (max, half, handler)
+    let rate = max.throughput() / 2.0;
+    let after_max = match metrics {
+        Some(url) => {
+            let during = at_rate(send.clone(), rate, seconds, 10_000_000, metrics).await;
+            Some((during, drain(url).await))
+        }
+        None => None,
+    };
+    let half = at_rate(send, rate, seconds, 20_000_000, metrics).await;
+    Measured {
+        max,
+        half,
+        after_max,
+    }
 }
 
 #[tokio::main]
@@ -167,12 +240,13 @@ async fn main() -> anyhow::Result<()> {
         b"unused".to_vec(),
         "bare",
     );
-    let (bare_max, bare_half, _) = measure(bare_send, seconds, concurrency, None).await;
+    let bare = measure(bare_send, seconds, concurrency, None).await;
+    let (bare_max, (bare_half, _)) = (bare.max, bare.half);
 
     let (url, key) = product_endpoint(&product).await?;
     let product_send = signed_sender(client, url, key, "product");
-    let (product_max, product_half, handler) =
-        measure(product_send, seconds, concurrency, metrics.as_deref()).await;
+    let product = measure(product_send, seconds, concurrency, metrics.as_deref()).await;
+    let (product_max, (product_half, handler)) = (product.max, product.half);
 
     println!(
         "\nSigned webhook ingest, {seconds} s per phase, {concurrency} connections (closed loop), then an open loop at half the max rate\n"
@@ -186,6 +260,12 @@ async fn main() -> anyhow::Result<()> {
         "{}",
         row("product /webhooks/events", &product_max, &product_half)
     );
+    if let Some(((during, _), _)) = &product.after_max {
+        println!(
+            "{}",
+            row("product, right after the max phase", &product_max, during)
+        );
+    }
     println!(
         "\nratio product / bare (max throughput): {:.2}",
         product_max.throughput() / bare_max.throughput()
@@ -216,6 +296,31 @@ async fn main() -> anyhow::Result<()> {
         println!(
             "RESULT product_half_handler_p50_ms={p50:.2} product_half_handler_p99_ms={p99:.2}"
         );
+    }
+    if let Some(((during, during_handler), drained)) = &product.after_max {
+        println!(
+            "RESULT product_after_max_p50_ms={:.2} product_after_max_p99_ms={:.2} product_after_max_errors={}",
+            during.p50_ms, during.p99_ms, during.errors
+        );
+        if let Some((p50, p99)) = during_handler {
+            println!(
+                "RESULT product_after_max_handler_p50_ms={p50:.2} product_after_max_handler_p99_ms={p99:.2}"
+            );
+        }
+        // After the half-rate phase that followed the maximum.
+        match drained.after {
+            Some(after) => println!(
+                "\nthe backlog ({:.0} webhooks waiting after the phase at half rate that followed the max) was processed in {:.1} s\nRESULT product_backlog={:.0} product_drain_s={:.1}",
+                drained.waiting,
+                after.as_secs_f64(),
+                drained.waiting,
+                after.as_secs_f64()
+            ),
+            None => println!(
+                "\nthe backlog ({:.0} webhooks) stopped shrinking: nothing processes it here (an ingest-only replica)\nRESULT product_backlog={:.0} product_drain_s=-",
+                drained.waiting, drained.waiting
+            ),
+        }
     }
     Ok(())
 }
