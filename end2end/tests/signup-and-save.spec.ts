@@ -78,7 +78,15 @@ test('a new merchant signs up, creates rules, previews them live, saves, and fin
   await page.getByTestId('sample-email').uncheck();
   await expect(page.getByTestId('decision:email')).toContainText('The order has no customer email address.');
   // The SMS with its length and segments.
+  // One panel at a time: the selected tab's, named by its tab.
+  await expect(page.getByRole('tabpanel')).toHaveCount(1);
+  await expect(page.getByRole('tabpanel', { name: 'Email' })).toBeVisible();
+  await expect(page.getByTestId('sms-text')).toBeHidden();
   await page.getByRole('tab', { name: 'SMS' }).click();
+  await expect(page.getByRole('tab', { name: 'SMS' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tab', { name: 'Email' })).toHaveAttribute('aria-selected', 'false');
+  await expect(page.getByRole('tabpanel', { name: 'SMS' })).toBeVisible();
+  await expect(page.getByTestId('email-subject')).toBeHidden();
   await expect(page.getByTestId('sms-text')).toContainText('Maple & Co');
   await expect(page.getByTestId('sms-meta')).toContainText(/\d+ characters · GSM-7 · 1 segment/);
 

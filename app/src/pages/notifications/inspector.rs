@@ -7,22 +7,50 @@
 use leptos::prelude::*;
 use notify_core::sample::{SampleContacts, sample_event, sample_event_for};
 use notify_core::{
-    ChannelOutcome, InvoiceStatus, MerchantName, MessageContext, OrderSource, OrderStatus,
-    Recipient, Trigger, decide, render_email, render_sms,
+    ChannelOutcome, Decision, EmailMessage, InvoiceStatus, MerchantName, MessageContext,
+    OrderSource, OrderStatus, Recipient, SmsMessage, Trigger, decide, render_email, render_sms,
 };
 
 use super::draft::Draft;
 use super::server_fns::{RealOrder, latest_real_order};
 
-/// What the preview is filled in with.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Source {
+/// What the messages are filled in with.
+enum Filling {
     Sample,
     /// The merchant's latest real order is being fetched.
     Loading,
     /// There is none for the trigger in the window: the sample stands in.
     NoRealOrder,
-    Real,
+    /// Boxed: an order with its messages is far larger than the other cases.
+    Real(Box<RealOrder>),
+}
+
+impl Filling {
+    /// Says which order the messages show, when it is not plainly the sample.
+    fn note(&self) -> String {
+        match self {
+            Filling::Sample => String::new(),
+            Filling::Loading => "Loading your latest order…".to_owned(),
+            Filling::NoRealOrder => {
+                "No real order for this event in the last 30 days: showing the sample.".to_owned()
+            }
+            Filling::Real(real) => format!(
+                "Showing your {} #{} as its customer would get it.",
+                if real.invoice { "invoice" } else { "order" },
+                real.number,
+            ),
+        }
+    }
+}
+
+/// What the inspector shows for the selected trigger.
+#[derive(Clone, PartialEq)]
+struct Shown {
+    /// Whose order fills the messages in, when it is not the sample's.
+    note: String,
+    decision: Decision,
+    email: EmailMessage,
+    sms: SmsMessage,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -30,6 +58,43 @@ enum Tab {
     Email,
     Text,
     Sms,
+}
+
+impl Tab {
+    const ALL: [Tab; 3] = [Tab::Email, Tab::Text, Tab::Sms];
+
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Email => "Email",
+            Tab::Text => "Plain text",
+            Tab::Sms => "SMS",
+        }
+    }
+
+    fn tab_id(self) -> &'static str {
+        match self {
+            Tab::Email => "message-tab-email",
+            Tab::Text => "message-tab-text",
+            Tab::Sms => "message-tab-sms",
+        }
+    }
+
+    fn panel_id(self) -> &'static str {
+        match self {
+            Tab::Email => "message-panel-email",
+            Tab::Text => "message-panel-text",
+            Tab::Sms => "message-panel-sms",
+        }
+    }
+}
+
+/// A tab panel's `hidden`: one function, so the three panels share one
+/// reactive attribute type (and one copy of its code in the WASM).
+fn hidden_unless(
+    tab: RwSignal<Tab>,
+    shown: Tab,
+) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+    move || tab.get() != shown
 }
 
 #[component]
@@ -50,53 +115,47 @@ pub fn Inspector(draft: Draft, merchant: StoredValue<MerchantName>) -> impl Into
             });
         }
     });
-    // For the selected trigger: not loaded yet (`None`), or what was found.
-    let loaded = Memo::new(move |_| {
-        let selected = draft.selected.get();
-        real.with(|r| {
-            r.as_ref()
-                .filter(|(t, _)| *t == selected)
-                .map(|(_, found)| found.clone())
-        })
-    });
-    let real_order: Memo<Option<RealOrder>> = Memo::new(move |_| {
-        if use_real.get() {
-            loaded.get().flatten()
-        } else {
-            None
-        }
-    });
-    let source = Memo::new(move |_| {
-        if !use_real.get() {
-            return Source::Sample;
-        }
-        match loaded.get() {
-            None => Source::Loading,
-            Some(None) => Source::NoRealOrder,
-            Some(Some(_)) => Source::Real,
-        }
-    });
-    // The sample order, or for a real one its customer: what `decide`
-    // reads (the trigger, the rules, the contacts).
-    let event = Memo::new(move |_| {
+    // Everything shown, in one memo: the inputs change together and are
+    // cheap to recompute, and the DOM is only touched where a value differs.
+    let shown = Memo::new(move |_| {
         let trigger = draft.selected.get();
-        match real_order.get() {
-            Some(real) => sample_event_for(trigger, real.customer),
+        let filling = if !use_real.get() {
+            Filling::Sample
+        } else {
+            real.with(|r| match r {
+                Some((t, Some(real))) if *t == trigger => Filling::Real(Box::new(real.clone())),
+                Some((t, None)) if *t == trigger => Filling::NoRealOrder,
+                _ => Filling::Loading,
+            })
+        };
+        let note = filling.note();
+        let real_order = match filling {
+            Filling::Real(real) => Some(*real),
+            _ => None,
+        };
+        // The sample order, or for a real one its customer: what `decide`
+        // reads (the trigger, the rules, the contacts).
+        let event = match &real_order {
+            Some(real) => sample_event_for(trigger, real.customer.clone()),
             None => sample_event(trigger, contacts.get()),
+        };
+        let decision = draft.rules.with(|s| decide(s, &event));
+        let (email, sms) = match real_order {
+            Some(real) => (real.email, real.sms),
+            None => merchant.with_value(|merchant| {
+                let context = MessageContext {
+                    merchant,
+                    event: &event,
+                };
+                (render_email(context), render_sms(context))
+            }),
+        };
+        Shown {
+            note,
+            decision,
+            email,
+            sms,
         }
-    });
-    let decision = Memo::new(move |_| draft.rules.with(|s| event.with(|e| decide(s, e))));
-    let email = Memo::new(move |_| match real_order.get() {
-        Some(real) => real.email,
-        None => event.with(|event| {
-            merchant.with_value(|merchant| render_email(MessageContext { merchant, event }))
-        }),
-    });
-    let sms = Memo::new(move |_| match real_order.get() {
-        Some(real) => real.sms,
-        None => event.with(|event| {
-            merchant.with_value(|merchant| render_sms(MessageContext { merchant, event }))
-        }),
     });
     let tab = RwSignal::new(Tab::Email);
     let contact = move |label: &'static str,
@@ -171,25 +230,7 @@ pub fn Inspector(draft: Draft, merchant: StoredValue<MerchantName>) -> impl Into
                 <span>"Use my latest real order for this event"</span>
             </label>
             <p class="card-hint" data-testid="real-order-status" aria-live="polite">
-                {move || match source.get() {
-                    Source::Sample => String::new(),
-                    Source::Loading => "Loading your latest order…".to_owned(),
-                    Source::NoRealOrder => {
-                        "No real order for this event in the last 30 days: showing the sample."
-                            .to_owned()
-                    }
-                    Source::Real => {
-                        real_order.with(|real| {
-                            real.as_ref().map_or_else(String::new, |real| {
-                                format!(
-                                    "Showing your {} #{} as its customer would get it.",
-                                    if real.invoice { "invoice" } else { "order" },
-                                    real.number,
-                                )
-                            })
-                        })
-                    }
-                }}
+                {move || shown.with(|s| s.note.clone())}
             </p>
             <fieldset class="contact-picks" prop:disabled=move || use_real.get()>
                 <legend>"The sample customer"</legend>
@@ -200,9 +241,8 @@ pub fn Inspector(draft: Draft, merchant: StoredValue<MerchantName>) -> impl Into
             <h3 class="subhead">"What happens"</h3>
             <ul class="decision" data-testid="decision">
                 {move || {
-                    decision
-                        .get()
-                        .outcomes
+                    shown
+                        .with(|s| s.decision.outcomes.clone())
                         .into_iter()
                         .map(|outcome| {
                             let channel = outcome.channel();
@@ -230,57 +270,59 @@ pub fn Inspector(draft: Draft, merchant: StoredValue<MerchantName>) -> impl Into
                 }}
             </ul>
             <div class="tabs" role="tablist" aria-label="Message">
-                {[(Tab::Email, "Email"), (Tab::Text, "Plain text"), (Tab::Sms, "SMS")]
+                {Tab::ALL
                     .into_iter()
-                    .map(|(t, label)| {
+                    .map(|t| {
                         view! {
                             <button
                                 type="button"
                                 role="tab"
                                 class="tab"
+                                id=t.tab_id()
+                                aria-controls=t.panel_id()
                                 aria-selected=move || (tab.get() == t).to_string()
                                 on:click=move |_| tab.set(t)
                             >
-                                {label}
+                                {t.label()}
                             </button>
                         }
                     })
                     .collect_view()}
             </div>
-            <div class="message" role="tabpanel">
-                <Show when=move || tab.get() == Tab::Email>
-                    <p class="message-subject">
-                        <span class="muted">"Subject: "</span>
-                        <span data-testid="email-subject">{move || email.with(|e| e.subject.clone())}</span>
-                    </p>
-                    <iframe
-                        class="email-frame"
-                        title="Email preview"
-                        sandbox=""
-                        data-testid="email-frame"
-                        srcdoc=move || email.with(|e| e.html.clone())
-                    ></iframe>
-                </Show>
-                <Show when=move || tab.get() == Tab::Text>
-                    <pre class="message-text" data-testid="email-text">{move || email.with(|e| e.text.clone())}</pre>
-                </Show>
-                <Show when=move || tab.get() == Tab::Sms>
-                    <div class="sms-bubble" data-testid="sms-text">{move || sms.with(|s| s.text.clone())}</div>
-                    <p class="sms-meta" data-testid="sms-meta">
-                        {move || {
-                            sms.with(|s| {
-                                let l = s.length;
-                                format!(
-                                    "{} characters · {} · {} segment{}",
-                                    l.units,
-                                    l.encoding.display_name(),
-                                    l.segments,
-                                    if l.segments == 1 { "" } else { "s" },
-                                )
-                            })
-                        }}
-                    </p>
-                </Show>
+            // Every panel is in the page; the tabs only show one (the ARIA
+            // tab pattern), so switching renders nothing new.
+            <div class="message" role="tabpanel" id=Tab::Email.panel_id() aria-labelledby=Tab::Email.tab_id() hidden=hidden_unless(tab, Tab::Email)>
+                <p class="message-subject">
+                    <span class="muted">"Subject: "</span>
+                    <span data-testid="email-subject">{move || shown.with(|s| s.email.subject.clone())}</span>
+                </p>
+                <iframe
+                    class="email-frame"
+                    title="Email preview"
+                    sandbox=""
+                    data-testid="email-frame"
+                    srcdoc=move || shown.with(|s| s.email.html.clone())
+                ></iframe>
+            </div>
+            <div class="message" role="tabpanel" id=Tab::Text.panel_id() aria-labelledby=Tab::Text.tab_id() hidden=hidden_unless(tab, Tab::Text)>
+                <pre class="message-text" data-testid="email-text">{move || shown.with(|s| s.email.text.clone())}</pre>
+            </div>
+            <div class="message" role="tabpanel" id=Tab::Sms.panel_id() aria-labelledby=Tab::Sms.tab_id() hidden=hidden_unless(tab, Tab::Sms)>
+                <div class="sms-bubble" data-testid="sms-text">{move || shown.with(|s| s.sms.text.clone())}</div>
+                <p class="sms-meta" data-testid="sms-meta">
+                    {move || {
+                        shown.with(|s| {
+                            let l = s.sms.length;
+                            format!(
+                                "{} characters · {} · {} segment{}",
+                                l.units,
+                                l.encoding.display_name(),
+                                l.segments,
+                                if l.segments == 1 { "" } else { "s" },
+                            )
+                        })
+                    }}
+                </p>
             </div>
         </section>
     }
