@@ -30,6 +30,60 @@ enum Status {
     Failed(String),
 }
 
+/// What the page says about the last save, in one callout.
+struct Notice {
+    class: &'static str,
+    role: &'static str,
+    test_id: Option<&'static str>,
+    text: String,
+}
+
+impl Status {
+    /// The callout for a save's outcome; a conflict has its own, with a
+    /// choice to make.
+    fn notice(&self) -> Option<Notice> {
+        let (class, role, test_id, text) = match self {
+            Status::Idle | Status::Conflict { .. } => return None,
+            Status::Saved => (
+                "callout success",
+                "status",
+                Some("save-result"),
+                "Saved. From now on, your customers get the notifications shown in the preview."
+                    .to_owned(),
+            ),
+            Status::Invalid => (
+                "callout danger",
+                "alert",
+                None,
+                "Nothing was saved: fix the rules marked below and save again.".to_owned(),
+            ),
+            Status::Failed(message) => (
+                "callout danger",
+                "alert",
+                None,
+                format!("Nothing was saved. {message}"),
+            ),
+        };
+        Some(Notice {
+            class,
+            role,
+            test_id,
+            text,
+        })
+    }
+
+    /// Someone else saved first: their version and what they changed.
+    fn conflict(&self) -> Option<(SettingsVersion, Vec<String>)> {
+        match self {
+            Status::Conflict {
+                current_version,
+                changes,
+            } => Some((*current_version, changes.clone())),
+            _ => None,
+        }
+    }
+}
+
 /// A save request: the version the draft was based on and the draft.
 #[derive(Clone)]
 struct Submission {
@@ -140,61 +194,48 @@ pub fn SaveBar(baseline: RwSignal<Baseline>, draft: Draft, dirty: Memo<bool>) ->
                 </button>
             </div>
         </div>
-        {move || match status.get() {
-            Status::Idle => None,
-            Status::Saved => Some(
-                view! {
-                    <div class="callout success" role="status" data-testid="save-result">
-                        <p>"Saved. From now on, your customers get the notifications shown in the preview."</p>
-                    </div>
-                }
-                    .into_any(),
-            ),
-            Status::Conflict { current_version, changes } => Some(
-                view! {
-                    <div class="callout warning" role="alert" data-testid="conflict">
-                        <p class="callout-title">"Someone else saved these settings while you were editing."</p>
-                        <p>"Their changes:"</p>
-                        <ul class="change-list">
-                            {changes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
-                        </ul>
-                        <p>
-                            "Load their version to start again from it (your unsaved changes are dropped), "
-                            "or save yours over theirs."
-                        </p>
-                        <div class="callout-actions">
-                            <button type="button" class="button" on:click=move |_| { reload.dispatch(()); }>
-                                "Load their version"
-                            </button>
-                            <button
-                                type="button"
-                                class="button danger"
-                                data-testid="overwrite"
-                                on:click=move |_| submit(current_version)
-                            >
-                                "Overwrite with mine"
-                            </button>
+        {move || {
+            status
+                .with(Status::notice)
+                .map(|Notice { class, role, test_id, text }| {
+                    view! {
+                        <div class=class role=role data-testid=test_id>
+                            <p>{text}</p>
                         </div>
-                    </div>
-                }
-                    .into_any(),
-            ),
-            Status::Invalid => Some(
-                view! {
-                    <div class="callout danger" role="alert">
-                        <p>"Nothing was saved: fix the rules marked below and save again."</p>
-                    </div>
-                }
-                    .into_any(),
-            ),
-            Status::Failed(message) => Some(
-                view! {
-                    <div class="callout danger" role="alert">
-                        <p>"Nothing was saved. " {message}</p>
-                    </div>
-                }
-                    .into_any(),
-            ),
+                    }
+                })
+        }}
+        {move || {
+            status
+                .with(Status::conflict)
+                .map(|(current_version, changes)| {
+                    view! {
+                        <div class="callout warning" role="alert" data-testid="conflict">
+                            <p class="callout-title">"Someone else saved these settings while you were editing."</p>
+                            <p>"Their changes:"</p>
+                            <ul class="change-list">
+                                {changes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+                            </ul>
+                            <p>
+                                "Load their version to start again from it (your unsaved changes are dropped), "
+                                "or save yours over theirs."
+                            </p>
+                            <div class="callout-actions">
+                                <button type="button" class="button" on:click=move |_| { reload.dispatch(()); }>
+                                    "Load their version"
+                                </button>
+                                <button
+                                    type="button"
+                                    class="button danger"
+                                    data-testid="overwrite"
+                                    on:click=move |_| submit(current_version)
+                                >
+                                    "Overwrite with mine"
+                                </button>
+                            </div>
+                        </div>
+                    }
+                })
         }}
     }
 }
