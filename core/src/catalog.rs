@@ -186,9 +186,13 @@ impl Channel {
     }
 }
 
-/// An event a rule can be attached to.
+/// An event a rule can be attached to. On the wire it is internally tagged
+/// (`{"kind": "order", "source": "shopify", "status": "ready"}`); it is read
+/// through [`TriggerOnTheWire`] rather than serde's derive for internally
+/// tagged enums, which buffers every value (serde's `Content`, with its
+/// number and float handling) and costs the page's WASM that code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "TriggerOnTheWire")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Trigger {
     Order {
@@ -250,6 +254,63 @@ impl Trigger {
     }
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum TriggerKind {
+    Order,
+    Invoice,
+}
+
+/// A trigger as read: the tag and the fields of either kind. `status` is
+/// read as text because it names an order or an invoice status depending on
+/// `kind`.
+#[derive(Deserialize)]
+#[serde(rename = "Trigger")]
+struct TriggerOnTheWire {
+    kind: TriggerKind,
+    #[serde(default)]
+    source: Option<String>,
+    status: String,
+}
+
+/// Why a trigger on the wire is not one: serde's own wording ("unknown
+/// variant `x`, expected one of ...", "missing field `source`").
+#[derive(Debug)]
+pub struct TriggerWireError(String);
+
+impl fmt::Display for TriggerWireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<TriggerOnTheWire> for Trigger {
+    type Error = TriggerWireError;
+
+    fn try_from(wire: TriggerOnTheWire) -> Result<Self, Self::Error> {
+        use serde::de::{Error, IntoDeserializer, value::Error as ValueError};
+        fn read<T: serde::de::DeserializeOwned>(name: &str) -> Result<T, ValueError> {
+            T::deserialize(name.into_deserializer())
+        }
+        let trigger = match wire.kind {
+            TriggerKind::Order => {
+                let source = wire
+                    .source
+                    .ok_or_else(|| ValueError::missing_field("source"))
+                    .and_then(|s| read(&s));
+                source.and_then(|source| {
+                    Ok(Trigger::Order {
+                        source,
+                        status: read(&wire.status)?,
+                    })
+                })
+            }
+            TriggerKind::Invoice => read(&wire.status).map(|status| Trigger::Invoice { status }),
+        };
+        trigger.map_err(|e| TriggerWireError(e.to_string()))
+    }
+}
+
 impl fmt::Display for Trigger {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -257,6 +318,98 @@ impl fmt::Display for Trigger {
                 write!(f, "{} · {}", source.display_name(), status.display_name())
             }
             Trigger::Invoice { status } => write!(f, "Invoice · {}", status.display_name()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What serde's derive makes of an internally tagged `Trigger`: the
+    /// reader above must accept and refuse exactly what it does, in its
+    /// words.
+    #[derive(Debug, PartialEq, Deserialize)]
+    #[serde(tag = "kind", rename_all = "snake_case")]
+    enum Derived {
+        Order {
+            source: OrderSource,
+            status: OrderStatus,
+        },
+        Invoice {
+            status: InvoiceStatus,
+        },
+    }
+
+    impl From<Derived> for Trigger {
+        fn from(d: Derived) -> Self {
+            match d {
+                Derived::Order { source, status } => Trigger::Order { source, status },
+                Derived::Invoice { status } => Trigger::Invoice { status },
+            }
+        }
+    }
+
+    /// serde_json's message without its position.
+    fn message(e: serde_json::Error) -> String {
+        let text = e.to_string();
+        text.split(" at line ")
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    #[test]
+    fn every_trigger_reads_back_what_it_writes() {
+        for trigger in Trigger::all() {
+            let json = serde_json::to_string(&trigger).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Trigger>(&json).unwrap(),
+                trigger,
+                "{json}"
+            );
+            let derived: Derived = serde_json::from_str(&json).unwrap();
+            assert_eq!(Trigger::from(derived), trigger);
+        }
+        assert_eq!(
+            serde_json::to_value(Trigger::Invoice {
+                status: InvoiceStatus::Closed
+            })
+            .unwrap(),
+            serde_json::json!({"kind": "invoice", "status": "closed"})
+        );
+    }
+
+    #[test]
+    fn a_trigger_is_accepted_and_refused_as_serde_derives_it() {
+        let cases = [
+            r#"{"kind":"order","source":"shopify","status":"ready"}"#,
+            r#"{"status":"ready","source":"bigcommerce","kind":"order"}"#,
+            r#"{"kind":"invoice","status":"cancelled"}"#,
+            r#"{"kind":"invoice","status":"closed","source":"shopify","note":1}"#,
+            r#"{"kind":"invoice","status":"ready"}"#,
+            r#"{"kind":"order","source":"shopify","status":"closed"}"#,
+            r#"{"kind":"order","source":"etsy","status":"ready"}"#,
+            r#"{"kind":"order","status":"ready"}"#,
+            r#"{"kind":"order","source":"shopify"}"#,
+            r#"{"kind":"refund","status":"closed"}"#,
+            r#"{"source":"shopify","status":"ready"}"#,
+        ];
+        for case in cases {
+            let ours = serde_json::from_str::<Trigger>(case).map_err(message);
+            let derived = serde_json::from_str::<Derived>(case)
+                .map(Trigger::from)
+                .map_err(message);
+            assert_eq!(ours, derived, "{case}");
+        }
+        // Refused by both, in other words: serde reads an enum from text or
+        // a map, this reader a source from text.
+        for case in [
+            r#""order.shopify.ready""#,
+            r#"{"kind":"order","source":7,"status":"ready"}"#,
+        ] {
+            assert!(serde_json::from_str::<Trigger>(case).is_err(), "{case}");
+            assert!(serde_json::from_str::<Derived>(case).is_err(), "{case}");
         }
     }
 }
