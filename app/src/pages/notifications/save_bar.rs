@@ -84,82 +84,72 @@ impl Status {
     }
 }
 
-/// A save request: the version the draft was based on and the draft.
-#[derive(Clone)]
-struct Submission {
-    version: SettingsVersion,
-    settings: Settings,
-}
-
 #[component]
 pub fn SaveBar(baseline: RwSignal<Baseline>, draft: Draft, dirty: Memo<bool>) -> impl IntoView {
     let status = RwSignal::new(Status::Idle);
-    let save = Action::new(move |submission: &Submission| {
-        let submission = submission.clone();
-        let (version, rules) = (submission.version, submission.settings.rules().collect());
-        async move { (submission, save_settings(version, rules).await) }
-    });
-    let reload = Action::new(move |_: &()| load_settings());
-
-    Effect::new(move |_| {
-        let Some((submission, result)) = save.value().get() else {
-            return;
-        };
-        draft.errors.set(BTreeMap::new());
-        match result {
-            Ok(SaveResult::Saved { version }) => {
-                baseline.set(Baseline {
-                    version,
-                    settings: submission.settings,
-                });
-                status.set(Status::Saved);
-            }
-            Ok(SaveResult::Conflict {
-                current_version,
-                changes,
-            }) => status.set(Status::Conflict {
-                current_version,
-                changes,
-            }),
-            Ok(SaveResult::Invalid { fields }) => {
-                let rules: Vec<Trigger> = submission.settings.rules().map(|r| r.trigger).collect();
-                let errors = fields
-                    .into_iter()
-                    .filter_map(|f| Some((rule_of_field(&f.field, &rules)?, f.message)))
-                    .collect();
-                draft.errors.set(errors);
-                status.set(Status::Invalid);
-            }
-            Err(e) => status.set(Status::Failed(describe(&e))),
-        }
-    });
-    Effect::new(move |_| match reload.value().get() {
-        Some(Ok(stored)) => {
-            baseline.set(Baseline {
-                version: stored.version,
-                settings: stored.settings.clone(),
-            });
-            draft.rules.set(stored.settings);
-            draft.errors.set(BTreeMap::new());
-            status.set(Status::Idle);
-        }
-        Some(Err(e)) => status.set(Status::Failed(describe(&e))),
-        None => {}
-    });
+    // A save or a reload is under way (requests run in the browser only:
+    // from a click, never on the server).
+    let pending = RwSignal::new(false);
 
     let submit = move |version: SettingsVersion| {
+        let settings = draft.rules.get_untracked();
         status.set(Status::Idle);
-        save.dispatch(Submission {
-            version,
-            settings: draft.rules.get_untracked(),
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            let result = save_settings(version, settings.rules().collect()).await;
+            pending.set(false);
+            draft.errors.set(BTreeMap::new());
+            status.set(match result {
+                Ok(SaveResult::Saved { version }) => {
+                    baseline.set(Baseline { version, settings });
+                    Status::Saved
+                }
+                Ok(SaveResult::Conflict {
+                    current_version,
+                    changes,
+                }) => Status::Conflict {
+                    current_version,
+                    changes,
+                },
+                Ok(SaveResult::Invalid { fields }) => {
+                    let rules: Vec<Trigger> = settings.rules().map(|r| r.trigger).collect();
+                    draft.errors.set(
+                        fields
+                            .into_iter()
+                            .filter_map(|f| Some((rule_of_field(&f.field, &rules)?, f.message)))
+                            .collect(),
+                    );
+                    Status::Invalid
+                }
+                Err(e) => Status::Failed(describe(&e)),
+            });
         });
     };
-    let pending = move || save.pending().get() || reload.pending().get();
+    let reload = move || {
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            let result = load_settings().await;
+            pending.set(false);
+            status.set(match result {
+                Ok(stored) => {
+                    baseline.set(Baseline {
+                        version: stored.version,
+                        settings: stored.settings.clone(),
+                    });
+                    draft.rules.set(stored.settings);
+                    draft.errors.set(BTreeMap::new());
+                    Status::Idle
+                }
+                Err(e) => Status::Failed(describe(&e)),
+            });
+        });
+    };
     let discard = move |_| {
         draft.rules.set(baseline.get_untracked().settings);
         draft.errors.set(BTreeMap::new());
         status.set(Status::Idle);
     };
+    let pending = move || pending.get();
 
     view! {
         <div class="save-bar" class:dirty=move || dirty.get() role="region" aria-label="Save changes">
@@ -221,7 +211,7 @@ pub fn SaveBar(baseline: RwSignal<Baseline>, draft: Draft, dirty: Memo<bool>) ->
                                 "or save yours over theirs."
                             </p>
                             <div class="callout-actions">
-                                <button type="button" class="button" on:click=move |_| { reload.dispatch(()); }>
+                                <button type="button" class="button" on:click=move |_| reload()>
                                     "Load their version"
                                 </button>
                                 <button
