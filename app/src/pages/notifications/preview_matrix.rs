@@ -11,8 +11,15 @@ use notify_core::{
 #[component]
 pub fn PreviewMatrixView(matrix: Memo<PreviewMatrix>, draft: Draft) -> impl IntoView {
     let firing = move || matrix.with(PreviewMatrix::firing);
-    let warnings =
-        move || matrix.with(|m| m.warnings.iter().map(|w| w.message()).collect::<Vec<_>>());
+    // A few lines of text, re-rendered when the preview changes.
+    let warnings = move || {
+        matrix.with(|m| {
+            m.warnings
+                .iter()
+                .map(|w| view! { <li class="warning">{w.message()}</li> })
+                .collect_view()
+        })
+    };
     view! {
         <section class="card preview" aria-labelledby="preview-title">
             <div class="card-title-row">
@@ -61,11 +68,7 @@ pub fn PreviewMatrixView(matrix: Memo<PreviewMatrix>, draft: Draft) -> impl Into
                     </tr>
                 </tbody>
             </table>
-            <ul class="warnings" data-testid="warnings">
-                <For each=warnings key=|w| w.clone() let:warning>
-                    <li class="warning">{warning}</li>
-                </For>
-            </ul>
+            <ul class="warnings" data-testid="warnings">{warnings}</ul>
         </section>
     }
 }
