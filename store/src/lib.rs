@@ -5,6 +5,7 @@
 
 #[macro_use]
 mod sql_states;
+mod checkpoint;
 mod db;
 
 pub mod accounts;
