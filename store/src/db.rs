@@ -62,8 +62,6 @@ pub struct Store {
     pub(crate) integration_cache: std::sync::Arc<crate::integration_cache::IntegrationCache>,
     /// SQLite's writers take turns here (unused on PostgreSQL).
     pub(crate) sqlite_writes: std::sync::Arc<crate::write_gate::WriteGate>,
-    /// SQLite's WAL is checkpointed in the background, not in commits.
-    _sqlite_checkpoints: Option<std::sync::Arc<crate::checkpoint::Checkpointer>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -96,7 +94,6 @@ impl Store {
                 keys: None,
                 integration_cache: Default::default(),
                 sqlite_writes: Default::default(),
-                _sqlite_checkpoints: None,
             }
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
@@ -107,12 +104,7 @@ impl Store {
                 // commit durable before we answer (a 200 means we have it).
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
-                .busy_timeout(Duration::from_secs(10))
-                // Checkpoints run beside the writers, not in their commits.
-                .pragma(
-                    "wal_autocheckpoint",
-                    crate::checkpoint::BACKSTOP_PAGES.to_string(),
-                );
+                .busy_timeout(Duration::from_secs(10));
             if let Some(parent) = options.get_filename().parent()
                 && !parent.as_os_str().is_empty()
             {
@@ -125,9 +117,6 @@ impl Store {
                 .connect_with(options)
                 .await?;
             Store {
-                _sqlite_checkpoints: Some(std::sync::Arc::new(
-                    crate::checkpoint::Checkpointer::start(pool.clone()),
-                )),
                 db: Db::Sqlite(pool),
                 keys: None,
                 integration_cache: Default::default(),

@@ -5,7 +5,6 @@
 
 #[macro_use]
 mod sql_states;
-mod checkpoint;
 mod db;
 
 pub mod accounts;
