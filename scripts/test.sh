@@ -82,6 +82,9 @@ if grep -a -q 'server_fn::codec::json::JsonEncoding as server_fn::Decodes' "$was
   exit 1
 fi
 
+step "the page's WASM as a release build serves it: brotli within its 200 KiB budget"
+"$ROOT/scripts/wasm-size.sh"
+
 step "core compiled to wasm32: the same golden cases under wasm-bindgen-test (Node)"
 cargo test -p notify-core --target wasm32-unknown-unknown --test golden
 
