@@ -262,4 +262,49 @@ mod tests {
         assert_eq!(rule_of_field("rules[2].trigger", &rules), None);
         assert_eq!(rule_of_field("version", &rules), None);
     }
+
+    #[test]
+    fn each_outcome_of_a_save_has_its_callout_and_a_refused_one_says_nothing_was_saved() {
+        let saved = Status::Saved.notice().expect("a callout for a save");
+        assert_eq!(
+            (saved.class, saved.role, saved.test_id),
+            ("callout success", "status", Some("save-result"))
+        );
+        assert!(saved.text.starts_with("Saved."), "{}", saved.text);
+
+        let invalid = Status::Invalid
+            .notice()
+            .expect("a callout for rules to fix");
+        assert_eq!((invalid.class, invalid.role), ("callout danger", "alert"));
+        assert_eq!(
+            invalid.text,
+            "Nothing was saved: fix the rules marked below and save again."
+        );
+
+        let failed = Status::Failed("The server could not be reached.".to_owned())
+            .notice()
+            .expect("a callout for a failed request");
+        assert_eq!((failed.class, failed.role), ("callout danger", "alert"));
+        assert_eq!(
+            failed.text,
+            "Nothing was saved. The server could not be reached."
+        );
+
+        // Nothing to say before a save; a conflict has its own block, with
+        // the other person's changes.
+        assert!(Status::Idle.notice().is_none() && Status::Idle.conflict().is_none());
+        let conflict = Status::Conflict {
+            current_version: SettingsVersion(4),
+            changes: vec!["Shopify · Ready: SMS on (ana@example.com)".to_owned()],
+        };
+        assert!(conflict.notice().is_none());
+        assert_eq!(
+            conflict.conflict(),
+            Some((
+                SettingsVersion(4),
+                vec!["Shopify · Ready: SMS on (ana@example.com)".to_owned()]
+            ))
+        );
+        assert!(Status::Saved.conflict().is_none());
+    }
 }
