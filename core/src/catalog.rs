@@ -273,41 +273,29 @@ struct TriggerOnTheWire {
     status: String,
 }
 
-/// Why a trigger on the wire is not one: serde's own wording ("unknown
-/// variant `x`, expected one of ...", "missing field `source`").
-#[derive(Debug)]
-pub struct TriggerWireError(String);
-
-impl fmt::Display for TriggerWireError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 impl TryFrom<TriggerOnTheWire> for Trigger {
-    type Error = TriggerWireError;
+    /// serde's own wording ("unknown variant `x`, expected one of ...",
+    /// "missing field `source`").
+    type Error = serde::de::value::Error;
 
     fn try_from(wire: TriggerOnTheWire) -> Result<Self, Self::Error> {
-        use serde::de::{Error, IntoDeserializer, value::Error as ValueError};
-        fn read<T: serde::de::DeserializeOwned>(name: &str) -> Result<T, ValueError> {
+        use serde::de::{Error, IntoDeserializer};
+        fn read<T: serde::de::DeserializeOwned>(name: &str) -> Result<T, serde::de::value::Error> {
             T::deserialize(name.into_deserializer())
         }
-        let trigger = match wire.kind {
-            TriggerKind::Order => {
-                let source = wire
-                    .source
-                    .ok_or_else(|| ValueError::missing_field("source"))
-                    .and_then(|s| read(&s));
-                source.and_then(|source| {
-                    Ok(Trigger::Order {
-                        source,
-                        status: read(&wire.status)?,
-                    })
-                })
-            }
-            TriggerKind::Invoice => read(&wire.status).map(|status| Trigger::Invoice { status }),
-        };
-        trigger.map_err(|e| TriggerWireError(e.to_string()))
+        Ok(match wire.kind {
+            TriggerKind::Order => Trigger::Order {
+                source: read(
+                    &wire
+                        .source
+                        .ok_or_else(|| Self::Error::missing_field("source"))?,
+                )?,
+                status: read(&wire.status)?,
+            },
+            TriggerKind::Invoice => Trigger::Invoice {
+                status: read(&wire.status)?,
+            },
+        })
     }
 }
 
